@@ -1,0 +1,1 @@
+//! The examples live in `examples/`: `cargo run --example cache`.

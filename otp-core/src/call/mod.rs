@@ -1,0 +1,164 @@
+//! Calls: a request to a server that waits for its reply, with a timeout.
+
+mod deadline;
+mod reply;
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+pub use reply::ReplyTo;
+
+use crate::genserver::Envelope;
+use crate::{ExitReason, GenServer, ServerRef};
+use deadline::Deadline;
+
+/// The timeout of a call that does not set one: 5 seconds, as in OTP.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why a call returned no reply.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallError {
+    /// No reply within the timeout. The server still handles the request; its late reply is
+    /// dropped.
+    #[error("the call timed out")]
+    Timeout,
+    /// The server was not running when the call was made.
+    #[error("no such process")]
+    NoProc,
+    /// A server called itself, which would wait forever; the call fails at once.
+    #[error("a server called itself")]
+    CallingSelf,
+    /// The server exited before replying (even with reason `Normal`).
+    #[error("the server exited before replying: {0}")]
+    Exited(ExitReason),
+    /// The server dropped the call's [`ReplyTo`] without answering.
+    #[error("the server dropped the reply without answering")]
+    NoReply,
+}
+
+/// A call on its way: await it for the reply, or set its timeout first.
+///
+/// The generated client methods return one. It sends nothing until awaited.
+///
+/// ```
+/// use std::time::Duration;
+/// use otp_core::prelude::*;
+///
+/// struct Echo;
+///
+/// #[genserver]
+/// impl Echo {
+///     #[handle_call]
+///     fn echo(&mut self, text: String) -> String { text }
+///
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), CallError> {
+/// let echo = Echo::start(Echo).await.unwrap();
+/// assert_eq!(echo.echo("hi".into()).await?, "hi");
+/// assert_eq!(echo.echo("hi".into()).timeout(Duration::from_millis(50)).await?, "hi");
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<'a, S: GenServer, R> {
+    server: &'a ServerRef<S>,
+    message: S::Message,
+    reply: oneshot::Receiver<R>,
+    timeout: Duration,
+}
+
+impl<'a, S: GenServer, R> Call<'a, S, R> {
+    #[doc(hidden)]
+    pub fn __new(server: &'a ServerRef<S>, message: S::Message, reply: oneshot::Receiver<R>) -> Self {
+        Call {
+            server,
+            message,
+            reply,
+            timeout: DEFAULT_CALL_TIMEOUT,
+        }
+    }
+
+    /// Waits at most `timeout` for the reply instead of the default 5 seconds.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+}
+
+impl<'a, S: GenServer, R> IntoFuture for Call<'a, S, R> {
+    type Output = Result<R, CallError>;
+    type IntoFuture = CallFuture<'a, S, R>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        CallFuture {
+            server: self.server,
+            message: Some(self.message),
+            reply: self.reply,
+            timeout: self.timeout,
+            deadline: None,
+        }
+    }
+}
+
+/// The future of an awaited [`Call`].
+#[must_use = "a call does nothing until it is awaited"]
+pub struct CallFuture<'a, S: GenServer, R> {
+    server: &'a ServerRef<S>,
+    message: Option<S::Message>,
+    reply: oneshot::Receiver<R>,
+    timeout: Duration,
+    deadline: Option<Deadline>,
+}
+
+// No field is structurally pinned: the message is moved out, the rest is `Unpin`.
+impl<S: GenServer, R> Unpin for CallFuture<'_, S, R> {}
+
+impl<S: GenServer, R> Future for CallFuture<'_, S, R> {
+    type Output = Result<R, CallError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if let Some(message) = this.message.take() {
+            if crate::current::current_id() == Some(this.server.id()) {
+                return Poll::Ready(Err(CallError::CallingSelf));
+            }
+            if !this.server.send_envelope(Envelope::Message(message)) {
+                return Poll::Ready(Err(CallError::NoProc));
+            }
+        }
+        match Pin::new(&mut this.reply).poll(cx) {
+            Poll::Ready(Ok(value)) => return Poll::Ready(Ok(value)),
+            Poll::Ready(Err(_)) => {
+                return Poll::Ready(Err(match this.server.pid().exit_reason() {
+                    Some(reason) => CallError::Exited(reason),
+                    None => CallError::NoReply,
+                }));
+            }
+            Poll::Pending => {}
+        }
+        if this.deadline.is_none() {
+            // A timeout too long to represent never fires.
+            let Some(at) = Instant::now().checked_add(this.timeout) else {
+                return Poll::Pending;
+            };
+            this.deadline = Some(Deadline::new(at));
+        }
+        let Some(deadline) = this.deadline.as_mut() else {
+            return Poll::Pending;
+        };
+        match deadline.poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(CallError::Timeout)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}

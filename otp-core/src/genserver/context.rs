@@ -1,0 +1,192 @@
+//! `Context<S>`: what a callback can ask of its own process.
+
+use std::time::Duration;
+
+use crate::message::MonitorRef;
+use crate::timer::{self, TimerRef};
+use crate::{AnyMessage, Down, ExitReason, GenServer, Pid, ServerRef, process};
+
+/// The process a callback runs in: stop it, continue, set timers, link, monitor, trap exits.
+///
+/// Every handler may take `ctx: &mut Context<Self>` as its last argument.
+///
+/// ```
+/// use std::time::Duration;
+/// use otp_core::prelude::*;
+///
+/// struct Ticker { ticks: u32 }
+/// struct Tick;
+///
+/// #[genserver]
+/// impl Ticker {
+///     #[init]
+///     fn init(_: (), ctx: &mut Context<Self>) -> Result<Self, InitError> {
+///         ctx.send_after(Duration::from_secs(1), Tick);
+///         Ok(Ticker { ticks: 0 })
+///     }
+///
+///     #[handle_call]
+///     fn ticks(&mut self) -> u32 { self.ticks }
+///
+///     #[handle_info]
+///     fn tick(&mut self, _: Tick, ctx: &mut Context<Self>) {
+///         self.ticks += 1;
+///         if self.ticks == 3 {
+///             ctx.stop(ExitReason::Normal);
+///         } else {
+///             ctx.send_after(Duration::from_secs(1), Tick);
+///         }
+///     }
+///
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let ticker = Ticker::start(()).await?;
+/// assert_eq!(ticker.pid().wait_exit().await, ExitReason::Normal);
+/// # Ok(())
+/// # }
+/// ```
+pub struct Context<S: GenServer> {
+    myself: ServerRef<S>,
+    pid: Pid,
+    pub(crate) stop: Option<ExitReason>,
+    pub(crate) continue_with: Option<S::Continue>,
+    pub(crate) deferred_replies: Vec<Box<dyn FnOnce() + Send>>,
+    flushed_monitors: Vec<MonitorRef>,
+}
+
+/// The process to link to was not running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("no such process")]
+pub struct NoProcError;
+
+/// Continue messages a server has a `#[handle_continue]` handler for; written by `#[genserver]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no `#[handle_continue]` handler for `{T}`",
+    label = "no `#[handle_continue]` handler takes this",
+    note = "add `#[handle_continue] fn on_continue(&mut self, msg: {T}) {{ ... }}` to the `#[genserver]` impl"
+)]
+pub trait ContinueWith<T>: GenServer {
+    /// Wraps the message into the server's continue enum.
+    fn wrap_continue(message: T) -> Self::Continue;
+}
+
+impl<S: GenServer> Context<S> {
+    pub(crate) fn new(myself: ServerRef<S>) -> Self {
+        let pid = myself.pid();
+        Context {
+            myself,
+            pid,
+            stop: None,
+            continue_with: None,
+            deferred_replies: Vec::new(),
+            flushed_monitors: Vec::new(),
+        }
+    }
+
+    /// This process's pid (`self()`).
+    #[must_use]
+    pub fn pid(&self) -> &Pid {
+        &self.pid
+    }
+
+    /// The typed client of this server, to hand to others or to cast to itself.
+    #[must_use]
+    pub fn myself(&self) -> S::Ref {
+        S::Ref::from(self.myself.clone())
+    }
+
+    /// Stops the server after the current callback (`{:stop, reason, ...}`): `terminate` runs
+    /// with `reason`, then, in a call handler, the reply is sent.
+    pub fn stop(&mut self, reason: ExitReason) {
+        self.stop = Some(reason);
+    }
+
+    /// Runs the `#[handle_continue]` handler for `message` before any other message is taken
+    /// (`{:continue, term}`). Works from `init` and from every handler.
+    pub fn continue_with<T>(&mut self, message: T)
+    where
+        S: ContinueWith<T>,
+    {
+        self.continue_with = Some(S::wrap_continue(message));
+    }
+
+    /// Sends `message` to this process as an info message after `delay`
+    /// (`Process.send_after(self(), ...)`). Even a zero delay goes through the mailbox.
+    pub fn send_after<M: Send + 'static>(&mut self, delay: Duration, message: M) -> TimerRef {
+        timer::send_after(&self.pid, delay, message)
+    }
+
+    /// Links this process with `other` (`Process.link/1`): when one exits abnormally, the other
+    /// does too unless it traps exits. Linking twice makes one link; linking to yourself does
+    /// nothing. Fails when `other` is dead; a process trapping exits then also receives an
+    /// [`Exit`](crate::Exit) with reason `NoProc`.
+    pub fn link(&mut self, other: &Pid) -> Result<(), NoProcError> {
+        if process::link(&self.pid, other) {
+            return Ok(());
+        }
+        if self.pid.process().cell().traps_exits() {
+            process::exit_signal(&self.pid, other, ExitReason::NoProc);
+        }
+        Err(NoProcError)
+    }
+
+    /// Removes the link with `other`, if any (`Process.unlink/1`).
+    pub fn unlink(&mut self, other: &Pid) {
+        process::unlink(&self.pid, other);
+    }
+
+    /// Sets whether exit signals from linked processes arrive as [`Exit`](crate::Exit) info
+    /// messages instead of ending this process (`Process.flag(:trap_exit, ...)`). Returns the
+    /// previous setting. An untrappable kill ends the process either way.
+    pub fn trap_exit(&mut self, trap: bool) -> bool {
+        self.pid.process().cell().set_trap_exit(trap)
+    }
+
+    /// Monitors `target` (`Process.monitor/1`): a [`Down`] info message comes when it exits,
+    /// at once with reason `NoProc` when it is already dead.
+    pub fn monitor(&mut self, target: &Pid) -> MonitorRef {
+        target.monitor_by(&self.pid)
+    }
+
+    /// Removes a monitor and drops its `Down` message if it is already queued
+    /// (`Process.demonitor(ref, [:flush])`). Returns whether the monitor was still active.
+    pub fn demonitor(&mut self, monitor: MonitorRef) -> bool {
+        let active = process::demonitor(&self.pid, monitor);
+        if !active {
+            self.flushed_monitors.push(monitor);
+        }
+        active
+    }
+
+    /// Whether to hand an info message to the server: false for the `Down` of a monitor that
+    /// `demonitor` removed. A `Down` also ends this process's record of its monitor.
+    pub(crate) fn keep_info(&mut self, message: &AnyMessage) -> bool {
+        let Some(down) = message.downcast_ref::<Down>() else {
+            return true;
+        };
+        process::forget_monitor(&self.pid, down.monitor);
+        match self.flushed_monitors.iter().position(|m| *m == down.monitor) {
+            Some(index) => {
+                self.flushed_monitors.swap_remove(index);
+                false
+            }
+            None => true,
+        }
+    }
+
+    #[doc(hidden)]
+    pub fn __reply<R: Send + 'static>(&mut self, to: tokio::sync::oneshot::Sender<R>, value: R) {
+        if self.stop.is_some() {
+            // `{:stop, reason, reply, state}`: terminate runs first, then the reply is sent.
+            self.deferred_replies.push(Box::new(move || {
+                let _ = to.send(value);
+            }));
+        } else {
+            let _ = to.send(value);
+        }
+    }
+}

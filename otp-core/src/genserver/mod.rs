@@ -1,0 +1,148 @@
+//! GenServer: the behaviour `#[genserver]` implements, its start, its handle and its context.
+//!
+//! Users do not implement [`GenServer`] by hand: `#[genserver]` on an `impl` block writes it,
+//! with the message enum, the `match` that dispatches it, and the typed client. The mailbox
+//! loop is one generic function ([`run_loop`]), monomorphised for each server, so the code that
+//! runs per message is the same as a hand-written actor's: one `match`, a oneshot per call.
+
+mod context;
+mod run_loop;
+mod server_ref;
+mod start;
+
+use std::future::Future;
+
+pub use context::{Context, ContinueWith, NoProcError};
+pub use server_ref::ServerRef;
+pub use start::{StartError, StartOptions};
+
+pub(crate) use server_ref::Envelope;
+
+use crate::{AnyMessage, ExitReason};
+
+/// A server's callbacks, written by `#[genserver]`.
+///
+/// Each method matches an OTP callback; the macro fills them from the user's annotated methods.
+/// See the crate documentation for the user's side.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a GenServer",
+    label = "not a GenServer",
+    note = "add `#[genserver]` to an `impl {Self}` block with a `#[handle_info(catch_all)]` handler"
+)]
+pub trait GenServer: Sized + Send + 'static {
+    /// What `start` takes: the argument of `#[init]`, or the state itself without one.
+    type Args: Send + 'static;
+    /// The generated enum of calls and casts.
+    type Message: Send + 'static;
+    /// The generated enum of `#[handle_continue]` messages.
+    type Continue: Send + 'static;
+    /// The generated typed client (`CacheRef` for `Cache`).
+    type Ref: From<ServerRef<Self>> + Clone + Send + Sync + 'static;
+
+    /// `init/1`: builds the state; runs in the new process before `start` returns.
+    fn init(
+        args: Self::Args,
+        ctx: &mut Context<Self>,
+    ) -> impl Future<Output = Result<Self, InitError>> + Send;
+
+    /// Dispatches one call or cast to its handler.
+    fn handle_message(
+        &mut self,
+        message: Self::Message,
+        ctx: &mut Context<Self>,
+    ) -> impl Future<Output = ()> + Send;
+
+    /// Dispatches one info message to its handler, or to the catch-all.
+    fn handle_info(
+        &mut self,
+        message: AnyMessage,
+        ctx: &mut Context<Self>,
+    ) -> impl Future<Output = ()> + Send;
+
+    /// Dispatches one continue message to its handler.
+    fn handle_continue(
+        &mut self,
+        message: Self::Continue,
+        ctx: &mut Context<Self>,
+    ) -> impl Future<Output = ()> + Send;
+
+    /// `terminate/2`: runs on every orderly stop and after a panic in a callback.
+    fn terminate(
+        &mut self,
+        reason: &ExitReason,
+        ctx: &mut Context<Self>,
+    ) -> impl Future<Output = ()> + Send;
+}
+
+/// Why `init` did not produce a state.
+///
+/// Any error converts into `InitError::Stop` with an [`ExitReason::Error`], so `?` works in
+/// `init`:
+///
+/// ```
+/// use otp_core::prelude::*;
+///
+/// struct Config { text: String }
+///
+/// #[genserver]
+/// impl Config {
+///     #[init]
+///     fn init(path: String) -> Result<Self, InitError> {
+///         if path.is_empty() {
+///             return Err(InitError::Ignore);
+///         }
+///         let text = std::fs::read_to_string(&path)?;
+///         Ok(Config { text })
+///     }
+///
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// assert!(matches!(Config::start(String::new()).await, Err(StartError::Ignored)));
+/// assert!(matches!(
+///     Config::start("/no/such/file".into()).await,
+///     Err(StartError::Init(ExitReason::Error(_)))
+/// ));
+/// # }
+/// ```
+#[derive(Debug)]
+pub enum InitError {
+    /// `:ignore`: the process exits normally, `terminate` is not called, and `start` returns
+    /// [`StartError::Ignored`].
+    Ignore,
+    /// `{:stop, reason}`: `start` returns [`StartError::Init`] with the reason.
+    Stop(ExitReason),
+}
+
+impl<E: std::error::Error + Send + Sync + 'static> From<E> for InitError {
+    fn from(error: E) -> Self {
+        InitError::Stop(ExitReason::error(error))
+    }
+}
+
+/// What an `#[init]` method may return: `Self`, or `Result<Self, E>` with `E` convertible into
+/// an [`InitError`].
+#[diagnostic::on_unimplemented(
+    message = "`#[init]` must return `Self` or `Result<Self, InitError>`, not `{Self}`",
+    label = "this init returns `{Self}`",
+    note = "write `-> Result<Self, InitError>` (or `-> Self` when init cannot fail)"
+)]
+pub trait IntoInitResult<S> {
+    /// The state or the init error.
+    fn into_init_result(self) -> Result<S, InitError>;
+}
+
+impl<S, E: Into<InitError>> IntoInitResult<S> for Result<S, E> {
+    fn into_init_result(self) -> Result<S, InitError> {
+        self.map_err(Into::into)
+    }
+}
+
+impl<S: GenServer> IntoInitResult<S> for S {
+    fn into_init_result(self) -> Result<S, InitError> {
+        Ok(self)
+    }
+}

@@ -1,0 +1,141 @@
+//! The mailbox loop every server runs: init, then one message at a time, then terminate.
+
+use std::future::poll_fn;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::pin;
+use std::task::Poll;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::server_ref::Envelope;
+use super::start::StartError;
+use crate::process::{self, ProcessCell};
+use crate::{Context, ExitReason, GenServer, InitError, Pid, ServerRef};
+
+/// Ends the process however its task ends, even when the task is aborted by a kill: records
+/// the exit and tells links and monitors first, then drops the mailbox, which fails the
+/// callers still queued with the exit reason.
+struct ExitGuard<S: GenServer> {
+    pid: Pid,
+    receiver: mpsc::UnboundedReceiver<Envelope<S>>,
+}
+
+impl<S: GenServer> Drop for ExitGuard<S> {
+    fn drop(&mut self) {
+        process::finish(&self.pid);
+    }
+}
+
+/// Runs a callback, turning a panic into the exit reason `Panic`.
+///
+/// The reason is recorded before the callback's future is dropped, so a caller whose reply
+/// sender drops with it reads `Exited(Panic(..))`, not a missing reply. `Err(None)` means the
+/// process had already begun to exit for another reason.
+async fn catch_panic<F: Future>(
+    cell: &ProcessCell,
+    future: F,
+) -> Result<F::Output, Option<ExitReason>> {
+    let mut future = pin!(future);
+    poll_fn(|cx| match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+        Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+        Ok(Poll::Pending) => Poll::Pending,
+        Err(payload) => {
+            let reason = ExitReason::from_panic(&*payload);
+            Poll::Ready(Err(cell.begin_exit(reason.clone(), false).then_some(reason)))
+        }
+    })
+    .await
+}
+
+pub(crate) async fn run<S: GenServer>(
+    server: ServerRef<S>,
+    receiver: mpsc::UnboundedReceiver<Envelope<S>>,
+    args: S::Args,
+    started: oneshot::Sender<Result<(), StartError>>,
+) {
+    let pid = server.pid();
+    let mut guard = ExitGuard {
+        pid: pid.clone(),
+        receiver,
+    };
+    let cell = pid.process().cell();
+    let mut ctx = Context::new(server);
+
+    let init = match catch_panic(cell, S::init(args, &mut ctx)).await {
+        Ok(Ok(state)) => Ok(state),
+        Ok(Err(InitError::Ignore)) => Err((ExitReason::Normal, StartError::Ignored)),
+        Ok(Err(InitError::Stop(reason))) => Err((reason.clone(), StartError::Init(reason))),
+        Err(reason) => {
+            let reason = reason.or_else(|| pid.exit_reason()).unwrap_or(ExitReason::Killed);
+            Err((reason.clone(), StartError::Init(reason)))
+        }
+    };
+    let mut state = match init {
+        Ok(state) => state,
+        Err((reason, error)) => {
+            // The starter gets the error as a value, not as an exit signal.
+            process::unlink_all(&pid);
+            cell.begin_exit(reason, false);
+            let _ = started.send(Err(error));
+            return;
+        }
+    };
+    // A starter that went away does not stop the server, as in OTP.
+    let _ = started.send(Ok(()));
+
+    loop {
+        let outcome = if let Some(message) = ctx.continue_with.take() {
+            catch_panic(cell, state.handle_continue(message, &mut ctx)).await
+        } else {
+            let Some(envelope) = guard.receiver.recv().await else {
+                // Unreachable while the mailbox holds a sender; end quietly if it happens.
+                return;
+            };
+            if cell.is_dying() {
+                // An exit signal: the process dies at once, without terminate.
+                return;
+            }
+            match envelope {
+                Envelope::Message(message) => {
+                    catch_panic(cell, state.handle_message(message, &mut ctx)).await
+                }
+                Envelope::Info(message) => {
+                    if !ctx.keep_info(&message) {
+                        continue;
+                    }
+                    catch_panic(cell, state.handle_info(message, &mut ctx)).await
+                }
+                Envelope::Stop(reason) => {
+                    ctx.stop = Some(reason);
+                    Ok(())
+                }
+                Envelope::Wake => continue,
+            }
+        };
+        let reason = match outcome {
+            Ok(()) => match ctx.stop.take() {
+                None => continue,
+                Some(reason) if cell.begin_exit(reason.clone(), false) => reason,
+                // An exit signal came first: the process dies of it, without terminate.
+                Some(_) => return,
+            },
+            Err(Some(panic)) => {
+                // Callers waiting on deferred replies learn the reason from the exit.
+                ctx.deferred_replies.clear();
+                panic
+            }
+            Err(None) => return,
+        };
+        if catch_panic(cell, state.terminate(&reason, &mut ctx))
+            .await
+            .is_err()
+        {
+            // The exit reason stays the one terminate was called with.
+            tracing::error!(pid = %pid, reason = %reason, "terminate panicked");
+        }
+        for reply in ctx.deferred_replies.drain(..) {
+            reply();
+        }
+        return;
+    }
+}

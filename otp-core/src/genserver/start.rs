@@ -1,0 +1,129 @@
+//! Starting a server: `start`, `start_link`, and their options.
+
+use std::any::type_name;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot};
+use tracing::Instrument;
+
+use super::run_loop;
+use super::server_ref::Mailbox;
+use crate::names::RegisterError;
+use crate::process::{self, ProcessCell};
+use crate::{ExitReason, GenServer, Pid, ServerRef};
+
+/// Why a server did not start.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// `init` returned [`InitError::Ignore`](crate::InitError::Ignore) (`:ignore`).
+    #[error("init returned ignore")]
+    Ignored,
+    /// `init` returned an error or panicked (`{:error, reason}`); `terminate` did not run.
+    #[error("init failed: {0}")]
+    Init(ExitReason),
+    /// The name is held by another live process (`{:already_started, pid}`).
+    #[error("a process is already registered under this name: {0}")]
+    AlreadyStarted(Pid),
+}
+
+/// Options for starting a server: a name, a link to the caller.
+///
+/// `#[genserver]` adds `options()` to the server type, so `Cache::options().name("cache")`
+/// reads like `GenServer.start_link(Cache, args, name: :cache)`.
+///
+/// ```
+/// use otp_core::prelude::*;
+///
+/// struct Idle;
+///
+/// #[genserver]
+/// impl Idle {
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let idle = Idle::options().name("docs-idle").start(Idle).await?;
+/// assert_eq!(otp_core::whereis("docs-idle"), Some(idle.pid()));
+/// let again = Idle::options().name("docs-idle").start(Idle).await;
+/// assert_eq!(again.err(), Some(StartError::AlreadyStarted(idle.pid())));
+/// # Ok(())
+/// # }
+/// ```
+pub struct StartOptions<S: GenServer> {
+    name: Option<String>,
+    server: PhantomData<fn() -> S>,
+}
+
+impl<S: GenServer> Default for StartOptions<S> {
+    fn default() -> Self {
+        StartOptions {
+            name: None,
+            server: PhantomData,
+        }
+    }
+}
+
+impl<S: GenServer> StartOptions<S> {
+    /// Registers the server under `name` before `init` runs; `AlreadyStarted` if it is taken.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Starts the server without a link (`GenServer.start/3`) and waits for its `init`.
+    pub async fn start(self, args: S::Args) -> Result<S::Ref, StartError> {
+        spawn::<S>(args, self.name.as_deref(), false).await
+    }
+
+    /// Starts the server linked to the calling process (`GenServer.start_link/3`) and waits
+    /// for its `init`. Outside a process there is nothing to link to, and it starts unlinked.
+    pub async fn start_link(self, args: S::Args) -> Result<S::Ref, StartError> {
+        spawn::<S>(args, self.name.as_deref(), true).await
+    }
+}
+
+async fn spawn<S: GenServer>(
+    args: S::Args,
+    name: Option<&str>,
+    link: bool,
+) -> Result<S::Ref, StartError> {
+    let (sender, receiver) = mpsc::unbounded_channel();
+    let mailbox = Arc::new(Mailbox {
+        cell: ProcessCell::new(type_name::<S>()),
+        sender,
+    });
+    let server = ServerRef::new(mailbox);
+    let pid = server.pid();
+    if let Some(name) = name {
+        if let Err(error) = crate::names::register(name, &pid) {
+            process::finish(&pid);
+            return Err(match error {
+                RegisterError::AlreadyRegistered(holder) => StartError::AlreadyStarted(holder),
+                RegisterError::NoProc | RegisterError::AlreadyNamed(_) => {
+                    StartError::Init(ExitReason::NoProc)
+                }
+            });
+        }
+    }
+    if link {
+        if let Some(parent) = crate::current_pid() {
+            process::link(&parent, &pid);
+        }
+    }
+    let span = tracing::info_span!("process", pid = %pid, server = type_name::<S>(), name);
+    let (started, init_result) = oneshot::channel();
+    let body = run_loop::run(server.clone(), receiver, args, started);
+    let task = tokio::spawn(crate::current::run_as(pid.clone(), body).instrument(span));
+    pid.process().cell().set_abort_handle(task.abort_handle());
+    match init_result.await {
+        Ok(Ok(())) => Ok(S::Ref::from(server)),
+        Ok(Err(error)) => Err(error),
+        // Killed while in init.
+        Err(_) => Err(StartError::Init(pid.wait_exit().await)),
+    }
+}

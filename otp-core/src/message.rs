@@ -1,0 +1,147 @@
+//! The messages the runtime itself delivers: any info message, exit signals, down messages.
+
+use std::any::Any;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::{ExitReason, Pid};
+
+/// An info message of any type, as a catch-all `#[handle_info(catch_all)]` handler receives it.
+///
+/// It remembers the name of its type for logs, and gives the value back with
+/// [`downcast`](AnyMessage::downcast).
+///
+/// ```
+/// use otp_core::AnyMessage;
+///
+/// let msg = AnyMessage::new(42_u32);
+/// assert!(msg.is::<u32>());
+/// assert!(format!("{msg:?}").contains("u32"));
+/// assert_eq!(msg.downcast::<u32>().ok(), Some(42));
+/// ```
+pub struct AnyMessage {
+    value: Box<dyn Any + Send>,
+    type_name: &'static str,
+}
+
+impl AnyMessage {
+    /// Wraps `value`.
+    pub fn new<T: Send + 'static>(value: T) -> Self {
+        AnyMessage {
+            value: Box::new(value),
+            type_name: std::any::type_name::<T>(),
+        }
+    }
+
+    /// Whether the message is a `T`.
+    #[must_use]
+    pub fn is<T: 'static>(&self) -> bool {
+        self.value.is::<T>()
+    }
+
+    /// The message as a `T`, or the message back when it is not one.
+    pub fn downcast<T: 'static>(self) -> Result<T, AnyMessage> {
+        let type_name = self.type_name;
+        match self.value.downcast::<T>() {
+            Ok(value) => Ok(*value),
+            Err(value) => Err(AnyMessage { value, type_name }),
+        }
+    }
+
+    /// A reference to the message as a `T`, if it is one.
+    #[must_use]
+    pub fn downcast_ref<T: 'static>(&self) -> Option<&T> {
+        self.value.downcast_ref::<T>()
+    }
+
+    /// The name of the message's type, as `std::any::type_name` gives it.
+    #[must_use]
+    pub fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+}
+
+impl fmt::Debug for AnyMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AnyMessage({})", self.type_name)
+    }
+}
+
+/// A trapped exit signal from a linked process (`{:EXIT, from, reason}`).
+///
+/// A process that called [`Context::trap_exit`](crate::Context::trap_exit) receives one as an
+/// info message when a linked process exits, whatever the reason.
+///
+/// ```
+/// use otp_core::prelude::*;
+///
+/// struct Watcher { exits: Vec<ExitReason> }
+///
+/// #[genserver]
+/// impl Watcher {
+///     #[handle_info]
+///     fn exit(&mut self, exit: Exit) { self.exits.push(exit.reason); }
+///
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exit {
+    /// The process that exited.
+    pub from: Pid,
+    /// Why it exited.
+    pub reason: ExitReason,
+}
+
+/// The message a monitor delivers when the monitored process exits (`{:DOWN, ref, ...}`).
+///
+/// Delivered at once with reason `NoProc` when the process was already dead.
+///
+/// ```
+/// use otp_core::prelude::*;
+///
+/// struct Watcher;
+///
+/// #[genserver]
+/// impl Watcher {
+///     #[handle_info]
+///     fn down(&mut self, down: Down) {
+///         println!("{} exited: {}", down.pid, down.reason);
+///     }
+///
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Down {
+    /// The monitor this message ends.
+    pub monitor: MonitorRef,
+    /// The process that exited.
+    pub pid: Pid,
+    /// Why it exited.
+    pub reason: ExitReason,
+}
+
+/// Identifies one monitor, as returned by [`Context::monitor`](crate::Context::monitor).
+///
+/// ```
+/// # use otp_core::MonitorRef;
+/// fn same(a: MonitorRef, b: MonitorRef) -> bool { a == b }
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MonitorRef(u64);
+
+impl MonitorRef {
+    pub(crate) fn next() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        MonitorRef(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+impl fmt::Display for MonitorRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#Ref<{}>", self.0)
+    }
+}

@@ -1,0 +1,20 @@
+//! Everything a server's module needs: `use otp_core::prelude::*;`.
+//!
+//! ```
+//! use otp_core::prelude::*;
+//!
+//! struct Idle;
+//!
+//! #[genserver]
+//! impl Idle {
+//!     #[handle_info(catch_all)]
+//!     fn unexpected(&mut self, _msg: AnyMessage) {}
+//! }
+//! ```
+
+pub use crate::{
+    AnyMessage, CallError, Context, Down, Exit, ExitReason, GenServer, InitError, MonitorRef,
+    Pid, ReplyTo, ServerRef, StartError, TimerRef, genserver, handle_call, handle_cast,
+    handle_continue, handle_info, init, terminate,
+};
+pub use std::time::Duration;

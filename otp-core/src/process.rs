@@ -1,0 +1,357 @@
+//! The untyped core of every process: its identity, its exit reason, its links and monitors,
+//! and the exit-signal rules of OTP.
+//!
+//! A process is a tokio task that owns its state and its mailbox. What other processes may do
+//! to it without knowing its type (link, monitor, send an info message, send an exit signal)
+//! goes through [`Process`], implemented by the typed mailbox of each server. The lock in
+//! [`ProcessCell`] guards links, monitors and timers only: no message takes it.
+
+use std::any::Any;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+
+use tokio::sync::oneshot;
+use tokio::task::AbortHandle;
+
+use crate::message::{Down, Exit, MonitorRef};
+use crate::{AnyMessage, ExitReason, Pid};
+
+/// What the runtime needs of a process without knowing its type.
+pub(crate) trait Process: Send + Sync + 'static {
+    /// The untyped state shared by all processes.
+    fn cell(&self) -> &ProcessCell;
+    /// Puts an info message in the mailbox; does nothing when the process is dead.
+    fn deliver_info(&self, message: AnyMessage);
+    /// Wakes the run loop so it notices a pending exit.
+    fn wake(&self);
+    /// The process as `Any`, to recover its typed handle.
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
+}
+
+/// The identity and exit bookkeeping of one process.
+pub(crate) struct ProcessCell {
+    id: u64,
+    type_name: &'static str,
+    dying: AtomicBool,
+    trap_exit: AtomicBool,
+    abort: OnceLock<AbortHandle>,
+    relations: Mutex<Relations>,
+}
+
+#[derive(Default)]
+struct Relations {
+    reason: Option<ExitReason>,
+    finished: bool,
+    name: Option<Arc<str>>,
+    links: Vec<Pid>,
+    monitors: Vec<(MonitorRef, Watcher)>,
+    watching: Vec<(MonitorRef, Pid)>,
+    timers: Vec<AbortHandle>,
+}
+
+enum Watcher {
+    Process(Pid),
+    Waiter(oneshot::Sender<ExitReason>),
+}
+
+impl ProcessCell {
+    pub(crate) fn new(type_name: &'static str) -> Self {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        ProcessCell {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            type_name,
+            dying: AtomicBool::new(false),
+            trap_exit: AtomicBool::new(false),
+            abort: OnceLock::new(),
+            relations: Mutex::new(Relations::default()),
+        }
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    pub(crate) fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+
+    fn relations(&self) -> MutexGuard<'_, Relations> {
+        // No code panics while holding this lock; recover the data if it ever happened.
+        self.relations.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether an exit has begun: the run loop checks this between messages.
+    pub(crate) fn is_dying(&self) -> bool {
+        self.dying.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn is_alive(&self) -> bool {
+        !self.relations().finished
+    }
+
+    /// The exit reason once the process has begun to exit.
+    pub(crate) fn exit_reason(&self) -> Option<ExitReason> {
+        self.relations().reason.clone()
+    }
+
+    pub(crate) fn set_abort_handle(&self, handle: AbortHandle) {
+        let _ = self.abort.set(handle);
+    }
+
+    pub(crate) fn traps_exits(&self) -> bool {
+        self.trap_exit.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_trap_exit(&self, trap: bool) -> bool {
+        self.trap_exit.swap(trap, Ordering::Relaxed)
+    }
+
+    pub(crate) fn name(&self) -> Option<Arc<str>> {
+        self.relations().name.clone()
+    }
+
+    pub(crate) fn set_name(&self, name: Option<Arc<str>>) {
+        self.relations().name = name;
+    }
+
+    /// Records why the process is exiting. The first reason wins, except `overwrite`, which
+    /// `kill` uses. Returns false when the process had already begun to exit and kept its
+    /// reason.
+    pub(crate) fn begin_exit(&self, reason: ExitReason, overwrite: bool) -> bool {
+        let mut relations = self.relations();
+        if relations.finished || (relations.reason.is_some() && !overwrite) {
+            return false;
+        }
+        relations.reason = Some(reason);
+        self.dying.store(true, Ordering::Release);
+        true
+    }
+
+    /// Remembers a timer so that it dies with this process.
+    pub(crate) fn add_timer(&self, timer: AbortHandle) -> bool {
+        let mut relations = self.relations();
+        if relations.finished {
+            return false;
+        }
+        relations.timers.retain(|timer| !timer.is_finished());
+        relations.timers.push(timer);
+        true
+    }
+}
+
+/// Ends `process` at once with `reason`, without running its `terminate`: an untrappable
+/// kill, or an exit signal that a process not trapping exits dies of.
+pub(crate) fn terminate_now(process: &Arc<dyn Process>, reason: ExitReason) {
+    let cell = process.cell();
+    let kill = reason == ExitReason::Killed;
+    if cell.begin_exit(reason, kill) || kill {
+        if let Some(handle) = cell.abort.get() {
+            handle.abort();
+        }
+        process.wake();
+    }
+}
+
+/// Delivers an exit signal from `from` to `target`, following OTP: a trapping target gets an
+/// [`Exit`] message; otherwise a normal exit is ignored and any other reason ends the target.
+pub(crate) fn exit_signal(target: &Pid, from: &Pid, reason: ExitReason) {
+    let process = target.process();
+    if process.cell().traps_exits() {
+        process.deliver_info(AnyMessage::new(Exit {
+            from: from.clone(),
+            reason,
+        }));
+    } else if !reason.is_normal() {
+        terminate_now(process, reason);
+    }
+}
+
+/// Links two processes; false when `other` is already dead.
+pub(crate) fn link(this: &Pid, other: &Pid) -> bool {
+    if this == other {
+        return true;
+    }
+    {
+        let mut relations = other.process().cell().relations();
+        if relations.finished {
+            return false;
+        }
+        if !relations.links.contains(this) {
+            relations.links.push(this.clone());
+        }
+    }
+    let mut relations = this.process().cell().relations();
+    if !relations.links.contains(other) {
+        relations.links.push(other.clone());
+    }
+    true
+}
+
+/// Removes the link between two processes, if there is one.
+pub(crate) fn unlink(this: &Pid, other: &Pid) {
+    this.process()
+        .cell()
+        .relations()
+        .links
+        .retain(|pid| pid != other);
+    other
+        .process()
+        .cell()
+        .relations()
+        .links
+        .retain(|pid| pid != this);
+}
+
+/// Monitors `target` on behalf of `watcher`: a [`Down`] message comes when it exits, at once
+/// with `NoProc` if it is already dead.
+pub(crate) fn monitor(watcher: &Pid, target: &Pid) -> MonitorRef {
+    let reference = MonitorRef::next();
+    let registered = {
+        let mut relations = target.process().cell().relations();
+        if relations.finished {
+            false
+        } else {
+            relations
+                .monitors
+                .push((reference, Watcher::Process(watcher.clone())));
+            true
+        }
+    };
+    if registered {
+        watcher
+            .process()
+            .cell()
+            .relations()
+            .watching
+            .push((reference, target.clone()));
+    } else {
+        watcher.process().deliver_info(AnyMessage::new(Down {
+            monitor: reference,
+            pid: target.clone(),
+            reason: ExitReason::NoProc,
+        }));
+    }
+    reference
+}
+
+/// Removes a monitor. Returns false when its `Down` message was already sent.
+pub(crate) fn demonitor(watcher: &Pid, reference: MonitorRef) -> bool {
+    let target = {
+        let mut relations = watcher.process().cell().relations();
+        let position = relations
+            .watching
+            .iter()
+            .position(|(watched, _)| *watched == reference);
+        position.map(|index| relations.watching.swap_remove(index).1)
+    };
+    let Some(target) = target else { return false };
+    let mut relations = target.process().cell().relations();
+    let before = relations.monitors.len();
+    relations.monitors.retain(|(watched, _)| *watched != reference);
+    relations.monitors.len() != before
+}
+
+/// Forgets a monitor of `watcher` whose `Down` message has arrived.
+pub(crate) fn forget_monitor(watcher: &Pid, reference: MonitorRef) {
+    watcher
+        .process()
+        .cell()
+        .relations()
+        .watching
+        .retain(|(watched, _)| *watched != reference);
+}
+
+/// Removes every link of `pid`: a failed `init` returns its error to the starter instead of
+/// sending it an exit signal.
+pub(crate) fn unlink_all(pid: &Pid) {
+    let links = std::mem::take(&mut pid.process().cell().relations().links);
+    for linked in links {
+        unlink(pid, &linked);
+    }
+}
+
+/// Waits for the process to exit and returns its reason.
+pub(crate) async fn wait_exit(target: &Pid) -> ExitReason {
+    let receiver = {
+        let mut relations = target.process().cell().relations();
+        if relations.finished {
+            return relations.reason.clone().unwrap_or(ExitReason::NoProc);
+        }
+        let (sender, receiver) = oneshot::channel();
+        relations
+            .monitors
+            .push((MonitorRef::next(), Watcher::Waiter(sender)));
+        receiver
+    };
+    receiver.await.unwrap_or(ExitReason::NoProc)
+}
+
+/// Runs when a process's task ends, however it ends: tells links and monitors, drops the
+/// name and the timers, and logs a reason other than normal or shutdown.
+pub(crate) fn finish(pid: &Pid) {
+    let cell = pid.process().cell();
+    let (reason, relations) = {
+        let mut relations = cell.relations();
+        if relations.finished {
+            return;
+        }
+        relations.finished = true;
+        let reason = relations.reason.get_or_insert(ExitReason::Normal).clone();
+        cell.dying.store(true, Ordering::Release);
+        let taken = Relations {
+            reason: None,
+            finished: true,
+            name: relations.name.take(),
+            links: std::mem::take(&mut relations.links),
+            monitors: std::mem::take(&mut relations.monitors),
+            watching: std::mem::take(&mut relations.watching),
+            timers: std::mem::take(&mut relations.timers),
+        };
+        (reason, taken)
+    };
+    if let Some(name) = &relations.name {
+        crate::names::unregister_pid(name, pid);
+    }
+    for timer in &relations.timers {
+        timer.abort();
+    }
+    for (reference, target) in relations.watching {
+        target
+            .process()
+            .cell()
+            .relations()
+            .monitors
+            .retain(|(watched, _)| *watched != reference);
+    }
+    for linked in relations.links {
+        linked
+            .process()
+            .cell()
+            .relations()
+            .links
+            .retain(|other| other != pid);
+        exit_signal(&linked, pid, reason.clone());
+    }
+    for (reference, watcher) in relations.monitors {
+        match watcher {
+            Watcher::Process(watcher) => watcher.process().deliver_info(AnyMessage::new(Down {
+                monitor: reference,
+                pid: pid.clone(),
+                reason: reason.clone(),
+            })),
+            Watcher::Waiter(sender) => {
+                let _ = sender.send(reason.clone());
+            }
+        }
+    }
+    if !reason.is_quiet() {
+        let name = relations.name.as_deref().unwrap_or("");
+        tracing::error!(
+            pid = %pid,
+            name,
+            server = cell.type_name(),
+            reason = %reason,
+            "process exited"
+        );
+    }
+}

@@ -1,0 +1,64 @@
+//! Rules that involve several handlers: one catch-all, one init, one terminate, one handler
+//! per message type.
+
+use std::collections::HashMap;
+
+use quote::ToTokens;
+
+use crate::attr::Kind;
+use crate::ctxt::Ctxt;
+use crate::server::Server;
+
+pub(crate) fn check(cx: &mut Ctxt, server: &Server) {
+    check_catch_all(cx, server);
+    check_at_most_one(cx, server, Kind::Init);
+    check_at_most_one(cx, server, Kind::Terminate);
+    check_one_handler_per_type(cx, server, Kind::Info);
+    check_one_handler_per_type(cx, server, Kind::Continue);
+}
+
+fn check_catch_all(cx: &mut Ctxt, server: &Server) {
+    if server.first(Kind::CatchAll).is_none() {
+        cx.error_spanned_by(
+            server.self_ty(),
+            "missing catch-all info handler; add \
+             `#[handle_info(catch_all)] fn unexpected(&mut self, msg: AnyMessage) {}`",
+        );
+    }
+    check_at_most_one(cx, server, Kind::CatchAll);
+}
+
+fn check_at_most_one(cx: &mut Ctxt, server: &Server, kind: Kind) {
+    let mut handlers = server.of_kind(kind);
+    let Some(first) = handlers.next() else { return };
+    for extra in handlers {
+        cx.error_at(
+            extra.attr_span,
+            format!(
+                "a server has one `{}` method, and `{}` is already it; remove this one or merge them",
+                kind.attribute(),
+                first.ident
+            ),
+        );
+    }
+}
+
+fn check_one_handler_per_type(cx: &mut Ctxt, server: &Server, kind: Kind) {
+    let mut seen = HashMap::new();
+    for handler in server.of_kind(kind) {
+        let Some(ty) = handler.single_message() else { continue };
+        let key = ty.to_token_stream().to_string();
+        match seen.get(&key) {
+            Some(first) => cx.error_spanned_by(
+                ty,
+                format!(
+                    "`{key}` is already handled by `{first}`; a message type has one `{}` handler",
+                    kind.attribute()
+                ),
+            ),
+            None => {
+                seen.insert(key, handler.ident.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! The procedural macros of `otp-core`. Depend on `otp-core`, which re-exports them with their
+//! documentation; this crate's items are documented there.
+
+mod attr;
+mod check;
+mod ctxt;
+mod expand;
+mod model;
+mod server;
+
+use proc_macro::TokenStream;
+
+/// Turns an `impl` block into a GenServer. See `otp_core` for the full contract.
+#[proc_macro_attribute]
+pub fn genserver(attr: TokenStream, item: TokenStream) -> TokenStream {
+    genserver_impl(attr.into(), item.into()).into()
+}
+
+/// The expansion of `#[genserver]`, on `proc_macro2` tokens so it can be tested directly.
+fn genserver_impl(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    let mut cx = ctxt::Ctxt::default();
+    if let Some(first) = attr.into_iter().next() {
+        cx.error_spanned_by(
+            &first,
+            format!("unknown `#[genserver]` argument `{first}`; `#[genserver]` takes no arguments"),
+        );
+    }
+    let server = match server::parse(&mut cx, item) {
+        Ok(server) => server,
+        Err(item) => {
+            let errors = cx.into_compile_errors();
+            return quote::quote!(#item #errors);
+        }
+    };
+    check::check(&mut cx, &server);
+    if cx.has_errors() {
+        // Re-emit the user's item (without the callback attributes) beside the errors, so the
+        // rest of the crate does not drown in follow-on errors about missing methods.
+        let item = &server.item;
+        let errors = cx.into_compile_errors();
+        return quote::quote!(#item #errors);
+    }
+    expand::expand(&server)
+}
+
+macro_rules! callback_attribute {
+    ($name:ident, $attribute:literal) => {
+        #[doc = concat!("Marks a callback inside a `#[genserver]` impl: `", $attribute, "`.")]
+        #[proc_macro_attribute]
+        pub fn $name(_attr: TokenStream, item: TokenStream) -> TokenStream {
+            let message = concat!(
+                "`",
+                $attribute,
+                "` belongs on a method of a `#[genserver]` impl block; add `#[genserver]` to the `impl`"
+            );
+            let mut tokens: proc_macro2::TokenStream = item.into();
+            let error = syn::Error::new(proc_macro2::Span::call_site(), message).to_compile_error();
+            tokens.extend(error);
+            tokens.into()
+        }
+    };
+}
+
+callback_attribute!(init, "#[init]");
+callback_attribute!(handle_call, "#[handle_call]");
+callback_attribute!(handle_cast, "#[handle_cast]");
+callback_attribute!(handle_info, "#[handle_info]");
+callback_attribute!(handle_continue, "#[handle_continue]");
+callback_attribute!(terminate, "#[terminate]");

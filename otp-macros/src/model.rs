@@ -1,0 +1,343 @@
+//! The typed model of a `#[genserver]` impl: its handlers, each with the parts of its signature
+//! the expansion needs, checked one by one as they are read.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{
+    FnArg, GenericArgument, Ident, ImplItemFn, Pat, PathArguments, ReturnType, Signature, Type,
+};
+
+use crate::attr::{CallbackAttr, Kind};
+use crate::ctxt::Ctxt;
+
+/// What one argument of a handler is.
+pub(crate) enum ArgRole {
+    /// Part of the message: sent by the client, stored in the enum.
+    Message(Type),
+    /// `ctx: &mut Context<Self>`.
+    Context,
+    /// `reply: ReplyTo<T>`, with `T`.
+    ReplyTo(Type),
+    /// `reason: &ExitReason` of `#[terminate]`.
+    Reason,
+}
+
+pub(crate) struct Arg {
+    pub(crate) name: Ident,
+    pub(crate) role: ArgRole,
+}
+
+/// One annotated method.
+pub(crate) struct Handler {
+    pub(crate) kind: Kind,
+    pub(crate) attr_span: Span,
+    pub(crate) ident: Ident,
+    pub(crate) is_async: bool,
+    pub(crate) args: Vec<Arg>,
+    /// The return type, `None` for `()`.
+    pub(crate) output: Option<Type>,
+    pub(crate) docs: Vec<syn::Attribute>,
+}
+
+impl Handler {
+    /// The message arguments, in order.
+    pub(crate) fn message_types(&self) -> impl Iterator<Item = (&Ident, &Type)> {
+        self.args.iter().filter_map(|arg| match &arg.role {
+            ArgRole::Message(ty) => Some((&arg.name, ty)),
+            _ => None,
+        })
+    }
+
+    pub(crate) fn reply_to(&self) -> Option<&Type> {
+        self.args.iter().find_map(|arg| match &arg.role {
+            ArgRole::ReplyTo(ty) => Some(ty),
+            _ => None,
+        })
+    }
+
+    /// The single message type of an info or continue handler.
+    pub(crate) fn single_message(&self) -> Option<&Type> {
+        self.message_types().next().map(|(_, ty)| ty)
+    }
+}
+
+fn last_segment_is(ty: &Type, name: &str) -> bool {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == name),
+        Type::Group(group) => last_segment_is(&group.elem, name),
+        _ => false,
+    }
+}
+
+fn first_generic_type(ty: &Type) -> Option<Type> {
+    let Type::Path(path) = ty else { return None };
+    let segment = path.path.segments.last()?;
+    let PathArguments::AngleBracketed(arguments) = &segment.arguments else {
+        return None;
+    };
+    arguments.args.iter().find_map(|argument| match argument {
+        GenericArgument::Type(ty) => Some(ty.clone()),
+        _ => None,
+    })
+}
+
+fn contains_impl_trait(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    finder.0
+}
+
+/// Reads and checks the signature of a method carrying `attr`.
+pub(crate) fn parse_handler(cx: &mut Ctxt, attr: &CallbackAttr, method: &ImplItemFn) -> Handler {
+    let signature = &method.sig;
+    let kind = attr.kind;
+    check_qualifiers(cx, kind, signature);
+    check_receiver(cx, kind, signature);
+
+    let mut args = Vec::new();
+    for (index, input) in signature.inputs.iter().enumerate() {
+        let FnArg::Typed(typed) = input else { continue };
+        let name = match &*typed.pat {
+            Pat::Ident(pat) => pat.ident.clone(),
+            _ => syn::Ident::new(&format!("arg{index}"), typed.pat.span()),
+        };
+        let role = classify_arg(cx, kind, &typed.ty);
+        args.push(Arg { name, role });
+    }
+    let output = match &signature.output {
+        ReturnType::Default => None,
+        ReturnType::Type(_, ty) => match &**ty {
+            Type::Tuple(tuple) if tuple.elems.is_empty() => None,
+            ty => Some((*ty).clone()),
+        },
+    };
+    let handler = Handler {
+        kind,
+        attr_span: attr.span,
+        ident: signature.ident.clone(),
+        is_async: signature.asyncness.is_some(),
+        args,
+        output,
+        docs: method
+            .attrs
+            .iter()
+            .filter(|attr| attr.path().is_ident("doc"))
+            .cloned()
+            .collect(),
+    };
+    check_arity(cx, &handler, signature);
+    check_output(cx, &handler, signature);
+    handler
+}
+
+fn check_qualifiers(cx: &mut Ctxt, kind: Kind, signature: &Signature) {
+    let attribute = kind.attribute();
+    if let Some(constness) = &signature.constness {
+        cx.error_spanned_by(constness, format!("a `{attribute}` method cannot be `const`; remove `const`"));
+    }
+    if let syn::Safety::Unsafe(unsafety) = &signature.safety {
+        cx.error_spanned_by(unsafety, format!("a `{attribute}` method cannot be `unsafe`; remove `unsafe`"));
+    }
+    if let Some(abi) = &signature.abi {
+        cx.error_spanned_by(abi, format!("a `{attribute}` method cannot be `extern`; remove the ABI"));
+    }
+    if let Some(variadic) = &signature.variadic {
+        cx.error_spanned_by(variadic, format!("a `{attribute}` method cannot be variadic"));
+    }
+    if !signature.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &signature.generics,
+            format!(
+                "a `{attribute}` method cannot be generic: each message needs one concrete type; \
+                 write one handler per type, or make the server type generic"
+            ),
+        );
+    } else if let Some(where_clause) = &signature.generics.where_clause {
+        cx.error_spanned_by(
+            where_clause,
+            format!("a `{attribute}` method cannot have a `where` clause; move the bounds to the `impl`"),
+        );
+    }
+}
+
+fn check_receiver(cx: &mut Ctxt, kind: Kind, signature: &Signature) {
+    let receiver = signature.receiver();
+    let attribute = kind.attribute();
+    if kind == Kind::Init {
+        if let Some(receiver) = receiver {
+            cx.error_spanned_by(
+                receiver,
+                "`#[init]` builds the state, so it takes no `self`; \
+                 write `fn init(args: Args) -> Result<Self, InitError>`",
+            );
+        }
+        return;
+    }
+    match receiver {
+        None => cx.error_spanned_by(
+            &signature.ident,
+            format!("a `{attribute}` method takes `&mut self` first; add `&mut self` before its arguments"),
+        ),
+        Some(receiver) => match &receiver.kind {
+            syn::ReceiverKind::Reference(_, _, Some(_)) => {}
+            syn::ReceiverKind::Reference(_, _, None) => cx.error_spanned_by(
+                receiver,
+                format!("a `{attribute}` method takes `&mut self`, not `&self`; write `&mut self`"),
+            ),
+            _ => cx.error_spanned_by(
+                receiver,
+                format!(
+                    "a `{attribute}` method takes `&mut self`, not `self` by value: \
+                     the server keeps its state between messages"
+                ),
+            ),
+        },
+    }
+}
+
+fn classify_arg(cx: &mut Ctxt, kind: Kind, ty: &Type) -> ArgRole {
+    if let Type::Reference(reference) = ty {
+        if last_segment_is(&reference.elem, "Context") {
+            if reference.mutability.is_none() {
+                cx.error_spanned_by(ty, "take the context as `ctx: &mut Context<Self>`");
+            }
+            return ArgRole::Context;
+        }
+        if kind == Kind::Terminate && last_segment_is(&reference.elem, "ExitReason") {
+            return ArgRole::Reason;
+        }
+        let hint = if kind == Kind::Terminate {
+            "`#[terminate]` takes `reason: &ExitReason` and optionally `ctx: &mut Context<Self>`".to_owned()
+        } else {
+            "messages go to another task, so they are owned: take `String` instead of `&str`, \
+             `Vec<T>` instead of `&[T]`"
+                .to_owned()
+        };
+        cx.error_spanned_by(ty, format!("a message argument cannot be a reference; {hint}"));
+        return ArgRole::Message(ty.clone());
+    }
+    if last_segment_is(ty, "Context") {
+        cx.error_spanned_by(ty, "take the context by reference: `ctx: &mut Context<Self>`");
+        return ArgRole::Context;
+    }
+    if last_segment_is(ty, "ReplyTo") {
+        if kind != Kind::Call {
+            cx.error_spanned_by(
+                ty,
+                format!(
+                    "only a `#[handle_call]` method can take a `ReplyTo`; `{}` has no caller waiting for a reply",
+                    kind.attribute()
+                ),
+            );
+        }
+        if let Some(inner) = first_generic_type(ty) {
+            return ArgRole::ReplyTo(inner);
+        }
+        cx.error_spanned_by(ty, "write the reply's type: `ReplyTo<T>`");
+        return ArgRole::Message(ty.clone());
+    }
+    if contains_impl_trait(ty) {
+        cx.error_spanned_by(
+            ty,
+            "a message argument needs a concrete type, not `impl Trait`: the message is stored in an enum",
+        );
+    }
+    ArgRole::Message(ty.clone())
+}
+
+fn check_arity(cx: &mut Ctxt, handler: &Handler, signature: &Signature) {
+    let count = |wanted: fn(&ArgRole) -> bool| handler.args.iter().filter(|arg| wanted(&arg.role)).count();
+    let messages = count(|role| matches!(role, ArgRole::Message(_)));
+    let contexts = count(|role| matches!(role, ArgRole::Context));
+    let replies = count(|role| matches!(role, ArgRole::ReplyTo(_)));
+    let reasons = count(|role| matches!(role, ArgRole::Reason));
+    let span = signature.paren_token.span.join();
+    if contexts > 1 {
+        cx.error_at(span, "take the context once: one `ctx: &mut Context<Self>` argument");
+    }
+    if replies > 1 {
+        cx.error_at(span, "a call has one caller: take one `ReplyTo<T>` argument");
+    }
+    match handler.kind {
+        Kind::Init if messages > 1 => cx.error_at(
+            span,
+            "`#[init]` takes one start argument; group several in a tuple or a struct: \
+             `fn init((a, b): (A, B))`",
+        ),
+        Kind::Info | Kind::Continue if messages != 1 => cx.error_at(
+            span,
+            format!(
+                "a `{}` method takes exactly one message argument after `&mut self`, \
+                 as in `fn tick(&mut self, msg: Tick)`",
+                handler.kind.attribute()
+            ),
+        ),
+        Kind::CatchAll => {
+            let fits = messages == 1
+                && handler
+                    .single_message()
+                    .is_some_and(|ty| last_segment_is(ty, "AnyMessage"));
+            if !fits {
+                cx.error_at(
+                    span,
+                    "the catch-all handler takes the message as `AnyMessage`: \
+                     `fn unexpected(&mut self, msg: AnyMessage)`",
+                );
+            }
+        }
+        Kind::Terminate if messages > 0 || reasons > 1 => cx.error_at(
+            span,
+            "`#[terminate]` takes `reason: &ExitReason` and optionally `ctx: &mut Context<Self>`",
+        ),
+        _ => {}
+    }
+    if let (Kind::Info, Some(ty)) = (handler.kind, handler.single_message()) {
+        if last_segment_is(ty, "AnyMessage") {
+            cx.error_spanned_by(
+                ty,
+                "a handler of `AnyMessage` is the catch-all: write `#[handle_info(catch_all)]`",
+            );
+        }
+    }
+}
+
+fn check_output(cx: &mut Ctxt, handler: &Handler, signature: &Signature) {
+    let Some(output) = &handler.output else {
+        if handler.kind == Kind::Init {
+            cx.error_spanned_by(
+                &signature.ident,
+                "`#[init]` returns the state: add `-> Result<Self, InitError>` (or `-> Self`)",
+            );
+        }
+        return;
+    };
+    let message = match handler.kind {
+        Kind::Init => return,
+        Kind::Call if handler.reply_to().is_none() => {
+            if contains_impl_trait(output) {
+                cx.error_spanned_by(
+                    output,
+                    "a call's reply needs a concrete type, not `impl Trait`: it goes through a channel",
+                );
+            }
+            return;
+        }
+        Kind::Call => {
+            "a handler that takes `ReplyTo<T>` replies through it; remove the return type".to_owned()
+        }
+        Kind::Cast => "a cast has no reply; remove the return type, or make this a `#[handle_call]`"
+            .to_owned(),
+        kind => format!("a `{}` method returns nothing; remove the return type", kind.attribute()),
+    };
+    cx.error_spanned_by(output, message);
+}

@@ -1,0 +1,1 @@
+//! Compile tests live in `ui/`, run by `tests/ui.rs`.
