@@ -53,7 +53,7 @@ mod timer;
 
 pub mod prelude;
 
-pub use call::{CallError, CallFuture, Call, DEFAULT_CALL_TIMEOUT, ReplyTo};
+pub use call::{Call, CallError, CallFuture, DEFAULT_CALL_TIMEOUT, ReplyTo};
 pub use current::current_pid;
 pub use exit_reason::ExitReason;
 pub use genserver::{

@@ -80,6 +80,7 @@ pub fn whereis(name: &str) -> Option<Pid> {
 }
 
 /// Frees `name` (`Process.unregister/1`); returns whether it was registered.
+#[allow(clippy::must_use_candidate)] // freeing a name is done for its effect
 pub fn unregister(name: &str) -> bool {
     let removed = names().remove(name);
     if let Some(pid) = &removed {

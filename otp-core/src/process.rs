@@ -77,7 +77,9 @@ impl ProcessCell {
 
     fn relations(&self) -> MutexGuard<'_, Relations> {
         // No code panics while holding this lock; recover the data if it ever happened.
-        self.relations.lock().unwrap_or_else(PoisonError::into_inner)
+        self.relations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Whether an exit has begun: the run loop checks this between messages.
@@ -247,7 +249,9 @@ pub(crate) fn demonitor(watcher: &Pid, reference: MonitorRef) -> bool {
     let Some(target) = target else { return false };
     let mut relations = target.process().cell().relations();
     let before = relations.monitors.len();
-    relations.monitors.retain(|(watched, _)| *watched != reference);
+    relations
+        .monitors
+        .retain(|(watched, _)| *watched != reference);
     relations.monitors.len() != before
 }
 

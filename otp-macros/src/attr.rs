@@ -53,7 +53,10 @@ fn callback_name(attr: &Attribute) -> Option<&'static str> {
     let path = attr.path();
     let last = path.segments.last()?;
     let prefix_ok = path.segments.len() == 1
-        || path.segments.first().is_some_and(|first| first.ident == "otp_core");
+        || path
+            .segments
+            .first()
+            .is_some_and(|first| first.ident == "otp_core");
     if !prefix_ok {
         return None;
     }
@@ -65,7 +68,10 @@ fn callback_name(attr: &Attribute) -> Option<&'static str> {
 
 /// Removes the callback attributes from `attrs` and returns the one found, reporting a second
 /// one and any unknown argument.
-pub(crate) fn take_callback_attr(cx: &mut Ctxt, attrs: &mut Vec<Attribute>) -> Option<CallbackAttr> {
+pub(crate) fn take_callback_attr(
+    cx: &mut Ctxt,
+    attrs: &mut Vec<Attribute>,
+) -> Option<CallbackAttr> {
     let mut found: Option<CallbackAttr> = None;
     let mut kept = Vec::with_capacity(attrs.len());
     for attr in attrs.drain(..) {

@@ -46,7 +46,9 @@ fn check_at_most_one(cx: &mut Ctxt, server: &Server, kind: Kind) {
 fn check_one_handler_per_type(cx: &mut Ctxt, server: &Server, kind: Kind) {
     let mut seen = HashMap::new();
     for handler in server.of_kind(kind) {
-        let Some(ty) = handler.single_message() else { continue };
+        let Some(ty) = handler.single_message() else {
+            continue;
+        };
         let key = ty.to_token_stream().to_string();
         match seen.get(&key) {
             Some(first) => cx.error_spanned_by(

@@ -14,7 +14,8 @@ pub(crate) struct Ctxt {
 impl Ctxt {
     /// Records an error on the tokens of `at`.
     pub(crate) fn error_spanned_by(&mut self, at: impl ToTokens, message: impl Display) {
-        self.errors.push(syn::Error::new_spanned(at.into_token_stream(), message));
+        self.errors
+            .push(syn::Error::new_spanned(at.into_token_stream(), message));
     }
 
     /// Records an error at `span`.

@@ -10,14 +10,17 @@ mod server;
 
 use proc_macro::TokenStream;
 
-/// Turns an `impl` block into a GenServer. See `otp_core` for the full contract.
+/// Turns an `impl` block into a `GenServer`. See `otp_core` for the full contract.
 #[proc_macro_attribute]
 pub fn genserver(attr: TokenStream, item: TokenStream) -> TokenStream {
     genserver_impl(attr.into(), item.into()).into()
 }
 
 /// The expansion of `#[genserver]`, on `proc_macro2` tokens so it can be tested directly.
-fn genserver_impl(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+fn genserver_impl(
+    attr: proc_macro2::TokenStream,
+    item: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
     let mut cx = ctxt::Ctxt::default();
     if let Some(first) = attr.into_iter().next() {
         cx.error_spanned_by(

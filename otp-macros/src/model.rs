@@ -143,16 +143,28 @@ pub(crate) fn parse_handler(cx: &mut Ctxt, attr: &CallbackAttr, method: &ImplIte
 fn check_qualifiers(cx: &mut Ctxt, kind: Kind, signature: &Signature) {
     let attribute = kind.attribute();
     if let Some(constness) = &signature.constness {
-        cx.error_spanned_by(constness, format!("a `{attribute}` method cannot be `const`; remove `const`"));
+        cx.error_spanned_by(
+            constness,
+            format!("a `{attribute}` method cannot be `const`; remove `const`"),
+        );
     }
     if let syn::Safety::Unsafe(unsafety) = &signature.safety {
-        cx.error_spanned_by(unsafety, format!("a `{attribute}` method cannot be `unsafe`; remove `unsafe`"));
+        cx.error_spanned_by(
+            unsafety,
+            format!("a `{attribute}` method cannot be `unsafe`; remove `unsafe`"),
+        );
     }
     if let Some(abi) = &signature.abi {
-        cx.error_spanned_by(abi, format!("a `{attribute}` method cannot be `extern`; remove the ABI"));
+        cx.error_spanned_by(
+            abi,
+            format!("a `{attribute}` method cannot be `extern`; remove the ABI"),
+        );
     }
     if let Some(variadic) = &signature.variadic {
-        cx.error_spanned_by(variadic, format!("a `{attribute}` method cannot be variadic"));
+        cx.error_spanned_by(
+            variadic,
+            format!("a `{attribute}` method cannot be variadic"),
+        );
     }
     if !signature.generics.params.is_empty() {
         cx.error_spanned_by(
@@ -165,7 +177,9 @@ fn check_qualifiers(cx: &mut Ctxt, kind: Kind, signature: &Signature) {
     } else if let Some(where_clause) = &signature.generics.where_clause {
         cx.error_spanned_by(
             where_clause,
-            format!("a `{attribute}` method cannot have a `where` clause; move the bounds to the `impl`"),
+            format!(
+                "a `{attribute}` method cannot have a `where` clause; move the bounds to the `impl`"
+            ),
         );
     }
 }
@@ -217,17 +231,24 @@ fn classify_arg(cx: &mut Ctxt, kind: Kind, ty: &Type) -> ArgRole {
             return ArgRole::Reason;
         }
         let hint = if kind == Kind::Terminate {
-            "`#[terminate]` takes `reason: &ExitReason` and optionally `ctx: &mut Context<Self>`".to_owned()
+            "`#[terminate]` takes `reason: &ExitReason` and optionally `ctx: &mut Context<Self>`"
+                .to_owned()
         } else {
             "messages go to another task, so they are owned: take `String` instead of `&str`, \
              `Vec<T>` instead of `&[T]`"
                 .to_owned()
         };
-        cx.error_spanned_by(ty, format!("a message argument cannot be a reference; {hint}"));
+        cx.error_spanned_by(
+            ty,
+            format!("a message argument cannot be a reference; {hint}"),
+        );
         return ArgRole::Message(ty.clone());
     }
     if last_segment_is(ty, "Context") {
-        cx.error_spanned_by(ty, "take the context by reference: `ctx: &mut Context<Self>`");
+        cx.error_spanned_by(
+            ty,
+            "take the context by reference: `ctx: &mut Context<Self>`",
+        );
         return ArgRole::Context;
     }
     if last_segment_is(ty, "ReplyTo") {
@@ -256,17 +277,24 @@ fn classify_arg(cx: &mut Ctxt, kind: Kind, ty: &Type) -> ArgRole {
 }
 
 fn check_arity(cx: &mut Ctxt, handler: &Handler, signature: &Signature) {
-    let count = |wanted: fn(&ArgRole) -> bool| handler.args.iter().filter(|arg| wanted(&arg.role)).count();
+    let count =
+        |wanted: fn(&ArgRole) -> bool| handler.args.iter().filter(|arg| wanted(&arg.role)).count();
     let messages = count(|role| matches!(role, ArgRole::Message(_)));
     let contexts = count(|role| matches!(role, ArgRole::Context));
     let replies = count(|role| matches!(role, ArgRole::ReplyTo(_)));
     let reasons = count(|role| matches!(role, ArgRole::Reason));
     let span = signature.paren_token.span.join();
     if contexts > 1 {
-        cx.error_at(span, "take the context once: one `ctx: &mut Context<Self>` argument");
+        cx.error_at(
+            span,
+            "take the context once: one `ctx: &mut Context<Self>` argument",
+        );
     }
     if replies > 1 {
-        cx.error_at(span, "a call has one caller: take one `ReplyTo<T>` argument");
+        cx.error_at(
+            span,
+            "a call has one caller: take one `ReplyTo<T>` argument",
+        );
     }
     match handler.kind {
         Kind::Init if messages > 1 => cx.error_at(
@@ -333,11 +361,17 @@ fn check_output(cx: &mut Ctxt, handler: &Handler, signature: &Signature) {
             return;
         }
         Kind::Call => {
-            "a handler that takes `ReplyTo<T>` replies through it; remove the return type".to_owned()
+            "a handler that takes `ReplyTo<T>` replies through it; remove the return type"
+                .to_owned()
         }
-        Kind::Cast => "a cast has no reply; remove the return type, or make this a `#[handle_call]`"
-            .to_owned(),
-        kind => format!("a `{}` method returns nothing; remove the return type", kind.attribute()),
+        Kind::Cast => {
+            "a cast has no reply; remove the return type, or make this a `#[handle_call]`"
+                .to_owned()
+        }
+        kind => format!(
+            "a `{}` method returns nothing; remove the return type",
+            kind.attribute()
+        ),
     };
     cx.error_spanned_by(output, message);
 }

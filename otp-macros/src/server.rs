@@ -28,7 +28,9 @@ impl Server {
     }
 
     pub(crate) fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Handler> {
-        self.handlers.iter().filter(move |handler| handler.kind == kind)
+        self.handlers
+            .iter()
+            .filter(move |handler| handler.kind == kind)
     }
 
     pub(crate) fn first(&self, kind: Kind) -> Option<&Handler> {
@@ -64,7 +66,9 @@ pub(crate) fn parse(cx: &mut Ctxt, input: TokenStream) -> Result<Server, TokenSt
         );
     }
     let ident = match &*item.self_ty {
-        Type::Path(path) if path.qself.is_none() => path.path.segments.last().map(|s| s.ident.clone()),
+        Type::Path(path) if path.qself.is_none() => {
+            path.path.segments.last().map(|s| s.ident.clone())
+        }
         _ => None,
     };
     let ident = ident.unwrap_or_else(|| {
@@ -74,6 +78,17 @@ pub(crate) fn parse(cx: &mut Ctxt, input: TokenStream) -> Result<Server, TokenSt
         );
         Ident::new("Server", item.self_ty.span())
     });
+    check_generics(cx, &item);
+    let handlers = read_methods(cx, &mut item);
+    Ok(Server {
+        item,
+        ident,
+        handlers,
+    })
+}
+
+/// A server owns its state in its own task: type parameters only.
+fn check_generics(cx: &mut Ctxt, item: &ItemImpl) {
     for param in &item.generics.params {
         match param {
             GenericParam::Type(_) => {}
@@ -88,15 +103,22 @@ pub(crate) fn parse(cx: &mut Ctxt, input: TokenStream) -> Result<Server, TokenSt
             ),
         }
     }
+}
 
+/// Takes the callback attributes off the methods and reads each annotated method.
+fn read_methods(cx: &mut Ctxt, item: &mut ItemImpl) -> Vec<Handler> {
     let mut handlers = Vec::new();
     for impl_item in &mut item.items {
-        let ImplItem::Fn(method) = impl_item else { continue };
+        let ImplItem::Fn(method) = impl_item else {
+            continue;
+        };
         let callback = attr::take_callback_attr(cx, &mut method.attrs);
         let name = method.sig.ident.to_string();
         match callback {
             Some(callback) => {
-                if matches!(callback.kind, Kind::Call | Kind::Cast) && CLIENT_NAMES.contains(&name.as_str()) {
+                if matches!(callback.kind, Kind::Call | Kind::Cast)
+                    && CLIENT_NAMES.contains(&name.as_str())
+                {
                     cx.error_spanned_by(
                         &method.sig.ident,
                         format!(
@@ -108,7 +130,10 @@ pub(crate) fn parse(cx: &mut Ctxt, input: TokenStream) -> Result<Server, TokenSt
                 handlers.push(model::parse_handler(cx, &callback, method));
             }
             None => {
-                if let Some((_, attribute)) = CALLBACK_NAMES.iter().find(|(callback, _)| *callback == name) {
+                if let Some((_, attribute)) = CALLBACK_NAMES
+                    .iter()
+                    .find(|(callback, _)| *callback == name)
+                {
                     cx.error_spanned_by(
                         &method.sig.ident,
                         format!(
@@ -126,11 +151,7 @@ pub(crate) fn parse(cx: &mut Ctxt, input: TokenStream) -> Result<Server, TokenSt
             );
         }
     }
-    Ok(Server {
-        item,
-        ident,
-        handlers,
-    })
+    handlers
 }
 
 /// The tokens that name an item: `struct Name`, `fn name`, ... for an error on the right spot.

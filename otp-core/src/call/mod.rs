@@ -79,7 +79,11 @@ pub struct Call<'a, S: GenServer, R> {
 
 impl<'a, S: GenServer, R> Call<'a, S, R> {
     #[doc(hidden)]
-    pub fn __new(server: &'a ServerRef<S>, message: S::Message, reply: oneshot::Receiver<R>) -> Self {
+    pub fn __new(
+        server: &'a ServerRef<S>,
+        message: S::Message,
+        reply: oneshot::Receiver<R>,
+    ) -> Self {
         Call {
             server,
             message,

@@ -169,7 +169,11 @@ impl<S: GenServer> Context<S> {
             return true;
         };
         process::forget_monitor(&self.pid, down.monitor);
-        match self.flushed_monitors.iter().position(|m| *m == down.monitor) {
+        match self
+            .flushed_monitors
+            .iter()
+            .position(|m| *m == down.monitor)
+        {
             Some(index) => {
                 self.flushed_monitors.swap_remove(index);
                 false

@@ -36,14 +36,18 @@ async fn catch_panic<F: Future>(
     future: F,
 ) -> Result<F::Output, Option<ExitReason>> {
     let mut future = pin!(future);
-    poll_fn(|cx| match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
-        Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
-        Ok(Poll::Pending) => Poll::Pending,
-        Err(payload) => {
-            let reason = ExitReason::from_panic(&*payload);
-            Poll::Ready(Err(cell.begin_exit(reason.clone(), false).then_some(reason)))
-        }
-    })
+    poll_fn(
+        |cx| match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(payload) => {
+                let reason = ExitReason::from_panic(&*payload);
+                Poll::Ready(Err(cell
+                    .begin_exit(reason.clone(), false)
+                    .then_some(reason)))
+            }
+        },
+    )
     .await
 }
 
@@ -66,7 +70,9 @@ pub(crate) async fn run<S: GenServer>(
         Ok(Err(InitError::Ignore)) => Err((ExitReason::Normal, StartError::Ignored)),
         Ok(Err(InitError::Stop(reason))) => Err((reason.clone(), StartError::Init(reason))),
         Err(reason) => {
-            let reason = reason.or_else(|| pid.exit_reason()).unwrap_or(ExitReason::Killed);
+            let reason = reason
+                .or_else(|| pid.exit_reason())
+                .unwrap_or(ExitReason::Killed);
             Err((reason.clone(), StartError::Init(reason)))
         }
     };

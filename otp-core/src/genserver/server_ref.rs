@@ -158,7 +158,12 @@ impl<S: GenServer> Clone for ServerRef<S> {
 
 impl<S: GenServer> fmt::Debug for ServerRef<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ServerRef<{}>({})", self.mailbox.cell.type_name(), self.pid())
+        write!(
+            f,
+            "ServerRef<{}>({})",
+            self.mailbox.cell.type_name(),
+            self.pid()
+        )
     }
 }
 
