@@ -69,6 +69,11 @@ pub use otp_macros::{
     genserver, handle_call, handle_cast, handle_continue, handle_info, init, terminate,
 };
 
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 #[doc(hidden)]
 pub mod __private {
     pub use tokio::sync::oneshot;

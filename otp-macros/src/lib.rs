@@ -8,6 +8,9 @@ mod expand;
 mod model;
 mod server;
 
+#[cfg(test)]
+mod expansion_tests;
+
 use proc_macro::TokenStream;
 
 /// Turns an `impl` block into a `GenServer`. See `otp_core` for the full contract.

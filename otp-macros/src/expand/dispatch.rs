@@ -16,6 +16,20 @@ pub(super) struct Requests {
     pub(super) client_methods: Vec<TokenStream>,
 }
 
+/// The handler's doc comment for its client method, or a line saying what the method does.
+fn client_docs(handler: &Handler) -> Vec<TokenStream> {
+    if !handler.docs.is_empty() {
+        return handler.docs.iter().map(|doc| quote!(#doc)).collect();
+    }
+    let what = if handler.kind == Kind::Call {
+        "Calls"
+    } else {
+        "Casts to"
+    };
+    let line = format!("{what} the server's `{}` handler.", handler.ident);
+    vec![quote!(#[doc = #line])]
+}
+
 /// The type a call replies with, `()` when its handler returns nothing.
 fn reply_type(names: &Names<'_>, handler: &Handler) -> TokenStream {
     handler.reply_to().or(handler.output.as_ref()).map_or_else(
@@ -54,7 +68,7 @@ pub(super) fn requests(names: &Names<'_>) -> Requests {
             .message_types()
             .map(|(_, ty)| outside(server, ty))
             .collect();
-        let docs = &handler.docs;
+        let docs = client_docs(handler);
         let await_ = maybe_await(handler);
         let arguments = call_arguments(handler, &fields);
         if handler.kind == Kind::Cast {
