@@ -9,7 +9,9 @@ use crate::{ExitReason, Pid};
 /// An info message of any type, as a catch-all `#[handle_info(catch_all)]` handler receives it.
 ///
 /// It remembers the name of its type for logs, and gives the value back with
-/// [`downcast`](AnyMessage::downcast).
+/// [`downcast`](AnyMessage::downcast). Its `Debug` shows the type, not the value (unlike
+/// Elixir's `inspect`): the value's type is erased and need not implement `Debug`; downcast it to
+/// show it.
 ///
 /// ```
 /// use otp_core::AnyMessage;

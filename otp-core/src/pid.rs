@@ -95,12 +95,11 @@ impl Pid {
     /// Sends an exit signal with `reason` (`Process.exit(pid, reason)`), as if from a linked
     /// process: a process trapping exits receives an [`Exit`](crate::Exit) message; otherwise
     /// `Normal` is ignored and any other reason ends it without `terminate`.
+    /// The signal comes from the calling process, or from the target itself when called
+    /// outside any process.
     pub fn exit(&self, reason: ExitReason) {
-        if self.process.cell().traps_exits() {
-            process::exit_signal(self, self, reason);
-        } else if !reason.is_normal() {
-            process::terminate_now(&self.process, reason);
-        }
+        let from = crate::current_pid().unwrap_or_else(|| self.clone());
+        process::exit_signal(self, &from, reason);
     }
 
     /// Waits until the process has exited and returns why; at once if it already has.

@@ -300,7 +300,8 @@ pub(crate) fn finish(pid: &Pid) {
             return;
         }
         relations.finished = true;
-        let reason = relations.reason.get_or_insert(ExitReason::Normal).clone();
+        // No reason means the task was dropped from outside, by the runtime shutting down.
+        let reason = relations.reason.get_or_insert(ExitReason::Shutdown).clone();
         cell.dying.store(true, Ordering::Release);
         let taken = Relations {
             reason: None,

@@ -1,4 +1,5 @@
 impl Cache {
+    #[allow(clippy::unused_self, clippy::needless_pass_by_value, clippy::unused_async)]
     fn init(ttl: Duration, ctx: &mut Context<Self>) -> Result<Self, InitError> {
         ctx.send_after(Duration::from_secs(60), Cleanup);
         Ok(Cache {
@@ -7,22 +8,29 @@ impl Cache {
         })
     }
     /// Looks a key up.
+    #[allow(clippy::unused_self, clippy::needless_pass_by_value, clippy::unused_async)]
     fn get(&mut self, key: String) -> Option<String> {
         self.store.get(&key).map(|(value, _)| value.clone())
     }
+    #[allow(clippy::unused_self, clippy::needless_pass_by_value, clippy::unused_async)]
     async fn report(&mut self, size: usize, reply: ReplyTo<String>) {
         tokio::spawn(async move {
             let _ = reply.reply("x".repeat(size));
         });
     }
+    #[allow(clippy::unused_self, clippy::needless_pass_by_value, clippy::unused_async)]
     fn put(&mut self, key: String, value: String) {
         self.store.insert(key, (value, Instant::now() + self.ttl));
     }
+    #[allow(clippy::unused_self, clippy::needless_pass_by_value, clippy::unused_async)]
     fn cleanup(&mut self, _: Cleanup, ctx: &mut Context<Self>) {
         ctx.send_after(Duration::from_secs(60), Cleanup);
     }
+    #[allow(clippy::unused_self, clippy::needless_pass_by_value, clippy::unused_async)]
     fn warm(&mut self, _: Warm) {}
+    #[allow(clippy::unused_self, clippy::needless_pass_by_value, clippy::unused_async)]
     fn terminate(&mut self, reason: &ExitReason) {}
+    #[allow(clippy::unused_self, clippy::needless_pass_by_value, clippy::unused_async)]
     fn unexpected(&mut self, msg: AnyMessage) {}
 }
 #[doc(hidden)]

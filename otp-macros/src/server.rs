@@ -128,6 +128,11 @@ fn read_methods(cx: &mut Ctxt, item: &mut ItemImpl) -> Vec<Handler> {
                     );
                 }
                 handlers.push(model::parse_handler(cx, &callback, method));
+                // The macro fixes these signatures: a handler need not use `self`, and takes
+                // its messages by value.
+                method.attrs.push(syn::parse_quote!(
+                    #[allow(clippy::unused_self, clippy::needless_pass_by_value, clippy::unused_async)]
+                ));
             }
             None => {
                 if let Some((_, attribute)) = CALLBACK_NAMES

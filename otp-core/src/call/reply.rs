@@ -9,6 +9,10 @@ use tokio::sync::oneshot;
 /// takes `self`). Dropping it unanswered gives the caller [`CallError::NoReply`](crate::CallError::NoReply)
 /// at once, never a hang.
 ///
+/// The caller may run as soon as the reply is sent: a task that also tells the server something
+/// (a cast to update its state) should do so *before* replying, or the caller's next call can
+/// overtake that cast.
+///
 /// ```
 /// use otp_core::prelude::*;
 ///

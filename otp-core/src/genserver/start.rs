@@ -115,7 +115,8 @@ async fn spawn<S: GenServer>(
             process::link(&parent, &pid);
         }
     }
-    let span = tracing::info_span!("process", pid = %pid, server = type_name::<S>(), name);
+    // At error level, so the process's fields stay on its events under any filter.
+    let span = tracing::error_span!("process", pid = %pid, server = type_name::<S>(), name);
     let (started, init_result) = oneshot::channel();
     let body = run_loop::run(server.clone(), receiver, args, started);
     let task = tokio::spawn(crate::current::run_as(pid.clone(), body).instrument(span));
