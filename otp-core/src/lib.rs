@@ -40,6 +40,48 @@
 //!
 //! The semantics follow OTP; where Rust needs another shape (a `Result` instead of an exit, a
 //! type instead of an atom), the item's documentation says so.
+//!
+//! # The `#[genserver]` contract
+//!
+//! - Every callback carries its attribute, the `@impl true` of this DSL: a method named like a
+//!   callback (`init`, `handle_call`, `handle_cast`, `handle_info`, `handle_continue`,
+//!   `terminate`) without one does not compile, nor does an attribute on a method whose
+//!   signature does not fit it.
+//! - Exactly one `#[handle_info(catch_all)] fn unexpected(&mut self, msg: AnyMessage)`: OTP 27
+//!   crashes on an unexpected message; here the mistake cannot be made.
+//! - At most one `#[init]`; without one, `start` takes the state itself. `init` returns `Self`
+//!   or `Result<Self, E>` with `E: Into<InitError>`.
+//! - Handlers are `fn` or `async fn`, take `&mut self`, their message arguments (owned types),
+//!   and optionally `ctx: &mut Context<Self>`. One handler per info or continue message type.
+//! - A call handler returns the reply (a `Result` is delivered as it is), or takes a
+//!   [`ReplyTo<T>`] and answers later, from anywhere, exactly once.
+//! - [`Context::stop`] ends the server after the current callback (after `terminate`, the reply
+//!   of a call is sent); [`Context::continue_with`] runs a `#[handle_continue]` handler before any
+//!   other message; `#[terminate]` runs on every orderly stop and after a panic in a callback.
+//!
+//! Mistakes are compile errors on the offending tokens, all of them in one build:
+//!
+//! ```compile_fail
+//! use otp_core::prelude::*;
+//!
+//! struct NoCatchAll;
+//!
+//! #[genserver]
+//! impl NoCatchAll {} // error: missing catch-all info handler; add `#[handle_info(catch_all)] ...`
+//! ```
+//!
+//! # Processes
+//!
+//! Every server is a process: a tokio task that owns its state and one FIFO mailbox, which
+//! carries its calls, casts and info messages in the order each sender sent them. Its [`Pid`]
+//! can be linked, monitored, registered under a name, sent any value as an info message, or told
+//! to exit. A panic in a callback is a crash: the process exits with [`ExitReason::Panic`], its
+//! callers get an error at once, its links and monitors are told; the runtime and the other
+//! processes go on.
+//!
+//! The runtime must have tokio's time driver enabled (`#[tokio::main]` and `#[tokio::test]` do;
+//! a hand-built runtime needs `enable_time` or `enable_all`): call timeouts and
+//! [`send_after`](Context::send_after) use it.
 
 mod call;
 mod current;
