@@ -1,0 +1,19 @@
+// A call handler takes `&self` instead of `&mut self`.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[handle_call]
+    fn get(&self) -> u32 {
+        self.count
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

@@ -1,0 +1,19 @@
+// The catch-all takes a `String` instead of `AnyMessage`.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[handle_call]
+    fn get(&mut self) -> u32 {
+        self.count
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: String) {}
+}
+
+fn main() {}

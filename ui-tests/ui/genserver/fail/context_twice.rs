@@ -1,0 +1,20 @@
+// A handler takes the context twice.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[handle_call]
+    fn get(&mut self, ctx: &mut Context<Self>, again: &mut Context<Self>) -> u32 {
+        println!("{} {}", ctx.pid(), again.pid());
+        self.count
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

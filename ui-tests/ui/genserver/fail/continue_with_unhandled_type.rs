@@ -1,0 +1,27 @@
+// `ctx.continue_with(Load)` with no `#[handle_continue]` for `Load`.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+struct Load;
+
+#[genserver]
+impl Counter {
+    #[init]
+    fn init(start: u32, ctx: &mut Context<Self>) -> Self {
+        ctx.continue_with(Load);
+        Counter { count: start }
+    }
+
+    #[handle_call]
+    fn get(&mut self) -> u32 {
+        self.count
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

@@ -1,0 +1,24 @@
+// A cast handler takes `impl Trait`.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[handle_call]
+    fn get(&mut self) -> u32 {
+        self.count
+    }
+
+    #[handle_cast]
+    fn add(&mut self, amount: impl Into<u32>) {
+        self.count += amount.into();
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

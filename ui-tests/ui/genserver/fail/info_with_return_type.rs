@@ -1,0 +1,29 @@
+// An info handler returns a value.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+struct Tick;
+
+#[genserver]
+impl Counter {
+    #[handle_call]
+    fn get(&mut self) -> u32 {
+        self.count
+    }
+
+    #[handle_info]
+    fn tick(&mut self, _msg: Tick) -> u32 {
+        self.count += 1;
+        self.count
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {
+    let _ = Tick;
+}

@@ -1,0 +1,24 @@
+// An info handler takes no message argument.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[handle_call]
+    fn get(&mut self) -> u32 {
+        self.count
+    }
+
+    #[handle_info]
+    fn tick(&mut self) {
+        self.count += 1;
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

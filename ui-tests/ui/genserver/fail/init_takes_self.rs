@@ -1,0 +1,26 @@
+// `#[init]` takes `self`.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[init]
+    fn init(self, start: u32) -> Self {
+        Counter {
+            count: self.count + start,
+        }
+    }
+
+    #[handle_call]
+    fn get(&mut self) -> u32 {
+        self.count
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

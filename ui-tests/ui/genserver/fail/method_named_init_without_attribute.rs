@@ -1,0 +1,23 @@
+// A method named `init` without `#[init]`.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    fn init(start: u32) -> Self {
+        Counter { count: start }
+    }
+
+    #[handle_call]
+    fn get(&mut self) -> u32 {
+        self.count
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

@@ -1,0 +1,23 @@
+// A plain method named `start`, which `#[genserver]` generates.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    fn start(&mut self) {
+        self.count = 0;
+    }
+
+    #[handle_call]
+    fn get(&mut self) -> u32 {
+        self.count
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

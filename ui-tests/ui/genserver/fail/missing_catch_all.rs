@@ -1,0 +1,16 @@
+// The catch-all info handler is missing.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[handle_call]
+    fn get(&mut self) -> u32 {
+        self.count
+    }
+}
+
+fn main() {}

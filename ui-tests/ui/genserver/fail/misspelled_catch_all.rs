@@ -1,0 +1,19 @@
+// `catch_all` misspelled as `catchall`.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[handle_call]
+    fn get(&mut self) -> u32 {
+        self.count
+    }
+
+    #[handle_info(catchall)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

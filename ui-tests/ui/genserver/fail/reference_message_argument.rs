@@ -1,0 +1,19 @@
+// A call handler borrows its message: `&str`.
+use otp_core::prelude::*;
+
+struct Store {
+    items: std::collections::HashMap<String, String>,
+}
+
+#[genserver]
+impl Store {
+    #[handle_call]
+    fn get(&mut self, key: &str) -> Option<String> {
+        self.items.get(key).cloned()
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

@@ -1,0 +1,20 @@
+// A cast handler takes a `ReplyTo`.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[handle_cast]
+    fn add(&mut self, amount: u32, reply: ReplyTo<u32>) {
+        self.count += amount;
+        let _ = reply.reply(self.count);
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

@@ -1,0 +1,20 @@
+// A call handler takes a `ReplyTo` and also returns a value.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[handle_call]
+    fn get(&mut self, reply: ReplyTo<u32>) -> u32 {
+        let _ = reply.reply(self.count);
+        self.count
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

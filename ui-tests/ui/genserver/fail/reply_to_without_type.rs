@@ -1,0 +1,19 @@
+// `ReplyTo` written without its reply type.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[handle_call]
+    fn get(&mut self, reply: ReplyTo) {
+        let _ = reply.reply(self.count);
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

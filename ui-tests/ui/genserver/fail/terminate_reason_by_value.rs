@@ -1,0 +1,24 @@
+// `#[terminate]` takes the reason by value.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[handle_call]
+    fn get(&mut self) -> u32 {
+        self.count
+    }
+
+    #[terminate]
+    fn on_stop(&mut self, reason: ExitReason) {
+        println!("{reason}");
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

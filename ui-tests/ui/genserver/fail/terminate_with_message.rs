@@ -1,0 +1,24 @@
+// `#[terminate]` takes an argument besides the reason.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[handle_call]
+    fn get(&mut self) -> u32 {
+        self.count
+    }
+
+    #[terminate]
+    fn on_stop(&mut self, reason: &ExitReason, code: u32) {
+        println!("{reason} {code}");
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

@@ -1,0 +1,22 @@
+// Two `#[handle_info(catch_all)]` methods.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[handle_call]
+    fn get(&mut self) -> u32 {
+        self.count
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+
+    #[handle_info(catch_all)]
+    fn also_unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

@@ -1,0 +1,29 @@
+// Two `#[init]` methods.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[init]
+    fn init(start: u32) -> Self {
+        Counter { count: start }
+    }
+
+    #[init]
+    fn init_zero(_args: ()) -> Self {
+        Counter { count: 0 }
+    }
+
+    #[handle_call]
+    fn get(&mut self) -> u32 {
+        self.count
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}
