@@ -119,4 +119,9 @@ pub struct ReadmeDoctests;
 #[doc(hidden)]
 pub mod __private {
     pub use tokio::sync::oneshot;
+
+    /// Uninhabited: the generated `ContinueWith` impls that no message can reach.
+    pub enum NeverA {}
+    /// Uninhabited, like [`NeverA`].
+    pub enum NeverB {}
 }

@@ -57,6 +57,20 @@ pub enum __CacheMessage {
 pub enum __CacheContinue {
     __Continue0(Warm),
 }
+impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Cache {
+    fn wrap_continue(
+        message: ::otp_core::__private::NeverA,
+    ) -> <Self as ::otp_core::GenServer>::Continue {
+        match message {}
+    }
+}
+impl ::otp_core::ContinueWith<::otp_core::__private::NeverB> for Cache {
+    fn wrap_continue(
+        message: ::otp_core::__private::NeverB,
+    ) -> <Self as ::otp_core::GenServer>::Continue {
+        match message {}
+    }
+}
 impl ::otp_core::ContinueWith<Warm> for Cache {
     fn wrap_continue(message: Warm) -> <Self as ::otp_core::GenServer>::Continue {
         __CacheContinue::__Continue0(message)
@@ -76,9 +90,8 @@ impl ::otp_core::GenServer for Cache {
     > + ::core::marker::Send {
         async move {
             let _ = &__args;
-            ::otp_core::IntoInitResult::<
-                Cache,
-            >::into_init_result(<Cache>::init(__args, __ctx))
+            let __result = <Cache>::init(__args, __ctx);
+            ::otp_core::IntoInitResult::<Cache>::into_init_result(__result)
         }
     }
     fn handle_message(

@@ -1,7 +1,7 @@
 //! The callback attributes on a server's methods: `#[init]`, `#[handle_call]`, ...
 
-use proc_macro2::Span;
-use syn::spanned::Spanned;
+use proc_macro2::TokenStream;
+use quote::ToTokens;
 use syn::{Attribute, Meta};
 
 use crate::ctxt::Ctxt;
@@ -46,7 +46,10 @@ pub(crate) const CALLBACK_NAMES: [(&str, &str); 6] = [
 /// A callback attribute found on a method.
 pub(crate) struct CallbackAttr {
     pub(crate) kind: Kind,
-    pub(crate) span: Span,
+    /// The attribute's tokens, for errors that point at the whole `#[...]`.
+    pub(crate) tokens: TokenStream,
+    /// Its arguments were wrong: checks that depend on its kind stay quiet.
+    pub(crate) invalid: bool,
 }
 
 fn callback_name(attr: &Attribute) -> Option<&'static str> {
@@ -79,7 +82,7 @@ pub(crate) fn take_callback_attr(
             kept.push(attr);
             continue;
         };
-        let kind = parse_arguments(cx, &attr, name);
+        let (kind, invalid) = parse_arguments(cx, &attr, name);
         match &found {
             Some(first) => cx.error_spanned_by(
                 &attr,
@@ -91,7 +94,8 @@ pub(crate) fn take_callback_attr(
             None => {
                 found = Some(CallbackAttr {
                     kind,
-                    span: attr.span(),
+                    tokens: attr.to_token_stream(),
+                    invalid,
                 });
             }
         }
@@ -100,7 +104,7 @@ pub(crate) fn take_callback_attr(
     found
 }
 
-fn parse_arguments(cx: &mut Ctxt, attr: &Attribute, name: &str) -> Kind {
+fn parse_arguments(cx: &mut Ctxt, attr: &Attribute, name: &str) -> (Kind, bool) {
     let kind = match name {
         "init" => Kind::Init,
         "handle_call" => Kind::Call,
@@ -110,13 +114,13 @@ fn parse_arguments(cx: &mut Ctxt, attr: &Attribute, name: &str) -> Kind {
         _ => Kind::Terminate,
     };
     match &attr.meta {
-        Meta::Path(_) => kind,
+        Meta::Path(_) => (kind, false),
         Meta::NameValue(value) => {
             cx.error_spanned_by(
                 value,
                 format!("`#[{name}]` takes no value; write `#[{name}]`"),
             );
-            kind
+            (kind, true)
         }
         Meta::List(list) => {
             let mut kind = kind;
@@ -138,10 +142,11 @@ fn parse_arguments(cx: &mut Ctxt, attr: &Attribute, name: &str) -> Kind {
                     "unknown argument {argument} for `#[{name}]`; {accepted}"
                 )))
             });
+            let invalid = result.is_err();
             if let Err(error) = result {
                 cx.syn_error(error);
             }
-            kind
+            (kind, invalid)
         }
     }
 }

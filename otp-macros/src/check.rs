@@ -18,7 +18,12 @@ pub(crate) fn check(cx: &mut Ctxt, server: &Server) {
 }
 
 fn check_catch_all(cx: &mut Ctxt, server: &Server) {
-    if server.first(Kind::CatchAll).is_none() {
+    // A `#[handle_info(...)]` with a misspelled argument was likely meant as the catch-all: its
+    // own error says so, and one more here would be noise.
+    let misspelled = server
+        .of_kind(Kind::Info)
+        .any(|handler| handler.attr_invalid);
+    if server.first(Kind::CatchAll).is_none() && !misspelled {
         cx.error_spanned_by(
             server.self_ty(),
             "missing catch-all info handler; add \
@@ -32,8 +37,8 @@ fn check_at_most_one(cx: &mut Ctxt, server: &Server, kind: Kind) {
     let mut handlers = server.of_kind(kind);
     let Some(first) = handlers.next() else { return };
     for extra in handlers {
-        cx.error_at(
-            extra.attr_span,
+        cx.error_spanned_by(
+            &extra.attr_tokens,
             format!(
                 "a server has one `{}` method, and `{}` is already it; remove this one or merge them",
                 kind.attribute(),

@@ -5,6 +5,7 @@ mod attr;
 mod check;
 mod ctxt;
 mod expand;
+mod fallback;
 mod model;
 mod server;
 
@@ -40,11 +41,11 @@ fn genserver_impl(
     };
     check::check(&mut cx, &server);
     if cx.has_errors() {
-        // Re-emit the user's item (without the callback attributes) beside the errors, so the
-        // rest of the crate does not drown in follow-on errors about missing methods.
-        let item = &server.item;
+        // Re-emit the user's item (without the callback attributes) and a stub beside the
+        // errors, so the rest of the crate does not drown in follow-on errors.
+        let stub = fallback::stub(&server);
         let errors = cx.into_compile_errors();
-        return quote::quote!(#item #errors);
+        return quote::quote!(#stub #errors);
     }
     expand::expand(&server)
 }

@@ -1,7 +1,8 @@
 //! The typed model of a `#[genserver]` impl: its handlers, each with the parts of its signature
 //! the expansion needs, checked one by one as they are read.
 
-use proc_macro2::Span;
+use proc_macro2::TokenStream;
+use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{
     FnArg, GenericArgument, Ident, ImplItemFn, Pat, PathArguments, ReturnType, Signature, Type,
@@ -25,12 +26,16 @@ pub(crate) enum ArgRole {
 pub(crate) struct Arg {
     pub(crate) name: Ident,
     pub(crate) role: ArgRole,
+    /// The argument as written (`name: Type`), for errors about it.
+    pub(crate) tokens: TokenStream,
 }
 
 /// One annotated method.
 pub(crate) struct Handler {
     pub(crate) kind: Kind,
-    pub(crate) attr_span: Span,
+    pub(crate) attr_tokens: TokenStream,
+    /// The attribute's arguments were wrong: cross-handler checks skip this handler.
+    pub(crate) attr_invalid: bool,
     pub(crate) ident: Ident,
     pub(crate) is_async: bool,
     pub(crate) args: Vec<Arg>,
@@ -112,7 +117,11 @@ pub(crate) fn parse_handler(cx: &mut Ctxt, attr: &CallbackAttr, method: &ImplIte
             _ => syn::Ident::new(&format!("arg{index}"), typed.pat.span()),
         };
         let role = classify_arg(cx, kind, &typed.ty);
-        args.push(Arg { name, role });
+        args.push(Arg {
+            name,
+            role,
+            tokens: input.to_token_stream(),
+        });
     }
     let output = match &signature.output {
         ReturnType::Default => None,
@@ -123,7 +132,8 @@ pub(crate) fn parse_handler(cx: &mut Ctxt, attr: &CallbackAttr, method: &ImplIte
     };
     let handler = Handler {
         kind,
-        attr_span: attr.span,
+        attr_tokens: attr.tokens.clone(),
+        attr_invalid: attr.invalid,
         ident: signature.ident.clone(),
         is_async: signature.asyncness.is_some(),
         args,
@@ -244,6 +254,10 @@ fn classify_arg(cx: &mut Ctxt, kind: Kind, ty: &Type) -> ArgRole {
         );
         return ArgRole::Message(ty.clone());
     }
+    if kind == Kind::Terminate && last_segment_is(ty, "ExitReason") {
+        cx.error_spanned_by(ty, "take the reason by reference: `reason: &ExitReason`");
+        return ArgRole::Reason;
+    }
     if last_segment_is(ty, "Context") {
         cx.error_spanned_by(
             ty,
@@ -277,65 +291,84 @@ fn classify_arg(cx: &mut Ctxt, kind: Kind, ty: &Type) -> ArgRole {
 }
 
 fn check_arity(cx: &mut Ctxt, handler: &Handler, signature: &Signature) {
-    let count =
-        |wanted: fn(&ArgRole) -> bool| handler.args.iter().filter(|arg| wanted(&arg.role)).count();
-    let messages = count(|role| matches!(role, ArgRole::Message(_)));
-    let contexts = count(|role| matches!(role, ArgRole::Context));
-    let replies = count(|role| matches!(role, ArgRole::ReplyTo(_)));
-    let reasons = count(|role| matches!(role, ArgRole::Reason));
-    let span = signature.paren_token.span.join();
-    if contexts > 1 {
-        cx.error_at(
-            span,
-            "take the context once: one `ctx: &mut Context<Self>` argument",
+    let of_role = |wanted: fn(&ArgRole) -> bool| -> Vec<&Arg> {
+        handler
+            .args
+            .iter()
+            .filter(|arg| wanted(&arg.role))
+            .collect()
+    };
+    let messages = of_role(|role| matches!(role, ArgRole::Message(_)));
+    let contexts = of_role(|role| matches!(role, ArgRole::Context));
+    let replies = of_role(|role| matches!(role, ArgRole::ReplyTo(_)));
+    let reasons = of_role(|role| matches!(role, ArgRole::Reason));
+    for extra in contexts.iter().skip(1) {
+        cx.error_spanned_by(
+            &extra.tokens,
+            "take the context once: remove this second context argument",
         );
     }
-    if replies > 1 {
-        cx.error_at(
-            span,
+    for extra in replies.iter().skip(1) {
+        cx.error_spanned_by(
+            &extra.tokens,
             "a call has one caller: take one `ReplyTo<T>` argument",
         );
     }
+    let attribute = handler.kind.attribute();
     match handler.kind {
-        Kind::Init if messages > 1 => cx.error_at(
-            span,
-            "`#[init]` takes one start argument; group several in a tuple or a struct: \
-             `fn init((a, b): (A, B))`",
-        ),
-        Kind::Info | Kind::Continue if messages != 1 => cx.error_at(
-            span,
-            format!(
-                "a `{}` method takes exactly one message argument after `&mut self`, \
-                 as in `fn tick(&mut self, msg: Tick)`",
-                handler.kind.attribute()
-            ),
-        ),
-        Kind::CatchAll => {
-            let fits = messages == 1
-                && handler
-                    .single_message()
-                    .is_some_and(|ty| last_segment_is(ty, "AnyMessage"));
-            if !fits {
-                cx.error_at(
-                    span,
-                    "the catch-all handler takes the message as `AnyMessage`: \
-                     `fn unexpected(&mut self, msg: AnyMessage)`",
+        Kind::Init => {
+            for extra in messages.iter().skip(1) {
+                cx.error_spanned_by(
+                    &extra.tokens,
+                    "`#[init]` takes one start argument; group several in a tuple or a struct: \
+                     `fn init((a, b): (A, B))`",
                 );
             }
         }
-        Kind::Terminate if messages > 0 || reasons > 1 => cx.error_at(
-            span,
-            "`#[terminate]` takes `reason: &ExitReason` and optionally `ctx: &mut Context<Self>`",
-        ),
-        _ => {}
+        Kind::Info | Kind::Continue | Kind::CatchAll => {
+            let example = if handler.kind == Kind::CatchAll {
+                "`fn unexpected(&mut self, msg: AnyMessage)`"
+            } else {
+                "`fn tick(&mut self, msg: Tick)`"
+            };
+            if messages.is_empty() {
+                cx.error_at(
+                    signature.paren_token.span.join(),
+                    format!("a `{attribute}` method takes one message argument after `&mut self`, as in {example}"),
+                );
+            }
+            for extra in messages.iter().skip(1) {
+                cx.error_spanned_by(
+                    &extra.tokens,
+                    format!("a `{attribute}` method takes one message argument; remove this one, as in {example}"),
+                );
+            }
+        }
+        Kind::Terminate => {
+            for extra in messages.iter().chain(reasons.iter().skip(1)) {
+                cx.error_spanned_by(
+                    &extra.tokens,
+                    "`#[terminate]` takes `reason: &ExitReason` and optionally \
+                     `ctx: &mut Context<Self>`; remove this argument",
+                );
+            }
+        }
+        Kind::Call | Kind::Cast => {}
     }
-    if let (Kind::Info, Some(ty)) = (handler.kind, handler.single_message()) {
-        if last_segment_is(ty, "AnyMessage") {
+    let single = handler.single_message();
+    match (handler.kind, single) {
+        (Kind::CatchAll, Some(ty)) if !last_segment_is(ty, "AnyMessage") => cx.error_spanned_by(
+            ty,
+            "the catch-all handler takes the message as `AnyMessage`: \
+             `fn unexpected(&mut self, msg: AnyMessage)`",
+        ),
+        (Kind::Info, Some(ty)) if last_segment_is(ty, "AnyMessage") && !handler.attr_invalid => {
             cx.error_spanned_by(
                 ty,
                 "a handler of `AnyMessage` is the catch-all: write `#[handle_info(catch_all)]`",
             );
         }
+        _ => {}
     }
 }
 

@@ -2,6 +2,7 @@
 //! and its handlers, with the callback attributes taken off the user's methods.
 
 use proc_macro2::TokenStream;
+use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{GenericParam, Ident, ImplItem, Item, ItemImpl, Type};
 
@@ -59,11 +60,15 @@ pub(crate) fn parse(cx: &mut Ctxt, input: TokenStream) -> Result<Server, TokenSt
         }
     };
     if let Some((path, _)) = &item.trait_ {
+        let self_ty = item.self_ty.to_token_stream().to_string().replace(' ', "");
         cx.error_spanned_by(
             path,
-            "`#[genserver]` goes on an inherent `impl` block, not on a trait impl; \
-             write `#[genserver] impl Cache { ... }`",
+            format!(
+                "`#[genserver]` goes on an inherent `impl` block, not on a trait impl; \
+                 write `#[genserver] impl {self_ty} {{ ... }}`"
+            ),
         );
+        return Err(input);
     }
     let ident = match &*item.self_ty {
         Type::Path(path) if path.qself.is_none() => {
@@ -89,9 +94,32 @@ pub(crate) fn parse(cx: &mut Ctxt, input: TokenStream) -> Result<Server, TokenSt
 
 /// A server owns its state in its own task: type parameters only.
 fn check_generics(cx: &mut Ctxt, item: &ItemImpl) {
+    let where_bounded: Vec<String> = item
+        .generics
+        .where_clause
+        .iter()
+        .flat_map(|clause| &clause.predicates)
+        .filter_map(|predicate| match predicate {
+            syn::WherePredicate::Type(bound) => {
+                Some(bound.bounded_ty.to_token_stream().to_string())
+            }
+            _ => None,
+        })
+        .collect();
     for param in &item.generics.params {
         match param {
-            GenericParam::Type(_) => {}
+            GenericParam::Type(param) => {
+                let name = param.ident.to_string();
+                if param.bounds.is_empty() && !where_bounded.contains(&name) {
+                    cx.error_spanned_by(
+                        &param.ident,
+                        format!(
+                            "the server's state moves into its own task: add `{name}: Send + 'static`, \
+                             as in `impl<{name}: Send + 'static>`"
+                        ),
+                    );
+                }
+            }
             GenericParam::Lifetime(lifetime) => cx.error_spanned_by(
                 lifetime,
                 "a server cannot borrow: its state moves into its own task, so it must be `'static`; \

@@ -124,10 +124,22 @@ pub(super) fn continues(names: &Names<'_>) -> Continues {
     let self_ty = server.self_ty();
     let continue_enum = &names.continue_enum;
     let (impl_generics, _, where_clause) = server.item.generics.split_for_impl();
+    // Two impls for uninhabited types keep rustc from inferring the message type from a single
+    // impl, so `continue_with(x)` of an unhandled type names that type in its error.
+    let impls = ["NeverA", "NeverB"].map(|never| {
+        let never = format_ident!("{}", never);
+        quote! {
+            impl #impl_generics ::otp_core::ContinueWith<::otp_core::__private::#never> for #self_ty #where_clause {
+                fn wrap_continue(message: ::otp_core::__private::#never) -> <Self as ::otp_core::GenServer>::Continue {
+                    match message {}
+                }
+            }
+        }
+    });
     let mut continues = Continues {
         variants: Vec::new(),
         arms: Vec::new(),
-        impls: Vec::new(),
+        impls: impls.into(),
     };
     for (index, handler) in server.of_kind(Kind::Continue).enumerate() {
         let Some(ty) = handler.single_message() else {
@@ -209,10 +221,12 @@ pub(super) fn init(names: &Names<'_>) -> (TokenStream, TokenStream) {
         .output
         .as_ref()
         .map_or_else(Span::call_site, syn::spanned::Spanned::span);
-    let convert = quote_spanned!(span=> ::otp_core::IntoInitResult::<#self_ty>::into_init_result);
+    let convert =
+        quote_spanned!(span=> ::otp_core::IntoInitResult::<#self_ty>::into_init_result(__result));
     let body = quote! {
         let _ = &__args;
-        #convert(<#self_ty>::#method(#(#arguments),*) #await_)
+        let __result = <#self_ty>::#method(#(#arguments),*) #await_;
+        #convert
     };
     (args_ty, body)
 }
