@@ -6,13 +6,14 @@
 //! 2-core machines). Nearly every call is answered long before its deadline, so the timer
 //! almost never fires.
 //!
-//! Here each worker thread keeps a small pool of `Sleep`s. A waiting call takes one, moves its
-//! deadline to the call's own, and puts it back when the reply arrives, still registered in the
-//! wheel. Moving a registered timer's deadline later is one atomic compare-and-swap in tokio
-//! (the wheel re-files the entry if the old instant comes first), so the common path takes no
-//! lock. When a pooled timer fires early, at a deadline of an earlier call, the call re-arms it
-//! for its own deadline, which happens about once per timeout period per pooled timer. Timers
-//! keep tokio's clock, so paused-time tests stay exact.
+//! Here each worker thread keeps a small pool of `Sleep`s. A waiting call takes one and puts it
+//! back when the reply arrives, still registered in the wheel. A pooled timer is usually due a
+//! little before the call's own deadline (it was armed by an earlier call with the same
+//! timeout): the call leaves it as it is, and only if it fires while the call still waits does
+//! the call re-arm it for its own deadline, about once per timeout period per pooled timer. So
+//! the common path touches no lock and no wheel: it registers its waker on an armed timer. A
+//! pooled timer due after the call's deadline is moved earlier at once. Timers keep tokio's
+//! clock, so paused-time tests stay exact.
 
 use std::cell::RefCell;
 use std::pin::Pin;
@@ -99,7 +100,9 @@ fn take_timer(handle: &Handle, at: Instant) -> PooledSleep {
         .flatten();
     match pooled {
         Some(mut timer) => {
-            if timer.sleep.deadline() != at {
+            // A timer due before `at` stays as it is: when it fires early, `poll` re-arms it.
+            // Only one due after `at`, or one that has fired, must be re-armed now.
+            if timer.sleep.deadline() > at || timer.sleep.is_elapsed() {
                 timer.sleep.as_mut().reset(at);
             }
             timer
