@@ -20,9 +20,18 @@ struct ExitGuard<S: GenServer> {
     receiver: mpsc::UnboundedReceiver<Envelope<S>>,
 }
 
+impl<S: GenServer> ExitGuard<S> {
+    /// Ends the process: from here a call fails with `NoProc`; then links and monitors are told.
+    /// Messages still queued are dropped with the guard, so their callers read the exit reason.
+    fn exit(&mut self) {
+        self.receiver.close();
+        process::finish(&self.pid);
+    }
+}
+
 impl<S: GenServer> Drop for ExitGuard<S> {
     fn drop(&mut self) {
-        process::finish(&self.pid);
+        self.exit();
     }
 }
 
@@ -79,9 +88,11 @@ pub(crate) async fn run<S: GenServer>(
     let mut state = match init {
         Ok(state) => state,
         Err((reason, error)) => {
-            // The starter gets the error as a value, not as an exit signal.
+            // The starter gets the error as a value, not as an exit signal, and only once the
+            // process is gone: its name is free again when `start` returns.
             process::unlink_all(&pid);
             cell.begin_exit(reason, false);
+            guard.exit();
             let _ = started.send(Err(error));
             return;
         }
