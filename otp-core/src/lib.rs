@@ -118,7 +118,7 @@ pub struct ReadmeDoctests;
 
 #[doc(hidden)]
 pub mod __private {
-    pub use tokio::sync::oneshot;
+    pub use crate::call::{ReplySender, reply_channel};
 
     /// Uninhabited: the generated `ContinueWith` impls that no message can reach.
     pub enum NeverA {}

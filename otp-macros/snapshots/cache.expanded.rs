@@ -42,8 +42,8 @@ impl Cache {
     clippy::pedantic
 )]
 pub enum __CacheMessage {
-    get(::otp_core::__private::oneshot::Sender<Option<String>>, String),
-    report(::otp_core::__private::oneshot::Sender<String>, usize),
+    get(::otp_core::__private::ReplySender<Option<String>>, String),
+    report(::otp_core::__private::ReplySender<String>, usize),
     put(String, String),
 }
 #[doc(hidden)]
@@ -163,12 +163,12 @@ pub struct CacheRef {
 impl CacheRef {
     /// Looks a key up.
     pub fn get(&self, key: String) -> ::otp_core::Call<'_, Cache, Option<String>> {
-        let (__sender, __receiver) = ::otp_core::__private::oneshot::channel();
+        let (__sender, __receiver) = ::otp_core::__private::reply_channel();
         self.server.__call(__CacheMessage::get(__sender, key), __receiver)
     }
     ///Calls the server's `report` handler.
     pub fn report(&self, size: usize) -> ::otp_core::Call<'_, Cache, String> {
-        let (__sender, __receiver) = ::otp_core::__private::oneshot::channel();
+        let (__sender, __receiver) = ::otp_core::__private::reply_channel();
         self.server.__call(__CacheMessage::report(__sender, size), __receiver)
     }
     ///Casts to the server's `put` handler.

@@ -86,9 +86,7 @@ fn one_enum_one_match_no_box_no_lock() {
         );
     }
     // Each call carries its own oneshot sender; the cast carries only its arguments.
-    assert!(
-        expanded.contains("get(::otp_core::__private::oneshot::Sender<Option<String>>, String)")
-    );
+    assert!(expanded.contains("get(::otp_core::__private::ReplySender<Option<String>>, String)"));
     assert!(expanded.contains("put(String, String)"));
 }
 

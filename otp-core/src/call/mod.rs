@@ -2,6 +2,7 @@
 
 mod deadline;
 mod reply;
+mod reply_sender;
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -12,6 +13,8 @@ use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 pub use reply::ReplyTo;
+pub use reply_sender::{ReplySender, reply_channel};
+pub(crate) use reply_sender::{drop_parked, in_callback};
 
 use crate::genserver::Envelope;
 use crate::{ExitReason, GenServer, ServerRef};

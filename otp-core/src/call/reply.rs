@@ -1,6 +1,6 @@
 //! `ReplyTo<T>`: a reply owed to a caller, to be sent later from anywhere (`GenServer.reply/2`).
 
-use tokio::sync::oneshot;
+use super::reply_sender::ReplySender;
 
 /// The caller's side of a pending call, for a call handler that replies later.
 ///
@@ -39,13 +39,13 @@ use tokio::sync::oneshot;
 /// ```
 #[derive(Debug)]
 #[must_use = "dropping a ReplyTo unanswered fails the caller with `CallError::NoReply`"]
-pub struct ReplyTo<T> {
-    sender: oneshot::Sender<T>,
+pub struct ReplyTo<T: Send + 'static> {
+    sender: ReplySender<T>,
 }
 
-impl<T> ReplyTo<T> {
+impl<T: Send + 'static> ReplyTo<T> {
     #[doc(hidden)]
-    pub fn __new(sender: oneshot::Sender<T>) -> Self {
+    pub fn __new(sender: ReplySender<T>) -> Self {
         ReplyTo { sender }
     }
 

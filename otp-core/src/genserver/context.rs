@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::message::MonitorRef;
 use crate::timer::{self, TimerRef};
-use crate::{AnyMessage, Down, ExitReason, GenServer, Pid, ServerRef, process};
+use crate::{AnyMessage, Down, Exit, ExitReason, GenServer, Pid, ServerRef, process};
 
 /// The process a callback runs in: stop it, continue, set timers, link, monitor, trap exits.
 ///
@@ -52,10 +52,18 @@ use crate::{AnyMessage, Down, ExitReason, GenServer, Pid, ServerRef, process};
 pub struct Context<S: GenServer> {
     myself: ServerRef<S>,
     pid: Pid,
+    parent: Option<Pid>,
     pub(crate) stop: Option<ExitReason>,
     pub(crate) continue_with: Option<S::Continue>,
     pub(crate) deferred_replies: Vec<Box<dyn FnOnce() + Send>>,
     flushed_monitors: Vec<MonitorRef>,
+}
+
+/// What the run loop does with an info message; see [`Context::classify_info`].
+pub(crate) enum InfoAction {
+    Handle,
+    Drop,
+    Stop(ExitReason),
 }
 
 /// The process to link to was not running.
@@ -75,11 +83,12 @@ pub trait ContinueWith<T>: GenServer {
 }
 
 impl<S: GenServer> Context<S> {
-    pub(crate) fn new(myself: ServerRef<S>) -> Self {
+    pub(crate) fn new(myself: ServerRef<S>, parent: Option<Pid>) -> Self {
         let pid = myself.pid();
         Context {
             myself,
             pid,
+            parent,
             stop: None,
             continue_with: None,
             deferred_replies: Vec::new(),
@@ -162,28 +171,33 @@ impl<S: GenServer> Context<S> {
         active
     }
 
-    /// Whether to hand an info message to the server: false for the `Down` of a monitor that
-    /// `demonitor` removed. A `Down` also ends this process's record of its monitor.
-    pub(crate) fn keep_info(&mut self, message: &AnyMessage) -> bool {
-        let Some(down) = message.downcast_ref::<Down>() else {
-            return true;
-        };
-        process::forget_monitor(&self.pid, down.monitor);
-        match self
-            .flushed_monitors
-            .iter()
-            .position(|m| *m == down.monitor)
-        {
-            Some(index) => {
+    /// What the run loop does with an info message before the server sees it.
+    ///
+    /// The `Down` of a monitor that `demonitor` removed is dropped (and any `Down` ends this
+    /// process's record of its monitor). A trapped `Exit` from the parent, the process that
+    /// started this one with `start_link`, stops the server with that reason, running
+    /// `terminate`, as `gen_server` does.
+    pub(crate) fn classify_info(&mut self, message: &AnyMessage) -> InfoAction {
+        if let Some(down) = message.downcast_ref::<Down>() {
+            process::forget_monitor(&self.pid, down.monitor);
+            if let Some(index) = self
+                .flushed_monitors
+                .iter()
+                .position(|m| *m == down.monitor)
+            {
                 self.flushed_monitors.swap_remove(index);
-                false
+                return InfoAction::Drop;
             }
-            None => true,
+        } else if let (Some(parent), Some(exit)) = (&self.parent, message.downcast_ref::<Exit>()) {
+            if exit.from == *parent {
+                return InfoAction::Stop(exit.reason.clone());
+            }
         }
+        InfoAction::Handle
     }
 
     #[doc(hidden)]
-    pub fn __reply<R: Send + 'static>(&mut self, to: tokio::sync::oneshot::Sender<R>, value: R) {
+    pub fn __reply<R: Send + 'static>(&mut self, to: crate::call::ReplySender<R>, value: R) {
         if self.stop.is_some() {
             // `{:stop, reason, reply, state}`: terminate runs first, then the reply is sent.
             self.deferred_replies.push(Box::new(move || {

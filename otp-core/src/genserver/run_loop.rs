@@ -7,8 +7,10 @@ use std::task::Poll;
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::context::InfoAction;
 use super::server_ref::Envelope;
 use super::start::StartError;
+use crate::call::{drop_parked, in_callback};
 use crate::process::{self, ProcessCell};
 use crate::{Context, ExitReason, GenServer, InitError, Pid, ServerRef};
 
@@ -37,26 +39,28 @@ impl<S: GenServer> Drop for ExitGuard<S> {
 
 /// Runs a callback, turning a panic into the exit reason `Panic`.
 ///
-/// The reason is recorded before the callback's future is dropped, so a caller whose reply
-/// sender drops with it reads `Exited(Panic(..))`, not a missing reply. `Err(None)` means the
-/// process had already begun to exit for another reason.
+/// The reason is recorded before the reply senders dropped by the unwinding reach their callers
+/// (see `ReplySender`), so a caller reads `Exited(Panic(..))`, not a missing reply. `Err(None)`
+/// means the process had already begun to exit for another reason.
 async fn catch_panic<F: Future>(
     cell: &ProcessCell,
     future: F,
 ) -> Result<F::Output, Option<ExitReason>> {
     let mut future = pin!(future);
-    poll_fn(
-        |cx| match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+    poll_fn(|cx| {
+        let polled = in_callback(|| catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))));
+        match polled {
             Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
             Ok(Poll::Pending) => Poll::Pending,
             Err(payload) => {
                 let reason = ExitReason::from_panic(&*payload);
-                Poll::Ready(Err(cell
-                    .begin_exit(reason.clone(), false)
-                    .then_some(reason)))
+                let recorded = cell.begin_exit(reason.clone(), false).then_some(reason);
+                // Reply senders dropped by the unwinding: their callers now read the reason.
+                drop_parked();
+                Poll::Ready(Err(recorded))
             }
-        },
-    )
+        }
+    })
     .await
 }
 
@@ -64,6 +68,7 @@ pub(crate) async fn run<S: GenServer>(
     server: ServerRef<S>,
     receiver: mpsc::UnboundedReceiver<Envelope<S>>,
     args: S::Args,
+    parent: Option<Pid>,
     started: oneshot::Sender<Result<(), StartError>>,
 ) {
     let pid = server.pid();
@@ -72,7 +77,7 @@ pub(crate) async fn run<S: GenServer>(
         receiver,
     };
     let cell = pid.process().cell();
-    let mut ctx = Context::new(server);
+    let mut ctx = Context::new(server, parent);
 
     let init = match catch_panic(cell, S::init(args, &mut ctx)).await {
         Ok(Ok(state)) => Ok(state),
@@ -116,12 +121,16 @@ pub(crate) async fn run<S: GenServer>(
                 Envelope::Message(message) => {
                     catch_panic(cell, state.handle_message(message, &mut ctx)).await
                 }
-                Envelope::Info(message) => {
-                    if !ctx.keep_info(&message) {
-                        continue;
+                Envelope::Info(message) => match ctx.classify_info(&message) {
+                    InfoAction::Handle => {
+                        catch_panic(cell, state.handle_info(message, &mut ctx)).await
                     }
-                    catch_panic(cell, state.handle_info(message, &mut ctx)).await
-                }
+                    InfoAction::Drop => continue,
+                    InfoAction::Stop(reason) => {
+                        ctx.stop = Some(reason);
+                        Ok(())
+                    }
+                },
                 Envelope::Stop(reason) => {
                     ctx.stop = Some(reason);
                     Ok(())

@@ -110,15 +110,14 @@ async fn spawn<S: GenServer>(
             });
         }
     }
-    if link {
-        if let Some(parent) = crate::current_pid() {
-            process::link(&parent, &pid);
-        }
+    let parent = if link { crate::current_pid() } else { None };
+    if let Some(parent) = &parent {
+        process::link(parent, &pid);
     }
     // At error level, so the process's fields stay on its events under any filter.
     let span = tracing::error_span!("process", pid = %pid, server = type_name::<S>(), name);
     let (started, init_result) = oneshot::channel();
-    let body = run_loop::run(server.clone(), receiver, args, started);
+    let body = run_loop::run(server.clone(), receiver, args, parent, started);
     let task = tokio::spawn(crate::current::run_as(pid.clone(), body).instrument(span));
     pid.process().cell().set_abort_handle(task.abort_handle());
     match init_result.await {

@@ -88,7 +88,7 @@ pub(super) fn requests(names: &Names<'_>) -> Requests {
         }
         let reply = reply_type(names, handler);
         requests.variants.push(quote! {
-            #variant(::otp_core::__private::oneshot::Sender<#reply>, #(#types),*)
+            #variant(::otp_core::__private::ReplySender<#reply>, #(#types),*)
         });
         let body = if handler.reply_to().is_some() {
             quote!(<#self_ty>::#method(self, #(#arguments),*) #await_;)
@@ -104,7 +104,7 @@ pub(super) fn requests(names: &Names<'_>) -> Requests {
         requests.client_methods.push(quote! {
             #(#docs)*
             pub fn #method(&self, #(#params: #types),*) -> ::otp_core::Call<'_, #self_ty, #reply> {
-                let (__sender, __receiver) = ::otp_core::__private::oneshot::channel();
+                let (__sender, __receiver) = ::otp_core::__private::reply_channel();
                 self.server.__call(#message_enum::#variant(__sender, #(#params),*), __receiver)
             }
         });
