@@ -81,9 +81,11 @@ async fn crash_one_and_check_the_others() {
     assert_eq!(others[0].bump().await, Ok(2));
 
     // A crash inside a call: its caller gets the reason, the others still answer.
-    // (The exact error the caller gets is the subject of server_dies_during_call.rs.)
     let doomed = start().await;
-    assert!(doomed.explode_in_call().await.is_err());
+    assert_eq!(
+        doomed.explode_in_call().await,
+        Err(CallError::Exited(ExitReason::Panic("call exploded".into())))
+    );
     assert_eq!(
         doomed.pid().wait_exit().await,
         ExitReason::Panic("call exploded".into())
