@@ -102,7 +102,7 @@ pub use genserver::{
     Context, ContinueWith, GenServer, InitError, IntoInitResult, NoProcError, ServerRef,
     StartError, StartOptions,
 };
-pub use message::{AnyMessage, Down, Exit, MonitorRef};
+pub use message::{AnyMessage, Down, Exit, IdleTimeout, MonitorRef};
 pub use names::{RegisterError, register, unregister, whereis};
 pub use pid::Pid;
 pub use timer::TimerRef;

@@ -147,3 +147,48 @@ impl fmt::Display for MonitorRef {
         write!(f, "#Ref<{}>", self.0)
     }
 }
+
+/// The info message of an idle timeout: no message arrived within the time a callback set with
+/// [`Context::idle_timeout`](crate::Context::idle_timeout) (OTP's `:timeout`).
+///
+/// ```
+/// use otp_core::prelude::*;
+///
+/// struct Session { expired: bool }
+///
+/// #[genserver]
+/// impl Session {
+///     #[init]
+///     fn init(_: (), ctx: &mut Context<Self>) -> Self {
+///         ctx.idle_timeout(Duration::from_secs(30));
+///         Session { expired: false }
+///     }
+///
+///     #[handle_cast]
+///     fn touch(&mut self, ctx: &mut Context<Self>) {
+///         ctx.idle_timeout(Duration::from_secs(30));
+///     }
+///
+///     #[handle_info]
+///     fn idle(&mut self, _: IdleTimeout, ctx: &mut Context<Self>) {
+///         self.expired = true;
+///         ctx.stop(ExitReason::Normal);
+///     }
+///
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let session = Session::start(()).await?;
+/// let started = tokio::time::Instant::now();
+/// tokio::time::sleep(Duration::from_secs(20)).await;
+/// session.touch();
+/// assert_eq!(session.pid().wait_exit().await, ExitReason::Normal);
+/// assert_eq!(started.elapsed(), Duration::from_secs(50));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct IdleTimeout;

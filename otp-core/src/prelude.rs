@@ -13,8 +13,8 @@
 //! ```
 
 pub use crate::{
-    AnyMessage, CallError, Context, Down, Exit, ExitReason, GenServer, InitError, MonitorRef, Pid,
-    ReplyTo, ServerRef, StartError, TimerRef, genserver, handle_call, handle_cast, handle_continue,
-    handle_info, init, terminate,
+    AnyMessage, CallError, Context, Down, Exit, ExitReason, GenServer, IdleTimeout, InitError,
+    MonitorRef, Pid, ReplyTo, ServerRef, StartError, TimerRef, genserver, handle_call, handle_cast,
+    handle_continue, handle_info, init, terminate,
 };
 pub use std::time::Duration;

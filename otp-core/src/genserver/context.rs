@@ -55,6 +55,7 @@ pub struct Context<S: GenServer> {
     parent: Option<Pid>,
     pub(crate) stop: Option<ExitReason>,
     pub(crate) continue_with: Option<S::Continue>,
+    pub(crate) idle_timeout: Option<Duration>,
     pub(crate) deferred_replies: Vec<Box<dyn FnOnce() + Send>>,
     flushed_monitors: Vec<MonitorRef>,
 }
@@ -91,6 +92,7 @@ impl<S: GenServer> Context<S> {
             parent,
             stop: None,
             continue_with: None,
+            idle_timeout: None,
             deferred_replies: Vec::new(),
             flushed_monitors: Vec::new(),
         }
@@ -121,6 +123,13 @@ impl<S: GenServer> Context<S> {
         S: ContinueWith<T>,
     {
         self.continue_with = Some(S::wrap_continue(message));
+    }
+
+    /// Sends an [`IdleTimeout`](crate::IdleTimeout) info message if no message arrives within
+    /// `after` once the current callback returns (`{:noreply, state, timeout}`). Any message
+    /// cancels it; a callback that wants it again sets it again. Works from `init` too.
+    pub fn idle_timeout(&mut self, after: Duration) {
+        self.idle_timeout = Some(after);
     }
 
     /// Sends `message` to this process as an info message after `delay`

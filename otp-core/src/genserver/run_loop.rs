@@ -12,7 +12,7 @@ use super::server_ref::Envelope;
 use super::start::StartError;
 use crate::call::{drop_parked, in_callback};
 use crate::process::{self, ProcessCell};
-use crate::{Context, ExitReason, GenServer, InitError, Pid, ServerRef};
+use crate::{AnyMessage, Context, ExitReason, GenServer, IdleTimeout, InitError, Pid, ServerRef};
 
 /// Ends the process however its task ends, even when the task is aborted by a kill: records
 /// the exit and tells links and monitors first, then drops the mailbox, which fails the
@@ -109,7 +109,13 @@ pub(crate) async fn run<S: GenServer>(
         let outcome = if let Some(message) = ctx.continue_with.take() {
             catch_panic(cell, state.handle_continue(message, &mut ctx)).await
         } else {
-            let Some(envelope) = guard.receiver.recv().await else {
+            let received = match ctx.idle_timeout.take() {
+                None => guard.receiver.recv().await,
+                Some(after) => tokio::time::timeout(after, guard.receiver.recv())
+                    .await
+                    .unwrap_or_else(|_| Some(Envelope::Info(AnyMessage::new(IdleTimeout)))),
+            };
+            let Some(envelope) = received else {
                 // Unreachable while the mailbox holds a sender; end quietly if it happens.
                 return;
             };
