@@ -97,8 +97,18 @@ impl Pid {
     /// `Normal` is ignored and any other reason ends it without `terminate`.
     /// The signal comes from the calling process, or from the target itself when called
     /// outside any process.
+    ///
+    /// As in OTP, `Normal` sent by a process to itself ends it, unless it traps exits.
     pub fn exit(&self, reason: ExitReason) {
-        let from = crate::current_pid().unwrap_or_else(|| self.clone());
+        let current = crate::current_pid();
+        if current.as_ref() == Some(self)
+            && reason.is_normal()
+            && !self.process.cell().traps_exits()
+        {
+            process::terminate_now(&self.process, reason);
+            return;
+        }
+        let from = current.unwrap_or_else(|| self.clone());
         process::exit_signal(self, &from, reason);
     }
 

@@ -14,6 +14,7 @@ use tokio::sync::oneshot;
 use tokio::task::AbortHandle;
 
 use crate::message::{Down, Exit, MonitorRef};
+use crate::timer::TimerEntry;
 use crate::{AnyMessage, ExitReason, Pid};
 
 /// What the runtime needs of a process without knowing its type.
@@ -33,6 +34,8 @@ pub(crate) struct ProcessCell {
     id: u64,
     type_name: &'static str,
     dying: AtomicBool,
+    /// Set by a kill or a fatal exit signal: the process runs no more callbacks.
+    doomed: AtomicBool,
     trap_exit: AtomicBool,
     abort: OnceLock<AbortHandle>,
     relations: Mutex<Relations>,
@@ -46,7 +49,7 @@ struct Relations {
     links: Vec<Pid>,
     monitors: Vec<(MonitorRef, Watcher)>,
     watching: Vec<(MonitorRef, Pid)>,
-    timers: Vec<AbortHandle>,
+    timers: Vec<TimerEntry>,
 }
 
 enum Watcher {
@@ -61,6 +64,7 @@ impl ProcessCell {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             type_name,
             dying: AtomicBool::new(false),
+            doomed: AtomicBool::new(false),
             trap_exit: AtomicBool::new(false),
             abort: OnceLock::new(),
             relations: Mutex::new(Relations::default()),
@@ -87,8 +91,10 @@ impl ProcessCell {
         self.dying.load(Ordering::Acquire)
     }
 
+    /// False once the process has exited, and as soon as a kill or a fatal exit signal has
+    /// reached it: as in OTP, the sender of the signal sees it dead right after sending.
     pub(crate) fn is_alive(&self) -> bool {
-        !self.relations().finished
+        !self.doomed.load(Ordering::Acquire) && !self.relations().finished
     }
 
     /// The exit reason once the process has begun to exit.
@@ -129,15 +135,16 @@ impl ProcessCell {
         true
     }
 
-    /// Remembers a timer so that it dies with this process.
-    pub(crate) fn add_timer(&self, timer: AbortHandle) -> bool {
+    /// Remembers a timer so that it dies with this process; gives it back when the process has
+    /// already exited.
+    pub(crate) fn add_timer(&self, timer: TimerEntry) -> Result<(), TimerEntry> {
         let mut relations = self.relations();
         if relations.finished {
-            return false;
+            return Err(timer);
         }
         relations.timers.retain(|timer| !timer.is_finished());
         relations.timers.push(timer);
-        true
+        Ok(())
     }
 }
 
@@ -147,6 +154,7 @@ pub(crate) fn terminate_now(process: &Arc<dyn Process>, reason: ExitReason) {
     let cell = process.cell();
     let kill = reason == ExitReason::Killed;
     if cell.begin_exit(reason, kill) || kill {
+        cell.doomed.store(true, Ordering::Release);
         if let Some(handle) = cell.abort.get() {
             handle.abort();
         }
@@ -182,9 +190,17 @@ pub(crate) fn link(this: &Pid, other: &Pid) -> bool {
             relations.links.push(this.clone());
         }
     }
-    let mut relations = this.process().cell().relations();
-    if !relations.links.contains(other) {
-        relations.links.push(other.clone());
+    {
+        let mut relations = this.process().cell().relations();
+        if !relations.links.contains(other) {
+            relations.links.push(other.clone());
+        }
+    }
+    // `other` may have exited between the two locks, after telling its links: drop the link
+    // it could not see, and report it dead.
+    if other.process().cell().relations().finished {
+        unlink(this, other);
+        return false;
     }
     true
 }
@@ -219,14 +235,14 @@ pub(crate) fn monitor(watcher: &Pid, target: &Pid) -> MonitorRef {
             true
         }
     };
-    if registered {
-        watcher
-            .process()
-            .cell()
-            .relations()
-            .watching
-            .push((reference, target.clone()));
-    } else {
+    // Recorded either way, so `demonitor` can tell a `Down` still queued from one handled.
+    watcher
+        .process()
+        .cell()
+        .relations()
+        .watching
+        .push((reference, target.clone()));
+    if !registered {
         watcher.process().deliver_info(AnyMessage::new(Down {
             monitor: reference,
             pid: target.clone(),
@@ -236,8 +252,18 @@ pub(crate) fn monitor(watcher: &Pid, target: &Pid) -> MonitorRef {
     reference
 }
 
-/// Removes a monitor. Returns false when its `Down` message was already sent.
-pub(crate) fn demonitor(watcher: &Pid, reference: MonitorRef) -> bool {
+/// What `demonitor` found.
+pub(crate) enum Demonitored {
+    /// The monitor was active and is removed: no `Down` will come.
+    Active,
+    /// Its `Down` was sent and may still be queued.
+    Fired,
+    /// No such monitor: its `Down` was already handled, or it never existed.
+    Unknown,
+}
+
+/// Removes a monitor of `watcher`.
+pub(crate) fn demonitor(watcher: &Pid, reference: MonitorRef) -> Demonitored {
     let target = {
         let mut relations = watcher.process().cell().relations();
         let position = relations
@@ -246,13 +272,19 @@ pub(crate) fn demonitor(watcher: &Pid, reference: MonitorRef) -> bool {
             .position(|(watched, _)| *watched == reference);
         position.map(|index| relations.watching.swap_remove(index).1)
     };
-    let Some(target) = target else { return false };
+    let Some(target) = target else {
+        return Demonitored::Unknown;
+    };
     let mut relations = target.process().cell().relations();
     let before = relations.monitors.len();
     relations
         .monitors
         .retain(|(watched, _)| *watched != reference);
-    relations.monitors.len() != before
+    if relations.monitors.len() == before {
+        Demonitored::Fired
+    } else {
+        Demonitored::Active
+    }
 }
 
 /// Forgets a monitor of `watcher` whose `Down` message has arrived.
@@ -318,7 +350,7 @@ pub(crate) fn finish(pid: &Pid) {
         crate::names::unregister_pid(name, pid);
     }
     for timer in &relations.timers {
-        timer.abort();
+        timer.cancel();
     }
     for (reference, target) in relations.watching {
         target

@@ -70,6 +70,26 @@ impl TimerRef {
     }
 }
 
+/// A timer as its target keeps it, to cancel it when the target exits.
+pub(crate) struct TimerEntry {
+    state: Arc<AtomicU8>,
+    task: tokio::task::AbortHandle,
+}
+
+impl TimerEntry {
+    pub(crate) fn is_finished(&self) -> bool {
+        self.task.is_finished()
+    }
+
+    /// Cancels the timer because its target exited: it reads as cancelled from now on.
+    pub(crate) fn cancel(&self) {
+        let _ =
+            self.state
+                .compare_exchange(PENDING, CANCELLED, Ordering::AcqRel, Ordering::Acquire);
+        self.task.abort();
+    }
+}
+
 /// Starts a timer that sends `message` to `target` as an info message after `delay`.
 pub(crate) fn send_after<M: Send + 'static>(target: &Pid, delay: Duration, message: M) -> TimerRef {
     let deadline = Instant::now() + delay;
@@ -86,10 +106,13 @@ pub(crate) fn send_after<M: Send + 'static>(target: &Pid, delay: Duration, messa
         }
     })
     .abort_handle();
-    if !target.process().cell().add_timer(task.clone()) {
+    let entry = TimerEntry {
+        state: state.clone(),
+        task: task.clone(),
+    };
+    if let Err(entry) = target.process().cell().add_timer(entry) {
         // The target is dead: the timer dies with it.
-        task.abort();
-        state.store(CANCELLED, Ordering::Release);
+        entry.cancel();
     }
     TimerRef {
         deadline,

@@ -75,6 +75,7 @@ impl<T: Send + 'static> std::fmt::Debug for ReplySender<T> {
 
 /// A reply channel: the sender for the message, the receiver for the caller.
 #[doc(hidden)]
+#[must_use]
 pub fn reply_channel<T: Send + 'static>() -> (ReplySender<T>, oneshot::Receiver<T>) {
     let (sender, receiver) = oneshot::channel();
     (ReplySender::new(sender), receiver)

@@ -173,11 +173,14 @@ impl<S: GenServer> Context<S> {
     /// Removes a monitor and drops its `Down` message if it is already queued
     /// (`Process.demonitor(ref, [:flush])`). Returns whether the monitor was still active.
     pub fn demonitor(&mut self, monitor: MonitorRef) -> bool {
-        let active = process::demonitor(&self.pid, monitor);
-        if !active {
-            self.flushed_monitors.push(monitor);
+        match process::demonitor(&self.pid, monitor) {
+            process::Demonitored::Active => true,
+            process::Demonitored::Fired => {
+                self.flushed_monitors.push(monitor);
+                false
+            }
+            process::Demonitored::Unknown => false,
         }
-        active
     }
 
     /// What the run loop does with an info message before the server sees it.

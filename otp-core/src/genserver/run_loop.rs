@@ -109,13 +109,13 @@ pub(crate) async fn run<S: GenServer>(
         let outcome = if let Some(message) = ctx.continue_with.take() {
             catch_panic(cell, state.handle_continue(message, &mut ctx)).await
         } else {
-            let received = match ctx.idle_timeout.take() {
+            let next = match ctx.idle_timeout.take() {
                 None => guard.receiver.recv().await,
                 Some(after) => tokio::time::timeout(after, guard.receiver.recv())
                     .await
                     .unwrap_or_else(|_| Some(Envelope::Info(AnyMessage::new(IdleTimeout)))),
             };
-            let Some(envelope) = received else {
+            let Some(envelope) = next else {
                 // Unreachable while the mailbox holds a sender; end quietly if it happens.
                 return;
             };
