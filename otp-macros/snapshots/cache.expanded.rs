@@ -33,6 +33,22 @@ impl Cache {
     #[allow(clippy::unused_self, clippy::needless_pass_by_value, clippy::unused_async)]
     fn unexpected(&mut self, msg: AnyMessage) {}
 }
+#[allow(dead_code, clippy::all, clippy::pedantic)]
+const _: () = {
+    fn __otp_assert_send<T: ::core::marker::Send + 'static>() {}
+    fn __otp_messages_are_send() {
+        __otp_assert_send::<Duration>();
+        __otp_assert_send::<String>();
+        __otp_assert_send::<Option<String>>();
+        __otp_assert_send::<usize>();
+        __otp_assert_send::<String>();
+        __otp_assert_send::<String>();
+        __otp_assert_send::<String>();
+        __otp_assert_send::<Cleanup>();
+        __otp_assert_send::<Warm>();
+        __otp_assert_send::<AnyMessage>();
+    }
+};
 #[doc(hidden)]
 #[allow(
     non_camel_case_types,

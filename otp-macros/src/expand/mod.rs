@@ -52,6 +52,35 @@ impl Names<'_> {
     }
 }
 
+/// Asserts, on the user's own tokens, that every message and reply type can be sent to another
+/// task: rustc's error then points at the type in the handler's signature first.
+fn send_checks(server: &Server) -> TokenStream {
+    let (impl_generics, _, where_clause) = server.item.generics.split_for_impl();
+    let checks = server.handlers.iter().flat_map(|handler| {
+        let messages = handler.message_types().map(|(_, ty)| ty);
+        let replies = handler.reply_to().into_iter().chain(
+            handler
+                .output
+                .iter()
+                .filter(|_| handler.kind == crate::attr::Kind::Call),
+        );
+        messages.chain(replies).map(|ty| {
+            let ty = shared::outside(server, ty);
+            let span = syn::spanned::Spanned::span(&ty);
+            quote::quote_spanned!(span=> __otp_assert_send::<#ty>();)
+        })
+    });
+    quote! {
+        #[allow(dead_code, clippy::all, clippy::pedantic)]
+        const _: () = {
+            fn __otp_assert_send<T: ::core::marker::Send + 'static>() {}
+            fn __otp_messages_are_send #impl_generics () #where_clause {
+                #(#checks)*
+            }
+        };
+    }
+}
+
 pub(crate) fn expand(server: &Server) -> TokenStream {
     let names = Names {
         server,
@@ -71,8 +100,11 @@ pub(crate) fn expand(server: &Server) -> TokenStream {
     let (variants, continue_variants) = (&requests.variants, &continues.variants);
     let continue_impls = &continues.impls;
     let phantom = names.phantom_variant();
+    let send_checks = send_checks(server);
     quote! {
         #item
+
+        #send_checks
 
         #[doc(hidden)]
         #[allow(non_camel_case_types, dead_code, private_interfaces, clippy::all, clippy::pedantic)]
