@@ -50,7 +50,12 @@ struct Relations {
     monitors: Vec<(MonitorRef, Watcher)>,
     watching: Vec<(MonitorRef, Pid)>,
     timers: Vec<TimerEntry>,
+    exit_hooks: Vec<ExitHook>,
 }
+
+/// Work the runtime does when a process exits, after links and monitors are told (a table
+/// handed to its heir, say).
+pub(crate) type ExitHook = Box<dyn FnOnce(&Pid, &ExitReason) + Send>;
 
 enum Watcher {
     Process(Pid),
@@ -287,6 +292,17 @@ pub(crate) fn demonitor(watcher: &Pid, reference: MonitorRef) -> Demonitored {
     }
 }
 
+/// Runs `hook` when `pid` exits; gives it back when the process has already exited.
+#[allow(dead_code, reason = "the hook tables use to follow their owner (issue 4)")]
+pub(crate) fn on_exit(pid: &Pid, hook: ExitHook) -> Result<(), ExitHook> {
+    let mut relations = pid.process().cell().relations();
+    if relations.finished {
+        return Err(hook);
+    }
+    relations.exit_hooks.push(hook);
+    Ok(())
+}
+
 /// Forgets a monitor of `watcher` whose `Down` message has arrived.
 pub(crate) fn forget_monitor(watcher: &Pid, reference: MonitorRef) {
     watcher
@@ -343,6 +359,7 @@ pub(crate) fn finish(pid: &Pid) {
             monitors: std::mem::take(&mut relations.monitors),
             watching: std::mem::take(&mut relations.watching),
             timers: std::mem::take(&mut relations.timers),
+            exit_hooks: std::mem::take(&mut relations.exit_hooks),
         };
         (reason, taken)
     };
@@ -380,6 +397,9 @@ pub(crate) fn finish(pid: &Pid) {
                 let _ = sender.send(reason.clone());
             }
         }
+    }
+    for hook in relations.exit_hooks {
+        hook(pid, &reason);
     }
     if !reason.is_quiet() {
         let name = relations.name.as_deref().unwrap_or("");
