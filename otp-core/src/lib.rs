@@ -83,6 +83,9 @@
 //! a hand-built runtime needs `enable_time` or `enable_all`): call timeouts and
 //! [`send_after`](Context::send_after) use it.
 
+// The macros write `::otp_core::...` paths; this lets the crate use its own macros.
+extern crate self as otp_core;
+
 mod call;
 mod current;
 mod exit_reason;
@@ -91,6 +94,7 @@ mod message;
 mod names;
 mod pid;
 mod process;
+mod supervisor;
 mod timer;
 
 pub mod prelude;
@@ -105,10 +109,16 @@ pub use genserver::{
 pub use message::{AnyMessage, Down, Exit, IdleTimeout, MonitorRef};
 pub use names::{RegisterError, register, unregister, whereis};
 pub use pid::Pid;
+pub use supervisor::{
+    AutoShutdown, Child, ChildCounts, ChildDefaults, ChildInfo, ChildSpec, ChildType,
+    DynamicSupervisor, DynamicSupervisorOptions, DynamicSupervisorRef, Restart, Shutdown,
+    StartChildError, Strategy, SupervisorError, SupervisorRef, SupervisorSpec,
+};
 pub use timer::TimerRef;
 
 pub use otp_macros::{
-    genserver, handle_call, handle_cast, handle_continue, handle_info, init, terminate,
+    child_spec, genserver, handle_call, handle_cast, handle_continue, handle_info, init,
+    supervisor, terminate,
 };
 
 /// The README's examples, compiled and run as doctests.

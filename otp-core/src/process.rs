@@ -25,6 +25,9 @@ pub(crate) trait Process: Send + Sync + 'static {
     fn deliver_info(&self, message: AnyMessage);
     /// Wakes the run loop so it notices a pending exit.
     fn wake(&self);
+    /// Asks the process to stop in order with `reason` (`GenServer.stop/2`): it finishes the
+    /// message in hand, runs `terminate`, and exits. False when it is already dead.
+    fn request_stop(&self, reason: ExitReason) -> bool;
     /// The process as `Any`, to recover its typed handle.
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
 }
@@ -293,7 +296,10 @@ pub(crate) fn demonitor(watcher: &Pid, reference: MonitorRef) -> Demonitored {
 }
 
 /// Runs `hook` when `pid` exits; gives it back when the process has already exited.
-#[allow(dead_code, reason = "the hook tables use to follow their owner (issue 4)")]
+#[allow(
+    dead_code,
+    reason = "the hook tables use to follow their owner (issue 4)"
+)]
 pub(crate) fn on_exit(pid: &Pid, hook: ExitHook) -> Result<(), ExitHook> {
     let mut relations = pid.process().cell().relations();
     if relations.finished {

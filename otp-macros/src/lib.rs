@@ -3,11 +3,13 @@
 
 mod attr;
 mod check;
+mod child_spec;
 mod ctxt;
 mod expand;
 mod fallback;
 mod model;
 mod server;
+mod supervisor;
 
 #[cfg(test)]
 mod expansion_tests;
@@ -74,3 +76,42 @@ callback_attribute!(handle_cast, "#[handle_cast]");
 callback_attribute!(handle_info, "#[handle_info]");
 callback_attribute!(handle_continue, "#[handle_continue]");
 callback_attribute!(terminate, "#[terminate]");
+
+/// Sets the child-spec defaults of a `#[genserver]` type: `#[child_spec(restart = "transient",
+/// shutdown = "10s", id = "...", significant = true)]`, below `#[genserver]`.
+#[proc_macro_attribute]
+pub fn child_spec(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let attr = proc_macro2::TokenStream::from(attr);
+    let item = proc_macro2::TokenStream::from(item);
+    // Written above `#[genserver]`, this runs first: hand the item to `#[genserver]` with
+    // `#[child_spec]` below it, where it is read.
+    if let Ok(mut parsed) = syn::parse2::<syn::ItemImpl>(item.clone()) {
+        let position = parsed.attrs.iter().position(|attr| {
+            attr.path()
+                .segments
+                .last()
+                .is_some_and(|segment| segment.ident == "genserver")
+        });
+        if let Some(position) = position {
+            let genserver = parsed.attrs.remove(position);
+            parsed
+                .attrs
+                .insert(0, syn::parse_quote!(#[::otp_core::child_spec(#attr)]));
+            parsed.attrs.insert(0, genserver);
+            return quote::quote!(#parsed).into();
+        }
+    }
+    let error = syn::Error::new(
+        proc_macro2::Span::call_site(),
+        "`#[child_spec(...)]` belongs on a `#[genserver]` impl block; add `#[genserver]` above it",
+    )
+    .to_compile_error();
+    quote::quote!(#item #error).into()
+}
+
+/// Declares a supervision tree: `supervisor! { strategy: one_for_one, children: [A(arg), ...] }`
+/// gives a `SupervisorSpec`. See `otp_core::SupervisorSpec`.
+#[proc_macro]
+pub fn supervisor(input: TokenStream) -> TokenStream {
+    supervisor::expand(input.into()).into()
+}

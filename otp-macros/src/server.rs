@@ -21,6 +21,7 @@ pub(crate) struct Server {
     pub(crate) item: ItemImpl,
     pub(crate) ident: Ident,
     pub(crate) handlers: Vec<Handler>,
+    pub(crate) child_defaults: crate::child_spec::ChildDefaults,
 }
 
 impl Server {
@@ -84,11 +85,13 @@ pub(crate) fn parse(cx: &mut Ctxt, input: TokenStream) -> Result<Server, TokenSt
         Ident::new("Server", item.self_ty.span())
     });
     check_generics(cx, &item);
+    let child_defaults = crate::child_spec::take(cx, &mut item.attrs);
     let handlers = read_methods(cx, &mut item);
     Ok(Server {
         item,
         ident,
         handlers,
+        child_defaults,
     })
 }
 

@@ -37,7 +37,7 @@ pub trait GenServer: Sized + Send + 'static {
     /// The generated enum of `#[handle_continue]` messages.
     type Continue: Send + 'static;
     /// The generated typed client (`CacheRef` for `Cache`).
-    type Ref: From<ServerRef<Self>> + Clone + Send + Sync + 'static;
+    type Ref: From<ServerRef<Self>> + AsRef<ServerRef<Self>> + Clone + Send + Sync + 'static;
 
     /// `init/1`: builds the state; runs in the new process before `start` returns.
     fn init(

@@ -42,6 +42,10 @@ impl<S: GenServer> Process for Mailbox<S> {
         let _ = self.sender.send(Envelope::Wake);
     }
 
+    fn request_stop(&self, reason: ExitReason) -> bool {
+        self.sender.send(Envelope::Stop(reason)).is_ok()
+    }
+
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
         self
     }
@@ -174,3 +178,9 @@ impl<S: GenServer> PartialEq for ServerRef<S> {
 }
 
 impl<S: GenServer> Eq for ServerRef<S> {}
+
+impl<S: GenServer> AsRef<ServerRef<S>> for ServerRef<S> {
+    fn as_ref(&self) -> &ServerRef<S> {
+        self
+    }
+}

@@ -49,6 +49,12 @@ pub(super) fn client(names: &Names<'_>, client_methods: &[TokenStream]) -> Token
 
         impl #impl_generics ::core::cmp::Eq for #ref_ident #ty_generics #where_clause {}
 
+        impl #impl_generics ::core::convert::AsRef<::otp_core::ServerRef<#self_ty>> for #ref_ident #ty_generics #where_clause {
+            fn as_ref(&self) -> &::otp_core::ServerRef<#self_ty> {
+                &self.server
+            }
+        }
+
         impl #impl_generics ::core::convert::From<::otp_core::ServerRef<#self_ty>> for #ref_ident #ty_generics #where_clause {
             fn from(server: ::otp_core::ServerRef<#self_ty>) -> Self {
                 #ref_ident { server }

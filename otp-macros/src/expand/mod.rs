@@ -101,6 +101,7 @@ pub(crate) fn expand(server: &Server) -> TokenStream {
     let continue_impls = &continues.impls;
     let phantom = names.phantom_variant();
     let send_checks = send_checks(server);
+    let child_defaults = crate::child_spec::expand(server);
     quote! {
         #item
 
@@ -122,6 +123,7 @@ pub(crate) fn expand(server: &Server) -> TokenStream {
 
         #(#continue_impls)*
         #genserver_impl
+        #child_defaults
         #client
         #starters
     }

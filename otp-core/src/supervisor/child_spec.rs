@@ -1,0 +1,306 @@
+//! Child specs: how a supervisor starts, restarts and stops one child.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::{GenServer, Pid, StartError};
+
+/// When a supervisor restarts a child that exited (`:restart`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Restart {
+    /// Always restarted (the default).
+    #[default]
+    Permanent,
+    /// Restarted only after an abnormal exit: not after `Normal`, `Shutdown` or `ShutdownWith`.
+    Transient,
+    /// Never restarted; its spec is removed when it exits.
+    Temporary,
+}
+
+impl Restart {
+    /// Whether a child with this restart type is restarted after exiting with `reason`.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Restart};
+    ///
+    /// assert!(Restart::Permanent.restarts_after(&ExitReason::Normal));
+    /// assert!(!Restart::Transient.restarts_after(&ExitReason::Shutdown));
+    /// assert!(Restart::Transient.restarts_after(&ExitReason::Killed));
+    /// assert!(!Restart::Temporary.restarts_after(&ExitReason::Killed));
+    /// ```
+    #[must_use]
+    pub fn restarts_after(self, reason: &crate::ExitReason) -> bool {
+        match self {
+            Restart::Permanent => true,
+            Restart::Transient => !reason.is_quiet(),
+            Restart::Temporary => false,
+        }
+    }
+}
+
+/// How a supervisor stops a child (`:shutdown`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Shutdown {
+    /// Kill it at once, without `terminate` (`:brutal_kill`).
+    BrutalKill,
+    /// Ask it to stop (its `terminate` runs), wait this long, then kill it.
+    Timeout(Duration),
+    /// Ask it to stop and wait as long as it takes (`:infinity`, the default for supervisors).
+    Infinity,
+}
+
+impl Shutdown {
+    /// The default for workers: 5 seconds.
+    pub const WORKER_DEFAULT: Shutdown = Shutdown::Timeout(Duration::from_secs(5));
+}
+
+/// Whether a child is a worker or a supervisor (`:type`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ChildType {
+    /// A worker: a GenServer, an agent, a task.
+    #[default]
+    Worker,
+    /// A supervisor: its shutdown defaults to `Infinity`.
+    Supervisor,
+}
+
+/// What starting a child gives back.
+pub(crate) type StartResult = Result<Pid, StartError>;
+type StartFuture = Pin<Box<dyn Future<Output = StartResult> + Send>>;
+/// Starts the child linked to the calling process, under the name if one is given.
+type StartFn = Arc<dyn Fn(Option<Arc<str>>) -> StartFuture + Send + Sync>;
+
+/// How to start, restart and stop one child of a supervisor (`Supervisor.child_spec/2`).
+///
+/// Made by [`ChildSpec::of`] from a child type and its start argument, with the defaults the
+/// type declares (`#[child_spec(...)]` on a `#[genserver]`), then adjusted where it is listed:
+///
+/// ```
+/// use std::time::Duration;
+/// use otp_core::prelude::*;
+/// use otp_core::{ChildSpec, Restart, Shutdown};
+///
+/// struct Worker;
+///
+/// #[genserver]
+/// impl Worker {
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+///
+/// # impl Clone for Worker { fn clone(&self) -> Self { Worker } }
+/// let spec = ChildSpec::of::<Worker>(Worker)
+///     .id("worker-1")
+///     .restart(Restart::Transient)
+///     .shutdown(Shutdown::Timeout(Duration::from_secs(10)));
+/// assert_eq!(spec.id(), "worker-1");
+/// assert_eq!(spec.restart_type(), Restart::Transient);
+/// ```
+#[derive(Clone)]
+pub struct ChildSpec {
+    pub(crate) id: Cow<'static, str>,
+    pub(crate) start: StartFn,
+    pub(crate) restart: Restart,
+    pub(crate) shutdown: Shutdown,
+    pub(crate) kind: ChildType,
+    pub(crate) significant: bool,
+    pub(crate) name: Option<Arc<str>>,
+}
+
+impl ChildSpec {
+    /// The spec of a child of type `C` started with `args`, with `C`'s defaults.
+    pub fn of<C: Child>(args: C::Args) -> Self {
+        C::child_spec(args)
+    }
+
+    /// A spec from a start function: it must start the child linked to the calling process
+    /// (the supervisor), registered under the name it is given if any, and return its pid. The
+    /// defaults: permanent, a 5 s shutdown, a worker.
+    pub fn from_fn<F, Fut>(id: impl Into<Cow<'static, str>>, start: F) -> Self
+    where
+        F: Fn(Option<Arc<str>>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Pid, StartError>> + Send + 'static,
+    {
+        ChildSpec {
+            id: id.into(),
+            start: Arc::new(move |name| Box::pin(start(name))),
+            restart: Restart::Permanent,
+            shutdown: Shutdown::WORKER_DEFAULT,
+            kind: ChildType::Worker,
+            significant: false,
+            name: None,
+        }
+    }
+
+    /// Registers the child under `name` at each start, so it is found under that name again
+    /// after a restart.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<Arc<str>>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The name the child is registered under, if any.
+    #[must_use]
+    pub fn registered_name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The child's id, unique in its supervisor.
+    #[must_use]
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The restart type.
+    #[must_use]
+    pub fn restart_type(&self) -> Restart {
+        self.restart
+    }
+
+    /// The shutdown.
+    #[must_use]
+    pub fn shutdown_type(&self) -> Shutdown {
+        self.shutdown
+    }
+
+    /// Worker or supervisor.
+    #[must_use]
+    pub fn child_type(&self) -> ChildType {
+        self.kind
+    }
+
+    /// Whether the child is significant for `auto_shutdown`.
+    #[must_use]
+    pub fn is_significant(&self) -> bool {
+        self.significant
+    }
+
+    /// Sets the id.
+    #[must_use]
+    pub fn id_as(mut self, id: impl Into<Cow<'static, str>>) -> Self {
+        self.id = id.into();
+        self
+    }
+
+    /// Sets the restart type.
+    #[must_use]
+    pub fn restart(mut self, restart: Restart) -> Self {
+        self.restart = restart;
+        self
+    }
+
+    /// Sets the shutdown.
+    #[must_use]
+    pub fn shutdown(mut self, shutdown: Shutdown) -> Self {
+        self.shutdown = shutdown;
+        self
+    }
+
+    /// Sets worker or supervisor; a supervisor's shutdown becomes `Infinity` unless set after.
+    #[must_use]
+    pub fn child_type_as(mut self, kind: ChildType) -> Self {
+        self.kind = kind;
+        if kind == ChildType::Supervisor {
+            self.shutdown = Shutdown::Infinity;
+        }
+        self
+    }
+
+    /// Marks the child significant for `auto_shutdown` (only transient or temporary children
+    /// may be: the supervisor refuses a significant permanent child).
+    #[must_use]
+    pub fn significant(mut self, significant: bool) -> Self {
+        self.significant = significant;
+        self
+    }
+
+    pub(crate) fn start_child(&self) -> StartFuture {
+        (self.start)(self.name.clone())
+    }
+}
+
+impl fmt::Debug for ChildSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChildSpec")
+            .field("id", &self.id)
+            .field("restart", &self.restart)
+            .field("shutdown", &self.shutdown)
+            .field("type", &self.kind)
+            .field("significant", &self.significant)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A type a supervisor can start: every `#[genserver]` whose start argument is `Clone`,
+/// [`SupervisorSpec`](crate::SupervisorSpec), [`DynamicSupervisor`](crate::DynamicSupervisor).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a supervised child",
+    label = "not a child: no child spec",
+    note = "a child is a `#[genserver]` type whose start argument is `Clone`, a `supervisor!`, or a `DynamicSupervisor`"
+)]
+pub trait Child: Send + 'static {
+    /// What the child is started with; cloned for each restart.
+    type Args: Clone + Send + Sync + 'static;
+    /// The typed handle of a running child (`CacheRef` for `Cache`).
+    type Handle: Send + 'static;
+
+    /// The child's spec with its defaults.
+    fn child_spec(args: Self::Args) -> ChildSpec;
+
+    /// The handle of the running child with this pid.
+    fn handle(pid: &Pid) -> Option<Self::Handle>;
+}
+
+/// The child-spec defaults a `#[genserver]` type declares with `#[child_spec(...)]`; written
+/// by `#[genserver]`.
+pub trait ChildDefaults {
+    /// The default id: the type's name unless `#[child_spec(id = "...")]` says otherwise.
+    const ID: &'static str;
+    /// The default restart type.
+    const RESTART: Restart = Restart::Permanent;
+    /// The default shutdown.
+    const SHUTDOWN: Shutdown = Shutdown::WORKER_DEFAULT;
+    /// Whether the child is significant.
+    const SIGNIFICANT: bool = false;
+}
+
+impl<S> Child for S
+where
+    S: GenServer + ChildDefaults,
+    S::Args: Clone + Sync,
+{
+    type Args = S::Args;
+    type Handle = S::Ref;
+
+    fn handle(pid: &Pid) -> Option<S::Ref> {
+        crate::ServerRef::<S>::from_pid(pid).map(S::Ref::from)
+    }
+
+    fn child_spec(args: S::Args) -> ChildSpec {
+        ChildSpec {
+            id: Cow::Borrowed(S::ID),
+            start: Arc::new(move |name: Option<Arc<str>>| {
+                let args = args.clone();
+                Box::pin(async move {
+                    let mut options = crate::StartOptions::<S>::default();
+                    if let Some(name) = name {
+                        options = options.name(&*name);
+                    }
+                    let server = options.start_link(args).await?;
+                    Ok(AsRef::<crate::ServerRef<S>>::as_ref(&server).pid())
+                })
+            }),
+            restart: S::RESTART,
+            shutdown: S::SHUTDOWN,
+            kind: ChildType::Worker,
+            significant: S::SIGNIFICANT,
+            name: None,
+        }
+    }
+}

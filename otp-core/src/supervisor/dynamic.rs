@@ -1,0 +1,420 @@
+//! `DynamicSupervisor`: children started on demand, all one_for_one.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::join_all;
+use tracing::{error, warn};
+
+use super::intensity::Intensity;
+use super::shutdown::shut_down;
+use super::{ChildCounts, ChildInfo};
+use crate::prelude::*;
+use crate::{Child, ChildSpec, ChildType, Restart};
+
+/// A supervisor of children started on demand (`DynamicSupervisor`): one_for_one, no child at
+/// start, `start_child` waits for the child's init and returns its typed handle.
+///
+/// The seed's rooms: a `DynamicSupervisor` of `Room` servers, started on demand.
+///
+/// ```
+/// use otp_core::prelude::*;
+/// use otp_core::{DynamicSupervisor, DynamicSupervisorOptions};
+///
+/// struct Room { name: String }
+///
+/// #[genserver]
+/// impl Room {
+///     #[init]
+///     fn init(name: String) -> Self { Room { name } }
+///
+///     #[handle_call]
+///     fn name(&mut self) -> String { self.name.clone() }
+///
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let rooms = DynamicSupervisor::start_link(DynamicSupervisorOptions::default()).await?;
+/// let lobby: RoomRef = rooms.start_child::<Room>("lobby".into()).await?;
+/// assert_eq!(lobby.name().await?, "lobby");
+/// assert_eq!(rooms.count_children().await?.active, 1);
+/// rooms.terminate_child(&lobby.pid()).await?;
+/// assert_eq!(rooms.count_children().await?.active, 0);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct DynamicSupervisor;
+
+/// The options of a [`DynamicSupervisor`]: intensity, a child limit, extra start arguments,
+/// a name.
+#[derive(Clone)]
+pub struct DynamicSupervisorOptions {
+    max_restarts: u32,
+    max_seconds: Duration,
+    max_children: Option<usize>,
+    extra_arguments: Option<Arc<dyn Any + Send + Sync>>,
+    name: Option<Arc<str>>,
+}
+
+impl Default for DynamicSupervisorOptions {
+    /// 3 restarts in 5 seconds, no child limit, no extra arguments, no name.
+    fn default() -> Self {
+        DynamicSupervisorOptions {
+            max_restarts: 3,
+            max_seconds: Duration::from_secs(5),
+            max_children: None,
+            extra_arguments: None,
+            name: None,
+        }
+    }
+}
+
+impl fmt::Debug for DynamicSupervisorOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DynamicSupervisorOptions")
+            .field("max_restarts", &self.max_restarts)
+            .field("max_seconds", &self.max_seconds)
+            .field("max_children", &self.max_children)
+            .field("extra_arguments", &self.extra_arguments.is_some())
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl DynamicSupervisorOptions {
+    /// At most this many restarts within `max_seconds` (default 3).
+    #[must_use]
+    pub fn max_restarts(mut self, max_restarts: u32) -> Self {
+        self.max_restarts = max_restarts;
+        self
+    }
+
+    /// The period of the restart intensity in seconds (default 5).
+    #[must_use]
+    pub fn max_seconds(mut self, max_seconds: u64) -> Self {
+        self.max_seconds = Duration::from_secs(max_seconds);
+        self
+    }
+
+    /// At most this many children at once; `start_child` beyond it gives `MaxChildren`.
+    #[must_use]
+    pub fn max_children(mut self, max_children: usize) -> Self {
+        self.max_children = Some(max_children);
+        self
+    }
+
+    /// A value put in front of every child's start argument: children started with
+    /// [`start_child_with_extra`](DynamicSupervisorRef::start_child_with_extra) receive
+    /// `(extra, args)`.
+    #[must_use]
+    pub fn extra_arguments<E: Clone + Send + Sync + 'static>(mut self, extra: E) -> Self {
+        self.extra_arguments = Some(Arc::new(extra));
+        self
+    }
+
+    /// Registers the supervisor under `name`.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<Arc<str>>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+}
+
+impl DynamicSupervisor {
+    /// Starts a dynamic supervisor linked to the calling process.
+    pub async fn start_link(
+        options: DynamicSupervisorOptions,
+    ) -> Result<DynamicSupervisorRef, StartError> {
+        let mut starter = DynamicServer::options();
+        if let Some(name) = &options.name {
+            starter = starter.name(&**name);
+        }
+        starter
+            .start_link(options)
+            .await
+            .map(DynamicSupervisorRef::new)
+    }
+
+    /// Starts a dynamic supervisor without a link.
+    pub async fn start(
+        options: DynamicSupervisorOptions,
+    ) -> Result<DynamicSupervisorRef, StartError> {
+        let mut starter = DynamicServer::options();
+        if let Some(name) = &options.name {
+            starter = starter.name(&**name);
+        }
+        starter.start(options).await.map(DynamicSupervisorRef::new)
+    }
+}
+
+impl Child for DynamicSupervisor {
+    type Args = DynamicSupervisorOptions;
+    type Handle = DynamicSupervisorRef;
+
+    fn child_spec(options: DynamicSupervisorOptions) -> ChildSpec {
+        ChildSpec::from_fn("DynamicSupervisor", move |name| {
+            let mut options = options.clone();
+            if let Some(name) = name {
+                options.name = Some(name);
+            }
+            async move {
+                DynamicSupervisor::start_link(options)
+                    .await
+                    .map(|sup| sup.pid())
+            }
+        })
+        .child_type_as(ChildType::Supervisor)
+    }
+
+    fn handle(pid: &Pid) -> Option<DynamicSupervisorRef> {
+        ServerRef::<DynamicServer>::from_pid(pid)
+            .map(|server| DynamicSupervisorRef::new(server.into()))
+    }
+}
+
+/// Why a dynamic supervisor did not start a child.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartChildError {
+    /// The child's init returned ignore (`:ignore`); nothing is kept.
+    #[error("the child's init returned ignore")]
+    Ignored,
+    /// The supervisor has `max_children` children already (`{:error, :max_children}`).
+    #[error("the supervisor has its maximum number of children")]
+    MaxChildren,
+    /// The child's init failed or panicked.
+    #[error("the child's init failed: {0}")]
+    Init(ExitReason),
+    /// The child's name is taken.
+    #[error("a process is already registered under the child's name: {0}")]
+    AlreadyStarted(Pid),
+    /// `start_child_with_extra` on a supervisor whose extra arguments are of another type.
+    #[error("the supervisor's extra arguments are not of the type the child takes")]
+    ExtraArguments,
+    /// The supervisor could not be reached.
+    #[error("the supervisor did not answer: {0}")]
+    Call(#[from] CallError),
+}
+
+/// Builds the spec of a child to start, from the supervisor's extra arguments.
+type SpecBuilder = Box<dyn FnOnce(Option<&Arc<dyn Any + Send + Sync>>) -> Option<ChildSpec> + Send>;
+
+pub(crate) struct DynamicServer {
+    intensity: Intensity,
+    max_children: Option<usize>,
+    extra_arguments: Option<Arc<dyn Any + Send + Sync>>,
+    children: HashMap<Pid, ChildSpec>,
+}
+
+#[genserver]
+impl DynamicServer {
+    #[init]
+    fn init(options: DynamicSupervisorOptions, ctx: &mut Context<Self>) -> Self {
+        ctx.trap_exit(true);
+        DynamicServer {
+            intensity: Intensity::new(options.max_restarts, options.max_seconds),
+            max_children: options.max_children,
+            extra_arguments: options.extra_arguments,
+            children: HashMap::new(),
+        }
+    }
+
+    #[handle_call]
+    async fn start_child(&mut self, build: SpecBuilder) -> Result<Pid, StartChildError> {
+        if self
+            .max_children
+            .is_some_and(|max| self.children.len() >= max)
+        {
+            return Err(StartChildError::MaxChildren);
+        }
+        let spec = build(self.extra_arguments.as_ref()).ok_or(StartChildError::ExtraArguments)?;
+        match spec.start_child().await {
+            Ok(pid) => {
+                self.children.insert(pid.clone(), spec);
+                Ok(pid)
+            }
+            Err(StartError::Ignored) => Err(StartChildError::Ignored),
+            Err(StartError::Init(reason)) => Err(StartChildError::Init(reason)),
+            Err(StartError::AlreadyStarted(pid)) => Err(StartChildError::AlreadyStarted(pid)),
+        }
+    }
+
+    #[handle_call]
+    async fn terminate_child(&mut self, pid: Pid) -> bool {
+        let Some(spec) = self.children.remove(&pid) else {
+            return false;
+        };
+        shut_down(&pid, spec.shutdown).await;
+        true
+    }
+
+    #[handle_call]
+    fn which_children(&mut self) -> Vec<ChildInfo> {
+        self.children
+            .iter()
+            .map(|(pid, spec)| ChildInfo {
+                id: None,
+                pid: Some(pid.clone()),
+                child_type: spec.kind,
+            })
+            .collect()
+    }
+
+    #[handle_call]
+    fn count_children(&mut self) -> ChildCounts {
+        let supervisors = self
+            .children
+            .values()
+            .filter(|spec| spec.kind == ChildType::Supervisor)
+            .count();
+        ChildCounts {
+            specs: self.children.len(),
+            active: self.children.len(),
+            supervisors,
+            workers: self.children.len() - supervisors,
+        }
+    }
+
+    /// A child exited: restart it as its restart type says.
+    #[handle_info]
+    async fn child_exited(&mut self, exit: Exit, ctx: &mut Context<Self>) {
+        let Some(spec) = self.children.remove(&exit.from) else {
+            return;
+        };
+        if !spec.restart.restarts_after(&exit.reason) {
+            return;
+        }
+        if !self.intensity.allow_restart() {
+            error!(supervisor = %ctx.pid(), reason = %exit.reason, "restart intensity reached; stopping all children");
+            ctx.stop(ExitReason::Shutdown);
+            return;
+        }
+        match spec.start_child().await {
+            Ok(pid) => {
+                self.children.insert(pid, spec);
+            }
+            Err(failure) => {
+                // OTP retries through the mailbox; a dynamic child is dropped when it cannot
+                // start again, and counted against the intensity.
+                error!(supervisor = %ctx.pid(), error = %failure, "child failed to restart");
+                if spec.restart == Restart::Permanent && !self.intensity.allow_restart() {
+                    ctx.stop(ExitReason::Shutdown);
+                }
+            }
+        }
+    }
+
+    /// Stops every child at once, each within its shutdown, and waits for all.
+    #[terminate]
+    async fn terminate(&mut self, _reason: &ExitReason) {
+        let children = std::mem::take(&mut self.children);
+        join_all(
+            children
+                .iter()
+                .map(|(pid, spec)| shut_down(pid, spec.shutdown)),
+        )
+        .await;
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, msg: AnyMessage) {
+        warn!(?msg, "dynamic supervisor received an unexpected message");
+    }
+}
+
+/// A running [`DynamicSupervisor`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DynamicSupervisorRef {
+    server: DynamicServerRef,
+}
+
+const NO_TIMEOUT: Duration = Duration::MAX;
+
+impl DynamicSupervisorRef {
+    fn new(server: DynamicServerRef) -> Self {
+        DynamicSupervisorRef { server }
+    }
+
+    /// The running dynamic supervisor registered under `name`.
+    #[must_use]
+    pub fn whereis(name: &str) -> Option<Self> {
+        DynamicServer::whereis(name).map(DynamicSupervisorRef::new)
+    }
+
+    /// The supervisor's pid.
+    #[must_use]
+    pub fn pid(&self) -> Pid {
+        self.server.pid()
+    }
+
+    /// Stops the supervisor: its children stop concurrently, each within its shutdown.
+    pub async fn stop(&self, reason: ExitReason) -> Result<(), CallError> {
+        self.server.stop(reason).await
+    }
+
+    /// Starts a child of type `C` with `args` and waits for its init
+    /// (`DynamicSupervisor.start_child/2`).
+    pub async fn start_child<C: Child>(&self, args: C::Args) -> Result<C::Handle, StartChildError> {
+        let build: SpecBuilder = Box::new(move |_| Some(C::child_spec(args)));
+        self.start_built::<C>(build).await
+    }
+
+    /// Starts a child from a spec, for overrides (`restart`, `shutdown`, `name`).
+    pub async fn start_child_spec(&self, spec: ChildSpec) -> Result<Pid, StartChildError> {
+        let build: SpecBuilder = Box::new(move |_| Some(spec));
+        self.server.start_child(build).timeout(NO_TIMEOUT).await?
+    }
+
+    /// Starts a child of type `C` whose start argument is `(extra, args)`, `extra` being the
+    /// supervisor's [`extra_arguments`](DynamicSupervisorOptions::extra_arguments).
+    pub async fn start_child_with_extra<C, E, A>(
+        &self,
+        args: A,
+    ) -> Result<C::Handle, StartChildError>
+    where
+        C: Child<Args = (E, A)>,
+        E: Clone + Send + Sync + 'static,
+        A: Clone + Send + Sync + 'static,
+    {
+        let build: SpecBuilder = Box::new(move |extra| {
+            let extra = extra?.downcast_ref::<E>()?.clone();
+            Some(C::child_spec((extra, args)))
+        });
+        self.start_built::<C>(build).await
+    }
+
+    async fn start_built<C: Child>(
+        &self,
+        build: SpecBuilder,
+    ) -> Result<C::Handle, StartChildError> {
+        let pid = self.server.start_child(build).timeout(NO_TIMEOUT).await??;
+        // The child may already have exited; its handle then answers `NoProc`.
+        C::handle(&pid).ok_or(StartChildError::Init(ExitReason::NoProc))
+    }
+
+    /// Stops the child `pid` and forgets it (`DynamicSupervisor.terminate_child/2`); `false`
+    /// when it is not a child of this supervisor.
+    pub async fn terminate_child(&self, pid: &Pid) -> Result<bool, CallError> {
+        self.server
+            .terminate_child(pid.clone())
+            .timeout(NO_TIMEOUT)
+            .await
+    }
+
+    /// The running children, in no set order.
+    pub async fn which_children(&self) -> Result<Vec<ChildInfo>, CallError> {
+        self.server.which_children().timeout(NO_TIMEOUT).await
+    }
+
+    /// The children counted.
+    pub async fn count_children(&self) -> Result<ChildCounts, CallError> {
+        self.server.count_children().timeout(NO_TIMEOUT).await
+    }
+}

@@ -1,0 +1,30 @@
+//! Supervisors: `Supervisor` and `DynamicSupervisor`, with OTP's strategies, restart types,
+//! restart intensity and ordered shutdown.
+//!
+//! A supervisor is a process that traps exits and starts its children linked to itself. When a
+//! child exits, the supervisor restarts it, and the siblings its strategy names, as the child's
+//! restart type says; more than `max_restarts` restarts within `max_seconds` and it stops all its
+//! children, in reverse start order, and exits with `Shutdown`, for its own supervisor to
+//! handle.
+//!
+//! Where Rust asks for another shape than OTP: a child asked to stop runs its `terminate`
+//! whether or not it traps exits (OTP runs it only in a child that traps exits), since
+//! `#[terminate]` here runs on every orderly stop; a spec's start is a function that starts the
+//! child linked to the supervisor and returns its pid.
+
+mod child_spec;
+#[allow(unreachable_pub, missing_docs)]
+mod dynamic;
+mod error;
+mod intensity;
+#[allow(unreachable_pub, missing_docs)]
+mod server;
+mod shutdown;
+mod spec;
+
+pub use child_spec::{Child, ChildDefaults, ChildSpec, ChildType, Restart, Shutdown};
+pub use dynamic::{
+    DynamicSupervisor, DynamicSupervisorOptions, DynamicSupervisorRef, StartChildError,
+};
+pub use error::{ChildCounts, ChildInfo, SupervisorError};
+pub use spec::{AutoShutdown, Strategy, SupervisorRef, SupervisorSpec};

@@ -1,0 +1,345 @@
+//! The supervisor process: starts its children in order, restarts them by its strategy, and
+//! stops them in reverse order.
+//!
+//! It is a GenServer like any other, written with `#[genserver]`. It traps exits; each child
+//! is started linked to it, so a child's exit reaches it as an [`Exit`] message. Exits from
+//! pids that are no longer current (a child it stopped itself) are ignored.
+
+use tracing::{error, warn};
+
+use super::intensity::Intensity;
+use super::shutdown::shut_down;
+use super::{AutoShutdown, ChildCounts, ChildInfo, Strategy, SupervisorError, SupervisorSpec};
+use crate::prelude::*;
+use crate::{ChildSpec, ChildType, Restart};
+
+pub(crate) struct SupervisorServer {
+    strategy: Strategy,
+    intensity: Intensity,
+    auto_shutdown: AutoShutdown,
+    /// In start order.
+    children: Vec<ChildRecord>,
+}
+
+struct ChildRecord {
+    spec: ChildSpec,
+    pid: Option<Pid>,
+}
+
+/// A child whose restart failed, to try again (each try counts toward the intensity).
+struct RetryRestart(String);
+
+/// Checks a list of specs: unique ids, no significant permanent child.
+fn check_specs<'a>(specs: impl IntoIterator<Item = &'a ChildSpec>) -> Result<(), SupervisorError> {
+    let mut seen = std::collections::HashSet::new();
+    for spec in specs {
+        if !seen.insert(spec.id()) {
+            return Err(SupervisorError::DuplicateChildId(spec.id().to_owned()));
+        }
+        if spec.significant && spec.restart == Restart::Permanent {
+            return Err(SupervisorError::SignificantPermanent(spec.id().to_owned()));
+        }
+    }
+    Ok(())
+}
+
+#[genserver]
+impl SupervisorServer {
+    #[init]
+    async fn init(spec: SupervisorSpec, ctx: &mut Context<Self>) -> Result<Self, InitError> {
+        ctx.trap_exit(true);
+        check_specs(&spec.children)?;
+        let mut server = SupervisorServer {
+            strategy: spec.strategy,
+            intensity: Intensity::new(spec.max_restarts, spec.max_seconds),
+            auto_shutdown: spec.auto_shutdown,
+            children: Vec::with_capacity(spec.children.len()),
+        };
+        for child in spec.children {
+            match child.start_child().await {
+                Ok(pid) => server.children.push(ChildRecord {
+                    spec: child,
+                    pid: Some(pid),
+                }),
+                Err(StartError::Ignored) => {
+                    if child.restart != Restart::Temporary {
+                        server.children.push(ChildRecord {
+                            spec: child,
+                            pid: None,
+                        });
+                    }
+                }
+                Err(failure) => {
+                    // Stop what was started, in reverse order, and fail with the child's id.
+                    server.shut_down_all().await;
+                    let reason = match failure {
+                        StartError::Init(reason) => reason,
+                        other => ExitReason::error(other),
+                    };
+                    return Err(InitError::Stop(ExitReason::error(
+                        SupervisorError::FailedToStartChild {
+                            id: child.id().to_owned(),
+                            reason,
+                        },
+                    )));
+                }
+            }
+        }
+        Ok(server)
+    }
+
+    /// A child exited: restart it (and its siblings) as the strategy says.
+    #[handle_info]
+    async fn child_exited(&mut self, exit: Exit, ctx: &mut Context<Self>) {
+        let Some(index) = self.index_of_pid(&exit.from) else {
+            return;
+        };
+        self.children[index].pid = None;
+        let spec = &self.children[index].spec;
+        if !spec.restart.restarts_after(&exit.reason) {
+            let significant = spec.significant;
+            if spec.restart == Restart::Temporary {
+                self.children.remove(index);
+            }
+            if significant && self.auto_shutdown_due() {
+                ctx.stop(ExitReason::Shutdown);
+            }
+            return;
+        }
+        if !self.intensity.allow_restart() {
+            error!(
+                supervisor = %ctx.pid(),
+                child = %spec.id(),
+                reason = %exit.reason,
+                "restart intensity reached; stopping all children"
+            );
+            ctx.stop(ExitReason::Shutdown);
+            return;
+        }
+        self.restart_from(index, ctx).await;
+    }
+
+    #[handle_info]
+    async fn retry(&mut self, retry: RetryRestart, ctx: &mut Context<Self>) {
+        let waiting = self
+            .children
+            .iter()
+            .any(|child| child.spec.id() == retry.0 && child.pid.is_none());
+        if !waiting {
+            return;
+        }
+        if !self.intensity.allow_restart() {
+            error!(supervisor = %ctx.pid(), child = %retry.0, "restart intensity reached; stopping all children");
+            ctx.stop(ExitReason::Shutdown);
+            return;
+        }
+        self.start_existing(&retry.0, ctx).await;
+    }
+
+    #[handle_call]
+    async fn start_child(&mut self, spec: ChildSpec) -> Result<Option<Pid>, SupervisorError> {
+        if let Some(existing) = self.find(spec.id()) {
+            return Err(match &existing.pid {
+                Some(pid) => SupervisorError::AlreadyStarted(spec.id().to_owned(), pid.clone()),
+                None => SupervisorError::AlreadyPresent(spec.id().to_owned()),
+            });
+        }
+        check_specs([&spec])?;
+        match spec.start_child().await {
+            Ok(pid) => {
+                self.children.push(ChildRecord {
+                    spec,
+                    pid: Some(pid.clone()),
+                });
+                Ok(Some(pid))
+            }
+            Err(StartError::Ignored) => {
+                if spec.restart != Restart::Temporary {
+                    self.children.push(ChildRecord { spec, pid: None });
+                }
+                Ok(None)
+            }
+            Err(failure) => Err(SupervisorError::from_start(spec.id(), failure)),
+        }
+    }
+
+    #[handle_call]
+    async fn terminate_child(&mut self, id: String) -> Result<(), SupervisorError> {
+        let Some(index) = self.index_of_id(&id) else {
+            return Err(SupervisorError::NotFound(id));
+        };
+        if let Some(pid) = self.children[index].pid.take() {
+            shut_down(&pid, self.children[index].spec.shutdown).await;
+        }
+        if self.children[index].spec.restart == Restart::Temporary {
+            self.children.remove(index);
+        }
+        Ok(())
+    }
+
+    #[handle_call]
+    async fn restart_child(
+        &mut self,
+        id: String,
+        ctx: &mut Context<Self>,
+    ) -> Result<Option<Pid>, SupervisorError> {
+        let Some(child) = self.find(&id) else {
+            return Err(SupervisorError::NotFound(id));
+        };
+        if child.pid.is_some() {
+            return Err(SupervisorError::Running(id));
+        }
+        let _ = ctx;
+        let spec = child.spec.clone();
+        match spec.start_child().await {
+            Ok(pid) => {
+                if let Some(index) = self.index_of_id(&id) {
+                    self.children[index].pid = Some(pid.clone());
+                }
+                Ok(Some(pid))
+            }
+            Err(StartError::Ignored) => Ok(None),
+            Err(failure) => Err(SupervisorError::from_start(&id, failure)),
+        }
+    }
+
+    #[handle_call]
+    fn delete_child(&mut self, id: String) -> Result<(), SupervisorError> {
+        let Some(index) = self.index_of_id(&id) else {
+            return Err(SupervisorError::NotFound(id));
+        };
+        if self.children[index].pid.is_some() {
+            return Err(SupervisorError::Running(id));
+        }
+        self.children.remove(index);
+        Ok(())
+    }
+
+    #[handle_call]
+    fn which_children(&mut self) -> Vec<ChildInfo> {
+        self.children
+            .iter()
+            .map(|child| ChildInfo {
+                id: Some(child.spec.id().to_owned()),
+                pid: child.pid.clone(),
+                child_type: child.spec.kind,
+            })
+            .collect()
+    }
+
+    #[handle_call]
+    fn count_children(&mut self) -> ChildCounts {
+        let mut counts = ChildCounts::default();
+        for child in &self.children {
+            counts.specs += 1;
+            if child.pid.is_some() {
+                counts.active += 1;
+            }
+            match child.spec.kind {
+                ChildType::Supervisor => counts.supervisors += 1,
+                ChildType::Worker => counts.workers += 1,
+            }
+        }
+        counts
+    }
+
+    /// Stops every child in reverse start order, each within its shutdown.
+    #[terminate]
+    async fn terminate(&mut self, _reason: &ExitReason) {
+        self.shut_down_all().await;
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, msg: AnyMessage) {
+        warn!(?msg, "supervisor received an unexpected message");
+    }
+}
+
+impl SupervisorServer {
+    fn find(&self, id: &str) -> Option<&ChildRecord> {
+        self.children.iter().find(|child| child.spec.id() == id)
+    }
+
+    fn index_of_id(&self, id: &str) -> Option<usize> {
+        self.children.iter().position(|child| child.spec.id() == id)
+    }
+
+    fn index_of_pid(&self, pid: &Pid) -> Option<usize> {
+        self.children
+            .iter()
+            .position(|child| child.pid.as_ref() == Some(pid))
+    }
+
+    /// Whether significant children exiting by themselves should stop the supervisor now.
+    fn auto_shutdown_due(&self) -> bool {
+        match self.auto_shutdown {
+            AutoShutdown::Never => false,
+            AutoShutdown::AnySignificant => true,
+            AutoShutdown::AllSignificant => !self
+                .children
+                .iter()
+                .any(|child| child.spec.significant && child.pid.is_some()),
+        }
+    }
+
+    async fn shut_down_all(&mut self) {
+        for child in self.children.iter_mut().rev() {
+            if let Some(pid) = child.pid.take() {
+                shut_down(&pid, child.spec.shutdown).await;
+            }
+        }
+    }
+
+    /// Restarts the child at `index`, which has exited, with the siblings the strategy names:
+    /// those still running are stopped first, in reverse start order; temporary siblings are
+    /// stopped and dropped; then all are started again in start order.
+    async fn restart_from(&mut self, index: usize, ctx: &mut Context<Self>) {
+        let affected = match self.strategy {
+            Strategy::OneForOne => index..index + 1,
+            Strategy::OneForAll => 0..self.children.len(),
+            Strategy::RestForOne => index..self.children.len(),
+        };
+        for child in self.children[affected.clone()].iter_mut().rev() {
+            if let Some(pid) = child.pid.take() {
+                shut_down(&pid, child.spec.shutdown).await;
+            }
+        }
+        let failed_id = self.children[index].spec.id().to_owned();
+        let affected_ids: Vec<String> = self.children[affected]
+            .iter()
+            .map(|child| child.spec.id().to_owned())
+            .collect();
+        // Temporary siblings are stopped and not restarted.
+        self.children.retain(|child| {
+            child.spec.restart != Restart::Temporary
+                || child.spec.id() == failed_id
+                || !affected_ids.iter().any(|id| id == child.spec.id())
+        });
+        let to_start: Vec<String> = affected_ids
+            .into_iter()
+            .filter(|id| self.index_of_id(id).is_some())
+            .collect();
+        for id in to_start {
+            self.start_existing(&id, ctx).await;
+        }
+    }
+
+    /// Starts the kept child `id` again; a failure is retried through the mailbox.
+    async fn start_existing(&mut self, id: &str, ctx: &mut Context<Self>) {
+        let Some(index) = self.index_of_id(id) else {
+            return;
+        };
+        match self.children[index].spec.start_child().await {
+            Ok(pid) => self.children[index].pid = Some(pid),
+            Err(StartError::Ignored) => {
+                if self.children[index].spec.restart == Restart::Temporary {
+                    self.children.remove(index);
+                }
+            }
+            Err(failure) => {
+                error!(supervisor = %ctx.pid(), child = %id, error = %failure, "child failed to restart; trying again");
+                ctx.pid().send(RetryRestart(id.to_owned()));
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! `SupervisorSpec`: a supervisor's strategy, intensity and children, and its handle.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::server::{SupervisorServer, SupervisorServerRef};
+use super::{ChildCounts, ChildInfo, SupervisorError};
+use crate::{CallError, Child, ChildSpec, ChildType, ExitReason, Pid, ServerRef, StartError};
+
+/// How a supervisor restarts its children when one exits (`:strategy`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Strategy {
+    /// Restart only the child that exited.
+    #[default]
+    OneForOne,
+    /// Stop all the other children (in reverse start order), then restart all in start order.
+    OneForAll,
+    /// Stop the children started after the one that exited (in reverse order), then restart it
+    /// and them in start order.
+    RestForOne,
+}
+
+/// When a supervisor stops itself because significant children exited (`:auto_shutdown`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum AutoShutdown {
+    /// Never (the default).
+    #[default]
+    Never,
+    /// When any significant child exits by itself and is not restarted.
+    AnySignificant,
+    /// When every significant child has exited by itself and none is restarted.
+    AllSignificant,
+}
+
+/// A supervisor, before it starts: strategy, restart intensity, children in start order.
+///
+/// `supervisor!` builds one; so can code:
+///
+/// ```
+/// use otp_core::prelude::*;
+/// use otp_core::{ChildSpec, Strategy, SupervisorSpec};
+///
+/// #[derive(Clone)]
+/// struct Worker;
+///
+/// #[genserver]
+/// impl Worker {
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let tree = SupervisorSpec::new(Strategy::OneForOne)
+///     .max_restarts(3)
+///     .max_seconds(5)
+///     .child(ChildSpec::of::<Worker>(Worker).id_as("a"))
+///     .child(ChildSpec::of::<Worker>(Worker).id_as("b"));
+/// let sup = tree.start_link().await?;
+/// assert_eq!(sup.count_children().await?.active, 2);
+/// sup.stop(ExitReason::Shutdown).await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct SupervisorSpec {
+    pub(crate) strategy: Strategy,
+    pub(crate) max_restarts: u32,
+    pub(crate) max_seconds: Duration,
+    pub(crate) auto_shutdown: AutoShutdown,
+    pub(crate) children: Vec<ChildSpec>,
+    pub(crate) name: Option<Arc<str>>,
+}
+
+impl SupervisorSpec {
+    /// A supervisor with `strategy`, 3 restarts in 5 seconds, no auto-shutdown, no children.
+    #[must_use]
+    pub fn new(strategy: Strategy) -> Self {
+        SupervisorSpec {
+            strategy,
+            max_restarts: 3,
+            max_seconds: Duration::from_secs(5),
+            auto_shutdown: AutoShutdown::Never,
+            children: Vec::new(),
+            name: None,
+        }
+    }
+
+    /// At most this many restarts within `max_seconds` (default 3); one more and the
+    /// supervisor stops its children and exits with `Shutdown`.
+    #[must_use]
+    pub fn max_restarts(mut self, max_restarts: u32) -> Self {
+        self.max_restarts = max_restarts;
+        self
+    }
+
+    /// The period of the restart intensity, in seconds (default 5).
+    #[must_use]
+    pub fn max_seconds(mut self, max_seconds: u64) -> Self {
+        self.max_seconds = Duration::from_secs(max_seconds);
+        self
+    }
+
+    /// The period of the restart intensity, as a duration.
+    #[must_use]
+    pub fn period(mut self, period: Duration) -> Self {
+        self.max_seconds = period;
+        self
+    }
+
+    /// When significant children stop the supervisor.
+    #[must_use]
+    pub fn auto_shutdown(mut self, auto_shutdown: AutoShutdown) -> Self {
+        self.auto_shutdown = auto_shutdown;
+        self
+    }
+
+    /// Adds a child, started after those added before it.
+    #[must_use]
+    pub fn child(mut self, child: ChildSpec) -> Self {
+        self.children.push(child);
+        self
+    }
+
+    /// Registers the supervisor under `name`.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<Arc<str>>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Starts the supervisor linked to the calling process (`Supervisor.start_link/2`): its
+    /// children start in order before this returns.
+    pub async fn start_link(self) -> Result<SupervisorRef, StartError> {
+        let name = self.name.clone();
+        let mut options = SupervisorServer::options();
+        if let Some(name) = name {
+            options = options.name(&*name);
+        }
+        options.start_link(self).await.map(SupervisorRef::new)
+    }
+
+    /// Starts the supervisor without a link.
+    pub async fn start(self) -> Result<SupervisorRef, StartError> {
+        let name = self.name.clone();
+        let mut options = SupervisorServer::options();
+        if let Some(name) = name {
+            options = options.name(&*name);
+        }
+        options.start(self).await.map(SupervisorRef::new)
+    }
+
+    /// This supervisor as a child of another, with id `id`.
+    #[must_use]
+    pub fn into_child_spec(self, id: &'static str) -> ChildSpec {
+        Self::child_spec(self).id_as(id)
+    }
+}
+
+impl Child for SupervisorSpec {
+    type Args = SupervisorSpec;
+    type Handle = SupervisorRef;
+
+    fn handle(pid: &Pid) -> Option<SupervisorRef> {
+        SupervisorRef::from_pid(pid)
+    }
+
+    fn child_spec(spec: SupervisorSpec) -> ChildSpec {
+        ChildSpec::from_fn("Supervisor", move |name| {
+            let mut spec = spec.clone();
+            if let Some(name) = name {
+                spec.name = Some(name);
+            }
+            async move { spec.start_link().await.map(|sup| sup.pid()) }
+        })
+        .child_type_as(ChildType::Supervisor)
+    }
+}
+
+/// A running supervisor: its children, and the runtime API of `Supervisor`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SupervisorRef {
+    server: SupervisorServerRef,
+}
+
+/// Supervisor calls wait as long as it takes, as in OTP (`:infinity`): a child's init may be slow.
+const NO_TIMEOUT: Duration = Duration::MAX;
+
+impl SupervisorRef {
+    pub(crate) fn new(server: SupervisorServerRef) -> Self {
+        SupervisorRef { server }
+    }
+
+    /// The handle of the running supervisor registered under `name`.
+    #[must_use]
+    pub fn whereis(name: &str) -> Option<Self> {
+        SupervisorServer::whereis(name).map(SupervisorRef::new)
+    }
+
+    /// The handle of the supervisor with this pid.
+    #[must_use]
+    pub fn from_pid(pid: &Pid) -> Option<Self> {
+        ServerRef::<SupervisorServer>::from_pid(pid).map(|server| SupervisorRef::new(server.into()))
+    }
+
+    /// The supervisor's pid.
+    #[must_use]
+    pub fn pid(&self) -> Pid {
+        self.server.pid()
+    }
+
+    /// Whether the supervisor is running.
+    #[must_use]
+    pub fn is_alive(&self) -> bool {
+        self.server.is_alive()
+    }
+
+    /// Stops the supervisor: its children stop in reverse start order, each within its
+    /// shutdown, then it exits with `reason`.
+    pub async fn stop(&self, reason: ExitReason) -> Result<(), CallError> {
+        self.server.stop(reason).await
+    }
+
+    /// Adds a child and starts it (`Supervisor.start_child/2`): its pid, or `None` when its
+    /// init returned ignore (the spec is kept).
+    pub async fn start_child(&self, spec: ChildSpec) -> Result<Option<Pid>, SupervisorError> {
+        self.server.start_child(spec).timeout(NO_TIMEOUT).await?
+    }
+
+    /// Stops a child and keeps its spec (`Supervisor.terminate_child/2`).
+    pub async fn terminate_child(&self, id: &str) -> Result<(), SupervisorError> {
+        self.server
+            .terminate_child(id.to_owned())
+            .timeout(NO_TIMEOUT)
+            .await?
+    }
+
+    /// Starts again a child whose spec is kept (`Supervisor.restart_child/2`).
+    pub async fn restart_child(&self, id: &str) -> Result<Option<Pid>, SupervisorError> {
+        self.server
+            .restart_child(id.to_owned())
+            .timeout(NO_TIMEOUT)
+            .await?
+    }
+
+    /// Removes the spec of a child that is not running (`Supervisor.delete_child/2`).
+    pub async fn delete_child(&self, id: &str) -> Result<(), SupervisorError> {
+        self.server
+            .delete_child(id.to_owned())
+            .timeout(NO_TIMEOUT)
+            .await?
+    }
+
+    /// The children, in start order (`Supervisor.which_children/1`).
+    pub async fn which_children(&self) -> Result<Vec<ChildInfo>, CallError> {
+        self.server.which_children().timeout(NO_TIMEOUT).await
+    }
+
+    /// The children counted (`Supervisor.count_children/1`).
+    pub async fn count_children(&self) -> Result<ChildCounts, CallError> {
+        self.server.count_children().timeout(NO_TIMEOUT).await
+    }
+
+    /// The pid of the running child with this id.
+    pub async fn child_pid(&self, id: &str) -> Result<Option<Pid>, CallError> {
+        let children = self.which_children().await?;
+        Ok(children
+            .into_iter()
+            .find(|child| child.id.as_deref() == Some(id))
+            .and_then(|child| child.pid))
+    }
+}

@@ -1,0 +1,196 @@
+//! `#[child_spec(...)]` on a `#[genserver]` impl: the defaults a supervisor uses for the type.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
+use syn::{Attribute, LitStr};
+
+use crate::ctxt::Ctxt;
+
+const KEYS: &str = "`id`, `restart`, `shutdown`, `significant`";
+const RESTARTS: &str = "\"permanent\", \"transient\" or \"temporary\"";
+const SHUTDOWNS: &str = "\"brutal_kill\", \"infinity\", or a duration such as \"500ms\", \"10s\", \"2m\" (an integer is milliseconds)";
+
+/// The defaults read from `#[child_spec(...)]`, each as the tokens of its value.
+#[derive(Default)]
+pub(crate) struct ChildDefaults {
+    pub(crate) id: Option<LitStr>,
+    pub(crate) restart: Option<TokenStream>,
+    pub(crate) shutdown: Option<TokenStream>,
+    pub(crate) significant: Option<bool>,
+}
+
+fn is_child_spec(attr: &Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|segment| segment.ident == "child_spec")
+}
+
+/// Removes `#[child_spec(...)]` from `attrs` and reads it.
+pub(crate) fn take(cx: &mut Ctxt, attrs: &mut Vec<Attribute>) -> ChildDefaults {
+    let mut defaults = ChildDefaults::default();
+    let mut seen = false;
+    let mut kept = Vec::with_capacity(attrs.len());
+    for attr in attrs.drain(..) {
+        if !is_child_spec(&attr) {
+            kept.push(attr);
+            continue;
+        }
+        if seen {
+            cx.error_spanned_by(
+                &attr,
+                "one `#[child_spec(...)]` per server; merge them into one",
+            );
+            continue;
+        }
+        seen = true;
+        parse(cx, &attr, &mut defaults);
+    }
+    *attrs = kept;
+    defaults
+}
+
+fn parse(cx: &mut Ctxt, attr: &Attribute, defaults: &mut ChildDefaults) {
+    let mut significant_span = None;
+    let result = attr.parse_nested_meta(|meta| {
+        let key = meta
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        match key.as_str() {
+            "id" => defaults.id = Some(meta.value()?.parse()?),
+            "restart" => {
+                let value: LitStr = meta.value()?.parse()?;
+                defaults.restart = Some(match value.value().as_str() {
+                    "permanent" => quote!(::otp_core::Restart::Permanent),
+                    "transient" => quote!(::otp_core::Restart::Transient),
+                    "temporary" => quote!(::otp_core::Restart::Temporary),
+                    other => {
+                        return Err(syn::Error::new(
+                            value.span(),
+                            format!("unknown restart type `{other}`; write {RESTARTS}"),
+                        ));
+                    }
+                });
+            }
+            "shutdown" => {
+                let value: syn::Lit = meta.value()?.parse()?;
+                defaults.shutdown = Some(shutdown_tokens(&value)?);
+            }
+            "significant" => {
+                let value: syn::LitBool = meta.value()?.parse()?;
+                significant_span = Some(value.span);
+                defaults.significant = Some(value.value);
+            }
+            _ => {
+                return Err(meta.error(format!(
+                    "unknown `#[child_spec]` key `{}`; the keys are {KEYS}",
+                    meta.path.to_token_stream()
+                )));
+            }
+        }
+        Ok(())
+    });
+    if let Err(error) = result {
+        cx.syn_error(error);
+    }
+    let permanent = defaults
+        .restart
+        .as_ref()
+        .is_none_or(|restart| restart.to_string().ends_with("Permanent"));
+    if let (Some(true), Some(span), true) = (defaults.significant, significant_span, permanent) {
+        cx.error_at(
+            span,
+            "a significant child must be transient or temporary; add `restart = \"transient\"`",
+        );
+    }
+}
+
+/// The tokens of a `Shutdown` from `"brutal_kill"`, `"infinity"`, `"10s"` or an integer of ms.
+pub(crate) fn shutdown_tokens(value: &syn::Lit) -> syn::Result<TokenStream> {
+    let millis = match value {
+        syn::Lit::Int(int) => int.base10_parse::<u64>()?,
+        syn::Lit::Str(text) => match text.value().as_str() {
+            "brutal_kill" => return Ok(quote!(::otp_core::Shutdown::BrutalKill)),
+            "infinity" => return Ok(quote!(::otp_core::Shutdown::Infinity)),
+            duration => parse_duration(duration).ok_or_else(|| {
+                syn::Error::new(
+                    text.span(),
+                    format!("`{duration}` is not a shutdown; write {SHUTDOWNS}"),
+                )
+            })?,
+        },
+        other => {
+            return Err(syn::Error::new_spanned(
+                other,
+                format!("a shutdown is {SHUTDOWNS}"),
+            ));
+        }
+    };
+    Ok(quote!(::otp_core::Shutdown::Timeout(::core::time::Duration::from_millis(#millis))))
+}
+
+/// Milliseconds in `"500ms"`, `"10s"`, `"2m"`, `"1h"`.
+fn parse_duration(text: &str) -> Option<u64> {
+    let digits = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(digits);
+    let number: u64 = number.parse().ok()?;
+    let factor = match unit.trim() {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        _ => return None,
+    };
+    number.checked_mul(factor)
+}
+
+/// `impl ChildDefaults` for the server.
+pub(crate) fn expand(server: &crate::server::Server) -> TokenStream {
+    let defaults = &server.child_defaults;
+    let self_ty = server.self_ty();
+    let (impl_generics, _, where_clause) = server.item.generics.split_for_impl();
+    let id = defaults.id.as_ref().map_or_else(
+        || {
+            let name = server.ident.to_string();
+            quote!(#name)
+        },
+        |id| quote!(#id),
+    );
+    let restart = defaults
+        .restart
+        .as_ref()
+        .map(|restart| quote!(const RESTART: ::otp_core::Restart = #restart;));
+    let shutdown = defaults
+        .shutdown
+        .as_ref()
+        .map(|shutdown| quote!(const SHUTDOWN: ::otp_core::Shutdown = #shutdown;));
+    let significant = defaults
+        .significant
+        .map(|significant| quote!(const SIGNIFICANT: bool = #significant;));
+    quote! {
+        impl #impl_generics ::otp_core::ChildDefaults for #self_ty #where_clause {
+            const ID: &'static str = #id;
+            #restart
+            #shutdown
+            #significant
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500ms"), Some(500));
+        assert_eq!(parse_duration("10s"), Some(10_000));
+        assert_eq!(parse_duration("2m"), Some(120_000));
+        assert_eq!(parse_duration("1h"), Some(3_600_000));
+        assert_eq!(parse_duration("5 parsecs"), None);
+        assert_eq!(parse_duration("s"), None);
+        assert_eq!(parse_duration("10"), None);
+    }
+}
