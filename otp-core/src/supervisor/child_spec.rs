@@ -94,7 +94,7 @@ type StartFn = Arc<dyn Fn(Option<Arc<str>>) -> StartFuture + Send + Sync>;
 ///
 /// # impl Clone for Worker { fn clone(&self) -> Self { Worker } }
 /// let spec = ChildSpec::of::<Worker>(Worker)
-///     .id("worker-1")
+///     .id_as("worker-1")
 ///     .restart(Restart::Transient)
 ///     .shutdown(Shutdown::Timeout(Duration::from_secs(10)));
 /// assert_eq!(spec.id(), "worker-1");
