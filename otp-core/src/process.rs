@@ -56,8 +56,8 @@ struct Relations {
     exit_hooks: Vec<ExitHook>,
 }
 
-/// Work the runtime does when a process exits, after links and monitors are told (a table
-/// handed to its heir, say).
+/// Work the runtime does when a process exits, before links and monitors are told (registry
+/// entries removed, a table handed to its heir).
 pub(crate) type ExitHook = Box<dyn FnOnce(&Pid, &ExitReason) + Send>;
 
 enum Watcher {
@@ -375,6 +375,11 @@ pub(crate) fn finish(pid: &Pid) {
     for timer in &relations.timers {
         timer.cancel();
     }
+    // Before links and monitors hear of the exit: whoever sees the `Down` finds the registry
+    // entries of the process gone and its tables handed over.
+    for hook in relations.exit_hooks {
+        hook(pid, &reason);
+    }
     for (reference, target) in relations.watching {
         target
             .process()
@@ -403,9 +408,6 @@ pub(crate) fn finish(pid: &Pid) {
                 let _ = sender.send(reason.clone());
             }
         }
-    }
-    for hook in relations.exit_hooks {
-        hook(pid, &reason);
     }
     if !reason.is_quiet() {
         let name = relations.name.as_deref().unwrap_or("");
