@@ -94,6 +94,8 @@ mod message;
 mod names;
 mod pid;
 mod process;
+mod pubsub;
+mod registry;
 mod supervisor;
 mod timer;
 
@@ -109,6 +111,10 @@ pub use genserver::{
 pub use message::{AnyMessage, Down, Exit, IdleTimeout, MonitorRef};
 pub use names::{RegisterError, register, unregister, whereis};
 pub use pid::Pid;
+pub use pubsub::{PubSub, PubSubOptions, PubSubRef};
+pub use registry::{
+    Duplicate, KeyKind, Registry, RegistryError, RegistryOptions, RegistryRef, Unique,
+};
 pub use supervisor::{
     AutoShutdown, Child, ChildCounts, ChildDefaults, ChildInfo, ChildSpec, ChildType,
     DynamicSupervisor, DynamicSupervisorOptions, DynamicSupervisorRef, Restart, Shutdown,

@@ -41,6 +41,8 @@ pub(crate) struct ProcessCell {
     doomed: AtomicBool,
     trap_exit: AtomicBool,
     abort: OnceLock<AbortHandle>,
+    /// Data other handles of the process reach without a message (a registry's entries).
+    attachment: OnceLock<Arc<dyn Any + Send + Sync>>,
     relations: Mutex<Relations>,
 }
 
@@ -75,6 +77,7 @@ impl ProcessCell {
             doomed: AtomicBool::new(false),
             trap_exit: AtomicBool::new(false),
             abort: OnceLock::new(),
+            attachment: OnceLock::new(),
             relations: Mutex::new(Relations::default()),
         }
     }
@@ -112,6 +115,15 @@ impl ProcessCell {
 
     pub(crate) fn set_abort_handle(&self, handle: AbortHandle) {
         let _ = self.abort.set(handle);
+    }
+
+    /// Attaches data to the process, once; false when something is attached already.
+    pub(crate) fn attach(&self, data: Arc<dyn Any + Send + Sync>) -> bool {
+        self.attachment.set(data).is_ok()
+    }
+
+    pub(crate) fn attachment(&self) -> Option<&Arc<dyn Any + Send + Sync>> {
+        self.attachment.get()
     }
 
     pub(crate) fn traps_exits(&self) -> bool {

@@ -11,6 +11,7 @@ use super::run_loop;
 use super::server_ref::Mailbox;
 use crate::names::RegisterError;
 use crate::process::{self, ProcessCell};
+use crate::registry::{RegistryError, RegistryRef, Unique};
 use crate::{ExitReason, GenServer, Pid, ServerRef};
 
 /// Why a server did not start.
@@ -55,13 +56,18 @@ pub enum StartError {
 /// ```
 pub struct StartOptions<S: GenServer> {
     name: Option<String>,
+    via: Option<ViaRegistration>,
     server: PhantomData<fn() -> S>,
 }
+
+/// Registers the new process in a registry before its init runs.
+type ViaRegistration = Box<dyn FnOnce(&Pid) -> Result<(), RegistryError> + Send>;
 
 impl<S: GenServer> Default for StartOptions<S> {
     fn default() -> Self {
         StartOptions {
             name: None,
+            via: None,
             server: PhantomData,
         }
     }
@@ -75,21 +81,38 @@ impl<S: GenServer> StartOptions<S> {
         self
     }
 
+    /// Registers the server in a unique `registry` under `key` before `init` runs (a via-name,
+    /// `{:via, Registry, {registry, key}}`); `AlreadyStarted` when a live process holds the key.
+    /// Find it again with [`RegistryRef::whereis`](crate::RegistryRef::whereis).
+    #[must_use]
+    pub fn via<K, V>(mut self, registry: &RegistryRef<K, V, Unique>, key: K) -> Self
+    where
+        K: Eq + std::hash::Hash + Clone + Send + Sync + 'static,
+        V: Clone + Default + Send + Sync + 'static,
+    {
+        let registry = registry.clone();
+        self.via = Some(Box::new(move |pid: &Pid| {
+            registry.register_pid(pid, key, V::default())
+        }));
+        self
+    }
+
     /// Starts the server without a link (`GenServer.start/3`) and waits for its `init`.
     pub async fn start(self, args: S::Args) -> Result<S::Ref, StartError> {
-        spawn::<S>(args, self.name.as_deref(), false).await
+        spawn::<S>(args, self.name.as_deref(), self.via, false).await
     }
 
     /// Starts the server linked to the calling process (`GenServer.start_link/3`) and waits
     /// for its `init`. Outside a process there is nothing to link to, and it starts unlinked.
     pub async fn start_link(self, args: S::Args) -> Result<S::Ref, StartError> {
-        spawn::<S>(args, self.name.as_deref(), true).await
+        spawn::<S>(args, self.name.as_deref(), self.via, true).await
     }
 }
 
 async fn spawn<S: GenServer>(
     args: S::Args,
     name: Option<&str>,
+    via: Option<ViaRegistration>,
     link: bool,
 ) -> Result<S::Ref, StartError> {
     let (sender, receiver) = mpsc::unbounded_channel();
@@ -107,6 +130,15 @@ async fn spawn<S: GenServer>(
                 RegisterError::NoProc | RegisterError::AlreadyNamed(_) => {
                     StartError::Init(ExitReason::NoProc)
                 }
+            });
+        }
+    }
+    if let Some(via) = via {
+        if let Err(error) = via(&pid) {
+            process::finish(&pid);
+            return Err(match error {
+                RegistryError::AlreadyRegistered(holder) => StartError::AlreadyStarted(holder),
+                other => StartError::Init(ExitReason::error(other)),
             });
         }
     }
