@@ -135,6 +135,7 @@ pub struct ReadmeDoctests;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::call::{ReplySender, reply_channel};
+    pub use crate::supervisor::{genserver_child_handle, genserver_child_spec};
 
     /// Uninhabited: the generated `ContinueWith` impls that no message can reach.
     pub enum NeverA {}

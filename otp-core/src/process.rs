@@ -49,7 +49,10 @@ pub(crate) struct ProcessCell {
 #[derive(Default)]
 struct Relations {
     reason: Option<ExitReason>,
+    /// The task has ended: no new link or monitor is taken.
     finished: bool,
+    /// Links and monitors have been told of the exit: waiters return at once.
+    notified: bool,
     name: Option<Arc<str>>,
     links: Vec<Pid>,
     monitors: Vec<(MonitorRef, Watcher)>,
@@ -344,9 +347,11 @@ pub(crate) fn unlink_all(pid: &Pid) {
 pub(crate) async fn wait_exit(target: &Pid) -> ExitReason {
     let receiver = {
         let mut relations = target.process().cell().relations();
-        if relations.finished {
+        if relations.notified {
             return relations.reason.clone().unwrap_or(ExitReason::NoProc);
         }
+        // Finished but links and monitors not yet told: wait for that too, so that whoever
+        // `wait_exit` wakes sees the exit where its supervisor and watchers see it.
         let (sender, receiver) = oneshot::channel();
         relations
             .monitors
@@ -372,6 +377,7 @@ pub(crate) fn finish(pid: &Pid) {
         let taken = Relations {
             reason: None,
             finished: true,
+            notified: false,
             name: relations.name.take(),
             links: std::mem::take(&mut relations.links),
             monitors: std::mem::take(&mut relations.monitors),
@@ -419,6 +425,17 @@ pub(crate) fn finish(pid: &Pid) {
             Watcher::Waiter(sender) => {
                 let _ = sender.send(reason.clone());
             }
+        }
+    }
+    // Waiters that came while the exit was being told.
+    let late_waiters = {
+        let mut relations = cell.relations();
+        relations.notified = true;
+        std::mem::take(&mut relations.monitors)
+    };
+    for (_, watcher) in late_waiters {
+        if let Watcher::Waiter(sender) = watcher {
+            let _ = sender.send(reason.clone());
         }
     }
     if !reason.is_quiet() {

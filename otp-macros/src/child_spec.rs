@@ -61,7 +61,7 @@ fn parse(cx: &mut Ctxt, attr: &Attribute, defaults: &mut ChildDefaults) {
         match key.as_str() {
             "id" => defaults.id = Some(meta.value()?.parse()?),
             "restart" => {
-                let value: LitStr = meta.value()?.parse()?;
+                let value = word_or_string(meta.value()?, "restart = \"transient\"")?;
                 defaults.restart = Some(match value.value().as_str() {
                     "permanent" => quote!(::otp_core::Restart::Permanent),
                     "transient" => quote!(::otp_core::Restart::Transient),
@@ -75,11 +75,19 @@ fn parse(cx: &mut Ctxt, attr: &Attribute, defaults: &mut ChildDefaults) {
                 });
             }
             "shutdown" => {
-                let value: syn::Lit = meta.value()?.parse()?;
+                let input = meta.value()?;
+                let value: syn::Lit = if input.peek(syn::Ident) {
+                    syn::Lit::Str(word_or_string(input, "shutdown = \"10s\"")?)
+                } else {
+                    input.parse()?
+                };
                 defaults.shutdown = Some(shutdown_tokens(&value)?);
             }
             "significant" => {
-                let value: syn::LitBool = meta.value()?.parse()?;
+                let input = meta.value()?;
+                let value: syn::LitBool = input.parse().map_err(|_| {
+                    input.error("`significant` is `true` or `false`: write `significant = true`")
+                })?;
                 significant_span = Some(value.span);
                 defaults.significant = Some(value.value);
             }
@@ -105,6 +113,17 @@ fn parse(cx: &mut Ctxt, attr: &Attribute, defaults: &mut ChildDefaults) {
             "a significant child must be transient or temporary; add `restart = \"transient\"`",
         );
     }
+}
+
+/// A string literal, or a bare word taken as one (`restart = transient`).
+fn word_or_string(input: syn::parse::ParseStream<'_>, example: &str) -> syn::Result<LitStr> {
+    if input.peek(syn::Ident) {
+        let word: syn::Ident = input.parse()?;
+        return Ok(LitStr::new(&word.to_string(), word.span()));
+    }
+    input
+        .parse()
+        .map_err(|_| input.error(format!("expected a word or a string: write `{example}`")))
 }
 
 /// The tokens of a `Shutdown` from `"brutal_kill"`, `"infinity"`, `"10s"` or an integer of ms.
@@ -169,12 +188,51 @@ pub(crate) fn expand(server: &crate::server::Server) -> TokenStream {
     let significant = defaults
         .significant
         .map(|significant| quote!(const SIGNIFICANT: bool = #significant;));
+    let child = child_impl(server);
     quote! {
         impl #impl_generics ::otp_core::ChildDefaults for #self_ty #where_clause {
             const ID: &'static str = #id;
             #restart
             #shutdown
             #significant
+        }
+
+        #child
+    }
+}
+
+/// `impl Child`: the server is a supervised child when its start argument is `Clone`. The
+/// bound is written with `for<'__otp>` so that rustc checks it where the impl is used, not
+/// here: a server whose argument is not `Clone` still compiles, and only putting it in a
+/// supervisor is an error.
+pub(crate) fn child_impl(server: &crate::server::Server) -> TokenStream {
+    let self_ty = server.self_ty();
+    let (impl_generics, _, where_clause) = server.item.generics.split_for_impl();
+    let mut predicates: Vec<TokenStream> = where_clause
+        .map(|clause| {
+            clause
+                .predicates
+                .iter()
+                .map(ToTokens::to_token_stream)
+                .collect()
+        })
+        .unwrap_or_default();
+    predicates.push(quote! {
+        for<'__otp> <#self_ty as ::otp_core::GenServer>::Args:
+            ::core::clone::Clone + ::core::marker::Sync
+    });
+    quote! {
+        impl #impl_generics ::otp_core::Child for #self_ty where #(#predicates),* {
+            type Args = <Self as ::otp_core::GenServer>::Args;
+            type Handle = <Self as ::otp_core::GenServer>::Ref;
+
+            fn child_spec(args: Self::Args) -> ::otp_core::ChildSpec {
+                ::otp_core::__private::genserver_child_spec::<Self>(args)
+            }
+
+            fn handle(pid: &::otp_core::Pid) -> ::core::option::Option<Self::Handle> {
+                ::otp_core::__private::genserver_child_handle::<Self>(pid)
+            }
         }
     }
 }

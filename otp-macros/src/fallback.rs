@@ -14,8 +14,16 @@ pub(crate) fn stub(server: &Server) -> TokenStream {
         return quote!(#item);
     }
     let self_ty = server.self_ty();
+    let name = server.ident.to_string();
+    let child = crate::child_spec::child_impl(server);
     quote! {
         #item
+
+        impl ::otp_core::ChildDefaults for #self_ty {
+            const ID: &'static str = #name;
+        }
+
+        #child
 
         #[allow(clippy::all, clippy::pedantic, unused_variables)]
         impl ::otp_core::GenServer for #self_ty {

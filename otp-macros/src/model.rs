@@ -240,6 +240,14 @@ fn classify_arg(cx: &mut Ctxt, kind: Kind, ty: &Type) -> ArgRole {
         if kind == Kind::Terminate && last_segment_is(&reference.elem, "ExitReason") {
             return ArgRole::Reason;
         }
+        if reference
+            .lifetime
+            .as_ref()
+            .is_some_and(|lifetime| lifetime.ident == "static")
+        {
+            // `&'static str` and the like are owned enough to go to another task.
+            return ArgRole::Message(ty.clone());
+        }
         let hint = if kind == Kind::Terminate {
             "`#[terminate]` takes `reason: &ExitReason` and optionally `ctx: &mut Context<Self>`"
                 .to_owned()

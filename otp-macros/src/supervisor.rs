@@ -57,7 +57,8 @@ pub(crate) struct Tree {
 
 impl Parse for Tree {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let brace_span = input.span();
+        // The whole `supervisor! { ... }`, for errors about what is missing from it.
+        let brace_span = Span::call_site();
         let mut settings = Vec::new();
         while !input.is_empty() {
             let key: Ident = input.parse()?;
@@ -100,6 +101,16 @@ impl Parse for ChildEntry {
             ChildKind::Nested(Box::new(content.parse()?))
         } else {
             let path: Path = input.parse()?;
+            if !input.peek(syn::token::Paren) {
+                let name = path.to_token_stream().to_string().replace(' ', "");
+                return Err(syn::Error::new_spanned(
+                    &path,
+                    format!(
+                        "a child needs its start argument: write `{name}(arg)` or \
+                         `{name}(option = value)`"
+                    ),
+                ));
+            }
             let content;
             parenthesized!(content in input);
             if is_options(&content.fork()) {
@@ -216,9 +227,8 @@ fn expand_tree(cx: &mut Ctxt, tree: &Tree) -> TokenStream {
     let strategy = strategy.unwrap_or_else(|| {
         cx.error_at(
             tree.brace_span,
-            format!(
-                "`supervisor!` needs a strategy: add `strategy: one_for_one,` (or {STRATEGIES})"
-            ),
+            "`supervisor!` needs a strategy: add `strategy: one_for_one,` \
+             (or `one_for_all`, `rest_for_one`)",
         );
         quote!(OneForOne)
     });
@@ -254,32 +264,42 @@ fn word(
     choices[0].1.clone()
 }
 
-/// The id a child will have, when the macro can tell: its `id` override, or its type's name.
-fn visible_id(entry: &ChildEntry) -> Option<(String, Span)> {
+/// What the macro knows of a child's id: an explicit `id` override, or the type it is (whose
+/// default id the macro cannot see: two children of one type without ids share it).
+#[derive(PartialEq, Eq, Hash)]
+enum VisibleId {
+    Explicit(String),
+    OfType(String),
+}
+
+fn visible_id(entry: &ChildEntry) -> (VisibleId, Span) {
     if let Some(id) = entry.overrides.iter().find(|o| o.key == "id") {
         let text = id.value.to_token_stream().to_string().replace('"', "");
-        return Some((text, id.value.span()));
+        return (VisibleId::Explicit(text), id.value.span());
     }
-    match &entry.kind {
-        ChildKind::Args(path, _) | ChildKind::Options(path, _) => path
-            .segments
-            .last()
-            .map(|segment| (segment.ident.to_string(), entry.span)),
-        ChildKind::Nested(_) => Some(("Supervisor".to_owned(), entry.span)),
-    }
+    let of_type = match &entry.kind {
+        ChildKind::Args(path, _) | ChildKind::Options(path, _) => {
+            path.to_token_stream().to_string().replace(' ', "")
+        }
+        ChildKind::Nested(_) => "supervisor!".to_owned(),
+    };
+    (VisibleId::OfType(of_type), entry.span)
 }
 
 fn check_unique_ids(cx: &mut Ctxt, entries: &[ChildEntry]) {
     let mut seen = HashSet::new();
     for entry in entries {
-        let Some((id, span)) = visible_id(entry) else {
-            continue;
+        let (id, span) = visible_id(entry);
+        let message = match &id {
+            VisibleId::Explicit(id) => {
+                format!("two children have the id `{id}`; give each its own")
+            }
+            VisibleId::OfType(ty) => format!(
+                "two `{ty}` children share their default id; give this one its own: `{{ id = \"...\" }}`"
+            ),
         };
-        if !seen.insert(id.clone()) {
-            cx.error_at(
-                span,
-                format!("two children have the id `{id}`; give this one its own: `{{ id = \"{id}_2\" }}`"),
-            );
+        if !seen.insert(id) {
+            cx.error_at(span, message);
         }
     }
 }
@@ -305,8 +325,16 @@ fn expand_child(cx: &mut Ctxt, entry: &ChildEntry) -> TokenStream {
     let mut calls = Vec::new();
     let mut restart_permanent = None;
     let mut significant = None;
+    let mut seen = HashSet::new();
     for item in &entry.overrides {
         let value = &item.value;
+        if !seen.insert(item.key.to_string()) {
+            cx.error_spanned_by(
+                &item.key,
+                format!("`{}` is set twice for this child; keep one", item.key),
+            );
+            continue;
+        }
         match item.key.to_string().as_str() {
             "id" => calls.push(quote!(.id_as(#value))),
             "name" => calls.push(quote!(.name(#value))),

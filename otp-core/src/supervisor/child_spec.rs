@@ -237,7 +237,8 @@ impl fmt::Debug for ChildSpec {
     }
 }
 
-/// A type a supervisor can start: every `#[genserver]` whose start argument is `Clone`,
+/// A type a supervisor can start: every `#[genserver]` whose start argument is `Clone` (the
+/// macro writes the impl),
 /// [`SupervisorSpec`](crate::SupervisorSpec), [`DynamicSupervisor`](crate::DynamicSupervisor).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a supervised child",
@@ -270,37 +271,37 @@ pub trait ChildDefaults {
     const SIGNIFICANT: bool = false;
 }
 
-impl<S> Child for S
+/// The spec of a `#[genserver]` child: the `Child` impl that `#[genserver]` writes calls it.
+#[doc(hidden)]
+pub fn genserver_child_spec<S>(args: S::Args) -> ChildSpec
 where
     S: GenServer + ChildDefaults,
     S::Args: Clone + Sync,
 {
-    type Args = S::Args;
-    type Handle = S::Ref;
-
-    fn handle(pid: &Pid) -> Option<S::Ref> {
-        crate::ServerRef::<S>::from_pid(pid).map(S::Ref::from)
+    ChildSpec {
+        id: Cow::Borrowed(S::ID),
+        start: Arc::new(move |name: Option<Arc<str>>| {
+            let args = args.clone();
+            Box::pin(async move {
+                let mut options = crate::StartOptions::<S>::default();
+                if let Some(name) = name {
+                    options = options.name(&*name);
+                }
+                let server = options.start_link(args).await?;
+                Ok(AsRef::<crate::ServerRef<S>>::as_ref(&server).pid())
+            })
+        }),
+        restart: S::RESTART,
+        shutdown: S::SHUTDOWN,
+        kind: ChildType::Worker,
+        significant: S::SIGNIFICANT,
+        name: None,
     }
+}
 
-    fn child_spec(args: S::Args) -> ChildSpec {
-        ChildSpec {
-            id: Cow::Borrowed(S::ID),
-            start: Arc::new(move |name: Option<Arc<str>>| {
-                let args = args.clone();
-                Box::pin(async move {
-                    let mut options = crate::StartOptions::<S>::default();
-                    if let Some(name) = name {
-                        options = options.name(&*name);
-                    }
-                    let server = options.start_link(args).await?;
-                    Ok(AsRef::<crate::ServerRef<S>>::as_ref(&server).pid())
-                })
-            }),
-            restart: S::RESTART,
-            shutdown: S::SHUTDOWN,
-            kind: ChildType::Worker,
-            significant: S::SIGNIFICANT,
-            name: None,
-        }
-    }
+/// The typed handle of a `#[genserver]` child from its pid.
+#[doc(hidden)]
+#[must_use]
+pub fn genserver_child_handle<S: GenServer>(pid: &Pid) -> Option<S::Ref> {
+    crate::ServerRef::<S>::from_pid(pid).map(S::Ref::from)
 }

@@ -13,7 +13,7 @@ use super::intensity::Intensity;
 use super::shutdown::shut_down;
 use super::{ChildCounts, ChildInfo};
 use crate::prelude::*;
-use crate::{Child, ChildSpec, ChildType, Restart};
+use crate::{Child, ChildSpec, ChildType};
 
 /// A supervisor of children started on demand (`DynamicSupervisor`): one_for_one, no child at
 /// start, `start_child` waits for the child's init and returns its typed handle.
@@ -296,19 +296,18 @@ impl DynamicServer {
             ctx.stop(ExitReason::Shutdown);
             return;
         }
-        match spec.start_child().await {
-            Ok(pid) => {
-                self.children.insert(pid, spec);
-            }
-            Err(failure) => {
-                // OTP retries through the mailbox; a dynamic child is dropped when it cannot
-                // start again, and counted against the intensity.
-                error!(supervisor = %ctx.pid(), error = %failure, "child failed to restart");
-                if spec.restart == Restart::Permanent && !self.intensity.allow_restart() {
-                    ctx.stop(ExitReason::Shutdown);
-                }
-            }
+        self.restart(spec, ctx).await;
+    }
+
+    /// A child whose restart failed: try again, counting toward the intensity.
+    #[handle_info]
+    async fn retry(&mut self, retry: RetryRestart, ctx: &mut Context<Self>) {
+        if !self.intensity.allow_restart() {
+            error!(supervisor = %ctx.pid(), "restart intensity reached; stopping all children");
+            ctx.stop(ExitReason::Shutdown);
+            return;
         }
+        self.restart(retry.0, ctx).await;
     }
 
     /// Stops every child at once, each within its shutdown, and waits for all.
@@ -326,6 +325,24 @@ impl DynamicServer {
     #[handle_info(catch_all)]
     fn unexpected(&mut self, msg: AnyMessage) {
         warn!(?msg, "dynamic supervisor received an unexpected message");
+    }
+}
+
+/// A child whose restart failed, to try again through the mailbox, as OTP does.
+struct RetryRestart(ChildSpec);
+
+impl DynamicServer {
+    async fn restart(&mut self, spec: ChildSpec, ctx: &mut Context<Self>) {
+        match spec.start_child().await {
+            Ok(pid) => {
+                self.children.insert(pid, spec);
+            }
+            Err(StartError::Ignored) => {}
+            Err(failure) => {
+                error!(supervisor = %ctx.pid(), error = %failure, "child failed to restart; trying again");
+                ctx.pid().send(RetryRestart(spec));
+            }
+        }
     }
 }
 
@@ -352,6 +369,12 @@ impl DynamicSupervisorRef {
     #[must_use]
     pub fn pid(&self) -> Pid {
         self.server.pid()
+    }
+
+    /// Whether the supervisor is running.
+    #[must_use]
+    pub fn is_alive(&self) -> bool {
+        self.server.is_alive()
     }
 
     /// Stops the supervisor: its children stop concurrently, each within its shutdown.

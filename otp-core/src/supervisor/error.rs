@@ -23,6 +23,11 @@ pub enum SupervisorError {
         "child `{0}` is significant and permanent; significant children are transient or temporary"
     )]
     SignificantPermanent(String),
+    /// A significant child in a supervisor whose `auto_shutdown` is `Never`.
+    #[error(
+        "child `{0}` is significant but the supervisor's auto_shutdown is never; set auto_shutdown or drop significant"
+    )]
+    SignificantWithoutAutoShutdown(String),
     /// `start_child` with the id of a spec that is kept but not running (`:already_present`).
     #[error("a child `{0}` is already present; restart it or delete it first")]
     AlreadyPresent(String),

@@ -28,7 +28,7 @@ impl Intensity {
         while self
             .restarts
             .front()
-            .is_some_and(|at| now.duration_since(*at) >= self.period)
+            .is_some_and(|at| now.duration_since(*at) > self.period)
         {
             self.restarts.pop_front();
         }

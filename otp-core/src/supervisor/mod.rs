@@ -22,7 +22,10 @@ mod server;
 mod shutdown;
 mod spec;
 
-pub use child_spec::{Child, ChildDefaults, ChildSpec, ChildType, Restart, Shutdown};
+pub use child_spec::{
+    Child, ChildDefaults, ChildSpec, ChildType, Restart, Shutdown, genserver_child_handle,
+    genserver_child_spec,
+};
 pub use dynamic::{
     DynamicSupervisor, DynamicSupervisorOptions, DynamicSupervisorRef, StartChildError,
 };

@@ -29,8 +29,12 @@ struct ChildRecord {
 /// A child whose restart failed, to try again (each try counts toward the intensity).
 struct RetryRestart(String);
 
-/// Checks a list of specs: unique ids, no significant permanent child.
-fn check_specs<'a>(specs: impl IntoIterator<Item = &'a ChildSpec>) -> Result<(), SupervisorError> {
+/// Checks a list of specs: unique ids; significant children only with an `auto_shutdown`, and
+/// never permanent.
+fn check_specs<'a>(
+    specs: impl IntoIterator<Item = &'a ChildSpec>,
+    auto_shutdown: AutoShutdown,
+) -> Result<(), SupervisorError> {
     let mut seen = std::collections::HashSet::new();
     for spec in specs {
         if !seen.insert(spec.id()) {
@@ -38,6 +42,11 @@ fn check_specs<'a>(specs: impl IntoIterator<Item = &'a ChildSpec>) -> Result<(),
         }
         if spec.significant && spec.restart == Restart::Permanent {
             return Err(SupervisorError::SignificantPermanent(spec.id().to_owned()));
+        }
+        if spec.significant && auto_shutdown == AutoShutdown::Never {
+            return Err(SupervisorError::SignificantWithoutAutoShutdown(
+                spec.id().to_owned(),
+            ));
         }
     }
     Ok(())
@@ -48,7 +57,7 @@ impl SupervisorServer {
     #[init]
     async fn init(spec: SupervisorSpec, ctx: &mut Context<Self>) -> Result<Self, InitError> {
         ctx.trap_exit(true);
-        check_specs(&spec.children)?;
+        check_specs(&spec.children, spec.auto_shutdown)?;
         let mut server = SupervisorServer {
             strategy: spec.strategy,
             intensity: Intensity::new(spec.max_restarts, spec.max_seconds),
@@ -133,7 +142,10 @@ impl SupervisorServer {
             ctx.stop(ExitReason::Shutdown);
             return;
         }
-        self.start_existing(&retry.0, ctx).await;
+        // As OTP's `try_again`: the strategy runs again from the child that failed to start.
+        if let Some(index) = self.index_of_id(&retry.0) {
+            self.restart_from(index, ctx).await;
+        }
     }
 
     #[handle_call]
@@ -144,7 +156,7 @@ impl SupervisorServer {
                 None => SupervisorError::AlreadyPresent(spec.id().to_owned()),
             });
         }
-        check_specs([&spec])?;
+        check_specs([&spec], self.auto_shutdown)?;
         match spec.start_child().await {
             Ok(pid) => {
                 self.children.push(ChildRecord {
@@ -320,14 +332,18 @@ impl SupervisorServer {
             .filter(|id| self.index_of_id(id).is_some())
             .collect();
         for id in to_start {
-            self.start_existing(&id, ctx).await;
+            if !self.start_existing(&id, ctx).await {
+                // Stop at the first failure: those after it start only once it runs again.
+                ctx.pid().send(RetryRestart(id));
+                return;
+            }
         }
     }
 
-    /// Starts the kept child `id` again; a failure is retried through the mailbox.
-    async fn start_existing(&mut self, id: &str, ctx: &mut Context<Self>) {
+    /// Starts the kept child `id` again; false when its start failed.
+    async fn start_existing(&mut self, id: &str, ctx: &mut Context<Self>) -> bool {
         let Some(index) = self.index_of_id(id) else {
-            return;
+            return true;
         };
         match self.children[index].spec.start_child().await {
             Ok(pid) => self.children[index].pid = Some(pid),
@@ -338,8 +354,9 @@ impl SupervisorServer {
             }
             Err(failure) => {
                 error!(supervisor = %ctx.pid(), child = %id, error = %failure, "child failed to restart; trying again");
-                ctx.pid().send(RetryRestart(id.to_owned()));
+                return false;
             }
         }
+        true
     }
 }

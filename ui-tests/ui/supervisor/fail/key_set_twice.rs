@@ -1,0 +1,30 @@
+//! A key set twice.
+use otp_core::prelude::*;
+use otp_core::supervisor;
+
+#[derive(Clone)]
+struct Worker;
+
+#[genserver]
+impl Worker {
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+#[derive(Clone)]
+struct Other;
+
+#[genserver]
+impl Other {
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {
+    let _tree = supervisor! {
+        strategy: one_for_one,
+        max_restarts: 3,
+        max_restarts: 5,
+        children: [Worker(Worker)],
+    };
+}

@@ -1,0 +1,28 @@
+//! A strategy that does not exist: the error lists the accepted ones.
+use otp_core::prelude::*;
+use otp_core::supervisor;
+
+#[derive(Clone)]
+struct Worker;
+
+#[genserver]
+impl Worker {
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+#[derive(Clone)]
+struct Other;
+
+#[genserver]
+impl Other {
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {
+    let _tree = supervisor! {
+        strategy: one_for_none,
+        children: [Worker(Worker)],
+    };
+}
