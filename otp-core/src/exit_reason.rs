@@ -34,6 +34,8 @@ pub enum ExitReason {
     Killed,
     /// The process did not exist (`:noproc`).
     NoProc,
+    /// A task did not finish within its time (`:timeout`).
+    Timeout,
     /// A callback panicked; the panic's message.
     Panic(String),
     /// The process stopped with an error value.
@@ -101,7 +103,8 @@ impl PartialEq for ExitReason {
             (ExitReason::Normal, ExitReason::Normal)
             | (ExitReason::Shutdown, ExitReason::Shutdown)
             | (ExitReason::Killed, ExitReason::Killed)
-            | (ExitReason::NoProc, ExitReason::NoProc) => true,
+            | (ExitReason::NoProc, ExitReason::NoProc)
+            | (ExitReason::Timeout, ExitReason::Timeout) => true,
             (ExitReason::ShutdownWith(a), ExitReason::ShutdownWith(b))
             | (ExitReason::Panic(a), ExitReason::Panic(b)) => a == b,
             (ExitReason::Error(a), ExitReason::Error(b)) => {
@@ -122,6 +125,7 @@ impl fmt::Display for ExitReason {
             ExitReason::ShutdownWith(detail) => write!(f, "shutdown: {detail}"),
             ExitReason::Killed => f.write_str("killed"),
             ExitReason::NoProc => f.write_str("noproc"),
+            ExitReason::Timeout => f.write_str("timeout"),
             ExitReason::Panic(message) => write!(f, "panic: {message}"),
             ExitReason::Error(error) => write!(f, "error: {error}"),
         }

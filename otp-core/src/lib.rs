@@ -86,6 +86,7 @@
 // The macros write `::otp_core::...` paths; this lets the crate use its own macros.
 extern crate self as otp_core;
 
+mod agent;
 mod call;
 mod current;
 mod exit_reason;
@@ -97,10 +98,12 @@ mod process;
 mod pubsub;
 mod registry;
 mod supervisor;
+mod task;
 mod timer;
 
 pub mod prelude;
 
+pub use agent::{Agent, AgentOptions, AgentRef, AgentServer};
 pub use call::{Call, CallError, CallFuture, DEFAULT_CALL_TIMEOUT, ReplyTo};
 pub use current::current_pid;
 pub use exit_reason::ExitReason;
@@ -119,6 +122,10 @@ pub use supervisor::{
     AutoShutdown, Child, ChildCounts, ChildDefaults, ChildInfo, ChildSpec, ChildType,
     DynamicSupervisor, DynamicSupervisorOptions, DynamicSupervisorRef, Restart, Shutdown,
     StartChildError, Strategy, SupervisorError, SupervisorRef, SupervisorSpec,
+};
+pub use task::{
+    AsyncStream, DEFAULT_AWAIT_TIMEOUT, OnTimeout, Task, TaskError, TaskExit, TaskSupervisor,
+    TaskSupervisorDown, TaskSupervisorOptions, TaskSupervisorRef,
 };
 pub use timer::TimerRef;
 

@@ -58,7 +58,7 @@ struct Relations {
     monitors: Vec<(MonitorRef, Watcher)>,
     watching: Vec<(MonitorRef, Pid)>,
     timers: Vec<TimerEntry>,
-    exit_hooks: Vec<ExitHook>,
+    exit_hooks: Vec<(u64, ExitHook)>,
 }
 
 /// Work the runtime does when a process exits, before links and monitors are told (registry
@@ -249,7 +249,9 @@ pub(crate) fn monitor(watcher: &Pid, target: &Pid) -> MonitorRef {
     let reference = MonitorRef::next();
     let registered = {
         let mut relations = target.process().cell().relations();
-        if relations.finished {
+        // Between the task's end and the telling of links and monitors, a new monitor still
+        // gets the real reason, once the exit hooks have run.
+        if relations.notified {
             false
         } else {
             relations
@@ -311,17 +313,30 @@ pub(crate) fn demonitor(watcher: &Pid, reference: MonitorRef) -> Demonitored {
 }
 
 /// Runs `hook` when `pid` exits; gives it back when the process has already exited.
-#[allow(
-    dead_code,
-    reason = "the hook tables use to follow their owner (issue 4)"
-)]
 pub(crate) fn on_exit(pid: &Pid, hook: ExitHook) -> Result<(), ExitHook> {
+    on_exit_keyed(pid, hook).map(|_| ())
+}
+
+/// Like [`on_exit`], with a key to remove the hook when it is no longer wanted (a task that
+/// finished before its owner).
+pub(crate) fn on_exit_keyed(pid: &Pid, hook: ExitHook) -> Result<u64, ExitHook> {
+    static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
     let mut relations = pid.process().cell().relations();
     if relations.finished {
         return Err(hook);
     }
-    relations.exit_hooks.push(hook);
-    Ok(())
+    let key = NEXT_KEY.fetch_add(1, Ordering::Relaxed);
+    relations.exit_hooks.push((key, hook));
+    Ok(key)
+}
+
+/// Removes a hook added by [`on_exit_keyed`].
+pub(crate) fn remove_exit_hook(pid: &Pid, key: u64) {
+    pid.process()
+        .cell()
+        .relations()
+        .exit_hooks
+        .retain(|(held, _)| *held != key);
 }
 
 /// Forgets a monitor of `watcher` whose `Down` message has arrived.
@@ -395,7 +410,7 @@ pub(crate) fn finish(pid: &Pid) {
     }
     // Before links and monitors hear of the exit: whoever sees the `Down` finds the registry
     // entries of the process gone and its tables handed over.
-    for hook in relations.exit_hooks {
+    for (_, hook) in relations.exit_hooks {
         hook(pid, &reason);
     }
     for (reference, target) in relations.watching {
@@ -427,15 +442,22 @@ pub(crate) fn finish(pid: &Pid) {
             }
         }
     }
-    // Waiters that came while the exit was being told.
+    // Monitors and waiters that came while the exit was being told.
     let late_waiters = {
         let mut relations = cell.relations();
         relations.notified = true;
         std::mem::take(&mut relations.monitors)
     };
-    for (_, watcher) in late_waiters {
-        if let Watcher::Waiter(sender) = watcher {
-            let _ = sender.send(reason.clone());
+    for (reference, watcher) in late_waiters {
+        match watcher {
+            Watcher::Process(watcher) => watcher.process().deliver_info(AnyMessage::new(Down {
+                monitor: reference,
+                pid: pid.clone(),
+                reason: reason.clone(),
+            })),
+            Watcher::Waiter(sender) => {
+                let _ = sender.send(reason.clone());
+            }
         }
     }
     if !reason.is_quiet() {

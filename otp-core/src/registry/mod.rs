@@ -53,7 +53,7 @@ pub enum RegistryError {
     #[error("the key is already registered to {0}")]
     AlreadyRegistered(Pid),
     /// `register` was called outside any process: there is no process to register.
-    #[error("register is called from a process: it registers the calling process")]
+    #[error("register must be called from inside a process: it registers the calling process")]
     NotInProcess,
     /// The process to register has exited.
     #[error("the process is not alive")]

@@ -96,11 +96,20 @@ where
             }
             slot.push((pid.clone(), value));
         }
+        // A process gets one exit hook per registry, at its first key; its entry in `by_pid`
+        // stays (maybe empty) until it exits, so later keys do not add hooks.
         let first_key = {
             let mut by_pid = self.by_pid.lock().unwrap_or_else(PoisonError::into_inner);
-            let keys = by_pid.entry(pid.clone()).or_default();
-            keys.push(key.clone());
-            keys.len() == 1
+            match by_pid.entry(pid.clone()) {
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    entry.insert(vec![key.clone()]);
+                    true
+                }
+                std::collections::hash_map::Entry::Occupied(mut entry) => {
+                    entry.get_mut().push(key.clone());
+                    false
+                }
+            }
         };
         if first_key {
             let storage: Weak<Self> = Arc::downgrade(self);

@@ -1,0 +1,156 @@
+//! broadcast_from(from, topic, msg): every subscriber of the topic but `from` gets the message;
+//! the return value counts them. A `from` that is no subscriber skips no one.
+
+use otp_core::prelude::*;
+use otp_core::{PubSub, PubSubOptions, PubSubRef, RegistryError};
+
+#[derive(Clone, Debug, PartialEq)]
+struct Chat(String);
+
+#[derive(Clone, Debug, PartialEq)]
+struct Alert(u32);
+
+/// Subscribes in its init; records what it hears, by type.
+struct Subscriber {
+    pubsub: PubSubRef,
+    chats: Vec<Chat>,
+    alerts: Vec<Alert>,
+    others: usize,
+}
+
+#[genserver]
+impl Subscriber {
+    #[init]
+    fn init(args: (PubSubRef, Vec<&'static str>)) -> Result<Self, InitError> {
+        let (pubsub, topics) = args;
+        for topic in topics {
+            pubsub.subscribe(topic)?;
+        }
+        Ok(Subscriber {
+            pubsub,
+            chats: Vec::new(),
+            alerts: Vec::new(),
+            others: 0,
+        })
+    }
+
+    #[handle_call]
+    fn subscribe(&mut self, topic: String) -> Result<(), RegistryError> {
+        self.pubsub.subscribe(topic)
+    }
+
+    #[handle_call]
+    fn unsubscribe(&mut self, topic: String) {
+        self.pubsub.unsubscribe(&topic);
+    }
+
+    /// What it heard so far: the calls come after the broadcasts in its mailbox.
+    #[handle_call]
+    fn heard(&mut self) -> (Vec<Chat>, Vec<Alert>, usize) {
+        (self.chats.clone(), self.alerts.clone(), self.others)
+    }
+
+    #[handle_info]
+    fn chat(&mut self, chat: Chat) {
+        self.chats.push(chat);
+    }
+
+    #[handle_info]
+    fn alert(&mut self, alert: Alert) {
+        self.alerts.push(alert);
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {
+        self.others += 1;
+    }
+}
+
+fn chats(texts: &[&str]) -> Vec<Chat> {
+    texts.iter().map(|text| Chat((*text).to_owned())).collect()
+}
+
+/// Publishes with `broadcast_from` its own pid from inside its handler.
+struct Speaker {
+    pubsub: PubSubRef,
+    heard: Vec<Chat>,
+}
+
+#[genserver]
+impl Speaker {
+    #[init]
+    fn init(pubsub: PubSubRef) -> Result<Self, RegistryError> {
+        pubsub.subscribe("lobby")?;
+        Ok(Speaker {
+            pubsub,
+            heard: Vec::new(),
+        })
+    }
+
+    #[handle_call]
+    fn say(&mut self, text: String, ctx: &mut Context<Self>) -> usize {
+        self.pubsub.broadcast_from(ctx.pid(), "lobby", Chat(text))
+    }
+
+    #[handle_call]
+    fn heard(&mut self) -> Vec<Chat> {
+        self.heard.clone()
+    }
+
+    #[handle_info]
+    fn chat(&mut self, chat: Chat) {
+        self.heard.push(chat);
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+#[tokio::test]
+async fn broadcast_from_skips_the_sender() {
+    let pubsub = PubSub::start(PubSubOptions::default()).await.unwrap();
+    let speaker = Speaker::start(pubsub.clone()).await.unwrap();
+    let alice = Subscriber::start((pubsub.clone(), vec!["lobby"]))
+        .await
+        .unwrap();
+    let bob = Subscriber::start((pubsub.clone(), vec!["lobby"]))
+        .await
+        .unwrap();
+    assert_eq!(pubsub.subscribers("lobby"), 3);
+    assert_eq!(speaker.say("hi all".into()).await.unwrap(), 2);
+    assert!(speaker.heard().await.unwrap().is_empty());
+    assert_eq!(
+        alice.heard().await.unwrap(),
+        (chats(&["hi all"]), vec![], 0)
+    );
+    assert_eq!(bob.heard().await.unwrap(), (chats(&["hi all"]), vec![], 0));
+
+    // From outside, on behalf of alice: all but alice, the speaker included.
+    assert_eq!(pubsub.broadcast_from(&alice.pid(), "lobby", Alert(7)), 2);
+    assert_eq!(
+        alice.heard().await.unwrap(),
+        (chats(&["hi all"]), vec![], 0)
+    );
+    assert_eq!(
+        bob.heard().await.unwrap(),
+        (chats(&["hi all"]), vec![Alert(7)], 0)
+    );
+    assert_eq!(speaker.heard().await.unwrap(), vec![]);
+}
+
+#[tokio::test]
+async fn broadcast_from_a_non_subscriber_reaches_everyone() {
+    let pubsub = PubSub::start(PubSubOptions::default()).await.unwrap();
+    let alice = Subscriber::start((pubsub.clone(), vec!["lobby"]))
+        .await
+        .unwrap();
+    let outsider = Subscriber::start((pubsub.clone(), vec!["kitchen"]))
+        .await
+        .unwrap();
+    assert_eq!(
+        pubsub.broadcast_from(&outsider.pid(), "lobby", Chat("hello".into())),
+        1
+    );
+    assert_eq!(alice.heard().await.unwrap(), (chats(&["hello"]), vec![], 0));
+    assert_eq!(outsider.heard().await.unwrap(), (vec![], vec![], 0));
+}
