@@ -176,6 +176,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
 
 fn expand_tree(cx: &mut Ctxt, tree: &Tree) -> TokenStream {
     let mut strategy = None;
+    let mut auto_shutdown_set = false;
     let mut calls = Vec::new();
     let mut children = None;
     let mut seen = HashSet::new();
@@ -201,6 +202,7 @@ fn expand_tree(cx: &mut Ctxt, tree: &Tree) -> TokenStream {
                 ));
             }
             ("auto_shutdown", SettingValue::Expr(value)) => {
+                auto_shutdown_set = value.to_token_stream().to_string() != "never";
                 let value = word(
                     cx,
                     value,
@@ -234,6 +236,9 @@ fn expand_tree(cx: &mut Ctxt, tree: &Tree) -> TokenStream {
     });
     let entries = children.map(Vec::as_slice).unwrap_or_default();
     check_unique_ids(cx, entries);
+    if !auto_shutdown_set {
+        check_no_significant(cx, entries);
+    }
     let child_calls: Vec<TokenStream> = entries
         .iter()
         .map(|entry| expand_child(cx, entry))
@@ -284,6 +289,22 @@ fn visible_id(entry: &ChildEntry) -> (VisibleId, Span) {
         ChildKind::Nested(_) => "supervisor!".to_owned(),
     };
     (VisibleId::OfType(of_type), entry.span)
+}
+
+/// Without an `auto_shutdown`, a significant child is refused (OTP's `check_startspec`).
+fn check_no_significant(cx: &mut Ctxt, entries: &[ChildEntry]) {
+    for entry in entries {
+        let significant = entry.overrides.iter().find(|item| {
+            item.key == "significant" && item.value.to_token_stream().to_string() == "true"
+        });
+        if let Some(item) = significant {
+            cx.error_spanned_by(
+                &item.value,
+                "a significant child needs the supervisor's `auto_shutdown: any_significant` \
+                 (or `all_significant`); add it, or drop `significant`",
+            );
+        }
+    }
 }
 
 fn check_unique_ids(cx: &mut Ctxt, entries: &[ChildEntry]) {

@@ -31,7 +31,7 @@ async fn main() {
     let never: SupervisorSpec = supervisor! {
         strategy: one_for_one,
         auto_shutdown: never,
-        children: [Job(Job) { id = "n1", name = "n1", restart = transient, significant = true }],
+        children: [Job(Job) { id = "n1", name = "n1", restart = transient }],
     };
     let sup = never.start_link().await.unwrap();
     finish(&sup, "n1").await;
