@@ -1,0 +1,52 @@
+//! The benchmark suite of issue 6: otp-core beside a hand-written tokio actor.
+//!
+//! Every workload is written once, generic over [`Counter`]: a counter actor with one cast
+//! (`add`), two calls (`get`, `worker`) and an orderly stop. Each implementation under test is a
+//! type that implements it: ours ([`ours::Ours`]), the hand-written actor of the issue
+//! ([`hand_written::HandWritten`], an unbounded mpsc and a oneshot per call) and its variants,
+//! and, behind the `peers` feature, ractor, kameo and actix. Workloads run on the runtime of
+//! [`runtime::runtime`]: tokio's multi-thread scheduler with 2 workers, the client spawned as a
+//! task on a worker (actix, which runs on its own single-threaded `System`, overrides
+//! [`Counter::run`]).
+//!
+//! The `suite` bench binary runs them all and prints one line per figure; `scripts/bench` runs
+//! it five times and `suite report` turns the lines into the table of `BENCHMARKS.md`.
+
+pub mod hand_written;
+pub mod impls;
+pub mod memory;
+pub mod ours;
+#[cfg(feature = "peers")]
+pub mod peers;
+pub mod report;
+pub mod runtime;
+pub mod workloads;
+
+use std::future::Future;
+
+/// A counter actor, as each implementation under test provides it.
+///
+/// The state is one `u64`. `start` returns once the actor's init has run, like
+/// `GenServer.start`. All the methods are called from a task on a runtime worker.
+pub trait Counter: Clone + Send + Sync + Sized + 'static {
+    /// Starts a counter at zero and waits until its init has run.
+    fn start() -> impl Future<Output = Self> + Send;
+    /// A cast: adds `n` to the count; never waits.
+    fn add(&self, n: u64);
+    /// A call: the count.
+    fn get(&self) -> impl Future<Output = u64> + Send;
+    /// A call: the index of the runtime worker the actor's handler ran on.
+    fn worker(&self) -> impl Future<Output = usize> + Send;
+    /// Stops the actor and waits until it has exited.
+    fn stop(self) -> impl Future<Output = ()> + Send;
+
+    /// Runs a workload's client where this implementation's actors live and returns its
+    /// output: by default as a task on a worker of [`runtime::runtime`].
+    fn run<F>(client: F) -> F::Output
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        runtime::run_on_worker(client)
+    }
+}
