@@ -24,7 +24,8 @@ pub(crate) fn current_id() -> Option<u64> {
     CURRENT.try_with(Pid::id).ok()
 }
 
-/// Runs `future` as the body of process `pid`.
-pub(crate) async fn run_as<F: Future>(pid: Pid, future: F) -> F::Output {
-    CURRENT.scope(pid, future).await
+/// Runs `future` as the body of process `pid`. Not an `async fn`: it would store the future
+/// twice (its argument, and inside the scope).
+pub(crate) fn run_as<F: Future>(pid: Pid, future: F) -> impl Future<Output = F::Output> {
+    CURRENT.scope(pid, future)
 }

@@ -22,8 +22,29 @@ use crate::{ExitReason, Pid};
 /// assert_eq!(msg.downcast::<u32>().ok(), Some(42));
 /// ```
 pub struct AnyMessage {
-    value: Box<dyn Any + Send>,
-    type_name: &'static str,
+    /// One pointer: the mailbox's entries stay small.
+    value: Box<dyn Message>,
+}
+
+/// A value of any type with its type's name.
+trait Message: Any + Send {
+    fn type_name(&self) -> &'static str;
+    fn as_any(&self) -> &dyn Any;
+    fn into_any(self: Box<Self>) -> Box<dyn Any + Send>;
+}
+
+impl<T: Any + Send> Message for T {
+    fn type_name(&self) -> &'static str {
+        std::any::type_name::<T>()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
+        self
+    }
 }
 
 impl AnyMessage {
@@ -31,41 +52,48 @@ impl AnyMessage {
     pub fn new<T: Send + 'static>(value: T) -> Self {
         AnyMessage {
             value: Box::new(value),
-            type_name: std::any::type_name::<T>(),
         }
     }
 
     /// Whether the message is a `T`.
     #[must_use]
     pub fn is<T: 'static>(&self) -> bool {
-        self.value.is::<T>()
+        (*self.value).as_any().is::<T>()
     }
 
     /// The message as a `T`, or the message back when it is not one.
     pub fn downcast<T: 'static>(self) -> Result<T, AnyMessage> {
-        let type_name = self.type_name;
-        match self.value.downcast::<T>() {
+        if !self.is::<T>() {
+            return Err(self);
+        }
+        match self.value.into_any().downcast::<T>() {
             Ok(value) => Ok(*value),
-            Err(value) => Err(AnyMessage { value, type_name }),
+            // Unreachable after `is`; keep the value rather than lose it.
+            Err(value) => Err(AnyMessage {
+                value: Box::new(Opaque(value)),
+            }),
         }
     }
 
     /// A reference to the message as a `T`, if it is one.
     #[must_use]
     pub fn downcast_ref<T: 'static>(&self) -> Option<&T> {
-        self.value.downcast_ref::<T>()
+        (*self.value).as_any().downcast_ref::<T>()
     }
 
     /// The name of the message's type, as `std::any::type_name` gives it.
     #[must_use]
     pub fn type_name(&self) -> &'static str {
-        self.type_name
+        (*self.value).type_name()
     }
 }
 
+/// A value whose type is no longer known.
+struct Opaque(#[allow(dead_code, reason = "kept so the value is not lost")] Box<dyn Any + Send>);
+
 impl fmt::Debug for AnyMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "AnyMessage({})", self.type_name)
+        write!(f, "AnyMessage({})", self.type_name())
     }
 }
 

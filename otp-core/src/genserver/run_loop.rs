@@ -1,8 +1,7 @@
 //! The mailbox loop every server runs: init, then one message at a time, then terminate.
 
-use std::future::poll_fn;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::task::Poll;
 
 use tokio::sync::{mpsc, oneshot};
@@ -42,26 +41,40 @@ impl<S: GenServer> Drop for ExitGuard<S> {
 /// The reason is recorded before the reply senders dropped by the unwinding reach their callers
 /// (see `ReplySender`), so a caller reads `Exited(Panic(..))`, not a missing reply. `Err(None)`
 /// means the process had already begun to exit for another reason.
-async fn catch_panic<F: Future>(
-    cell: &ProcessCell,
-    future: F,
-) -> Result<F::Output, Option<ExitReason>> {
-    let mut future = pin!(future);
-    poll_fn(|cx| {
-        let polled = in_callback(|| catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))));
+///
+/// The callback's future is pinned where it is made, in the run loop's frame, and this holds
+/// only a reference to it: the loop's state stores each callback future once, which keeps a
+/// server's task small (a generic `async fn` here stored it twice).
+fn catch_panic<'a, F: Future>(cell: &'a ProcessCell, future: Pin<&'a mut F>) -> CatchPanic<'a, F> {
+    CatchPanic { cell, future }
+}
+
+struct CatchPanic<'a, F> {
+    cell: &'a ProcessCell,
+    future: Pin<&'a mut F>,
+}
+
+impl<F: Future> Future for CatchPanic<'_, F> {
+    type Output = Result<F::Output, Option<ExitReason>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Self::Output> {
+        let future = self.future.as_mut();
+        let polled = in_callback(|| catch_unwind(AssertUnwindSafe(|| future.poll(cx))));
         match polled {
             Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
             Ok(Poll::Pending) => Poll::Pending,
             Err(payload) => {
                 let reason = ExitReason::from_panic(&*payload);
-                let recorded = cell.begin_exit(reason.clone(), false).then_some(reason);
+                let recorded = self
+                    .cell
+                    .begin_exit(reason.clone(), false)
+                    .then_some(reason);
                 // Reply senders dropped by the unwinding: their callers now read the reason.
                 drop_parked();
                 Poll::Ready(Err(recorded))
             }
         }
-    })
-    .await
+    }
 }
 
 pub(crate) async fn run<S: GenServer>(
@@ -79,7 +92,7 @@ pub(crate) async fn run<S: GenServer>(
     let cell = pid.process().cell();
     let mut ctx = Context::new(server, parent);
 
-    let init = match catch_panic(cell, S::init(args, &mut ctx)).await {
+    let init = match catch_panic(cell, pin!(S::init(args, &mut ctx))).await {
         Ok(Ok(state)) => Ok(state),
         Ok(Err(InitError::Ignore)) => Err((ExitReason::Normal, StartError::Ignored)),
         Ok(Err(InitError::Stop(reason))) => Err((reason.clone(), StartError::Init(reason))),
@@ -107,7 +120,7 @@ pub(crate) async fn run<S: GenServer>(
 
     loop {
         let outcome = if let Some(message) = ctx.continue_with.take() {
-            catch_panic(cell, state.handle_continue(message, &mut ctx)).await
+            catch_panic(cell, pin!(state.handle_continue(message, &mut ctx))).await
         } else {
             let next = match ctx.idle_timeout.take() {
                 None => guard.receiver.recv().await,
@@ -125,11 +138,11 @@ pub(crate) async fn run<S: GenServer>(
             }
             match envelope {
                 Envelope::Message(message) => {
-                    catch_panic(cell, state.handle_message(message, &mut ctx)).await
+                    catch_panic(cell, pin!(state.handle_message(message, &mut ctx))).await
                 }
                 Envelope::Info(message) => match ctx.classify_info(&message) {
                     InfoAction::Handle => {
-                        catch_panic(cell, state.handle_info(message, &mut ctx)).await
+                        catch_panic(cell, pin!(state.handle_info(message, &mut ctx))).await
                     }
                     InfoAction::Drop => continue,
                     InfoAction::Stop(reason) => {
@@ -138,7 +151,7 @@ pub(crate) async fn run<S: GenServer>(
                     }
                 },
                 Envelope::Stop(reason) => {
-                    ctx.stop = Some(reason);
+                    ctx.stop = Some(*reason);
                     Ok(())
                 }
                 Envelope::Wake => continue,
@@ -158,7 +171,7 @@ pub(crate) async fn run<S: GenServer>(
             }
             Err(None) => return,
         };
-        if catch_panic(cell, state.terminate(&reason, &mut ctx))
+        if catch_panic(cell, pin!(state.terminate(&reason, &mut ctx)))
             .await
             .is_err()
         {

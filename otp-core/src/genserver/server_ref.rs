@@ -17,8 +17,9 @@ pub(crate) enum Envelope<S: GenServer> {
     Message(S::Message),
     /// An info message of any type.
     Info(AnyMessage),
-    /// `GenServer.stop/2`: run `terminate` with this reason, then exit.
-    Stop(ExitReason),
+    /// `GenServer.stop/2`: run `terminate` with this reason, then exit. Boxed: stops are rare,
+    /// and every entry of the mailbox is as large as its largest variant.
+    Stop(Box<ExitReason>),
     /// Nothing to handle: the loop wakes to notice an exit signal.
     Wake,
 }
@@ -43,7 +44,7 @@ impl<S: GenServer> Process for Mailbox<S> {
     }
 
     fn request_stop(&self, reason: ExitReason) -> bool {
-        self.sender.send(Envelope::Stop(reason)).is_ok()
+        self.sender.send(Envelope::Stop(Box::new(reason))).is_ok()
     }
 
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
@@ -110,7 +111,7 @@ impl<S: GenServer> ServerRef<S> {
         if crate::current::current_id() == Some(self.id()) {
             return Err(CallError::CallingSelf);
         }
-        if !self.send_envelope(Envelope::Stop(reason.clone())) {
+        if !self.send_envelope(Envelope::Stop(Box::new(reason.clone()))) {
             return Err(CallError::NoProc);
         }
         let exited = self.pid().wait_exit().await;

@@ -149,8 +149,20 @@ async fn spawn<S: GenServer>(
     // At error level, so the process's fields stay on its events under any filter.
     let span = tracing::error_span!("process", pid = %pid, server = type_name::<S>(), name);
     let (started, init_result) = oneshot::channel();
-    let body = run_loop::run(server.clone(), receiver, args, parent, started);
-    let task = tokio::spawn(crate::current::run_as(pid.clone(), body).instrument(span));
+    // The loop's future is made inside the task, not moved into it: the task allocates it in
+    // place instead of copying it.
+    let task_server = server.clone();
+    let task_pid = pid.clone();
+    let task = tokio::spawn(
+        async move {
+            crate::current::run_as(
+                task_pid,
+                run_loop::run(task_server, receiver, args, parent, started),
+            )
+            .await;
+        }
+        .instrument(span),
+    );
     pid.process().cell().set_abort_handle(task.abort_handle());
     match init_result.await {
         Ok(Ok(())) => Ok(S::Ref::from(server)),
