@@ -174,6 +174,12 @@ impl<S: Send + 'static> AgentRef<S> {
         self.server.pid()
     }
 
+    /// The handle of the agent with this pid, if it holds an `S`.
+    #[must_use]
+    pub fn from_pid(pid: &Pid) -> Option<Self> {
+        ServerRef::<AgentServer<S>>::from_pid(pid).map(|server| AgentRef::new(server.into()))
+    }
+
     /// A call that runs `run` in the agent and replies with what it returns.
     fn ask<R: Send + 'static>(
         &self,

@@ -191,20 +191,37 @@ where
         if on_timeout == OnTimeout::KillTask {
             return results;
         }
-        // On a timeout, yield it and end: the tasks still running stop with the stream.
-        results
-            .scan(false, |ended, result| {
-                let item = if *ended {
-                    None
-                } else {
-                    *ended = matches!(&result, Err(exit) if exit.reason == ExitReason::Timeout);
-                    Some(result)
-                };
-                std::future::ready(item)
-            })
-            .boxed()
+        EndAtTimeout {
+            results: Some(results),
+        }
+        .boxed()
     }
 }
+
+/// Yields results until a timeout, then that timeout, then ends at once: the tasks still
+/// running are stopped as the inner stream is dropped, and no further input is taken.
+struct EndAtTimeout<T, I> {
+    results: Option<BoxStream<'static, Result<T, TaskExit<I>>>>,
+}
+
+impl<T, I> Stream for EndAtTimeout<T, I> {
+    type Item = Result<T, TaskExit<I>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let Some(results) = self.results.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let next = results.as_mut().poll_next(cx);
+        if let Poll::Ready(Some(Err(exit))) = &next {
+            if exit.reason == ExitReason::Timeout {
+                self.results = None;
+            }
+        }
+        next
+    }
+}
+
+impl<T, I> Unpin for EndAtTimeout<T, I> {}
 
 impl<I, T, F, Fut, It> Stream for AsyncStream<I, T, F, It>
 where

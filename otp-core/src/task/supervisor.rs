@@ -35,14 +35,15 @@ impl TaskSet {
             return None;
         }
         let key = self.next.fetch_add(1, Ordering::Relaxed);
-        let set = Arc::downgrade(self);
+        let leave = LeaveSet {
+            set: Arc::downgrade(self),
+            key,
+        };
         let handle = spawn_tied(
             async move {
-                let output = future.await;
-                if let Some(set) = set.upgrade() {
-                    set.running().remove(&key);
-                }
-                output
+                // Dropped however the task ends: finished, panicked or stopped.
+                let _leave = leave;
+                future.await
             },
             tied,
         );
@@ -65,6 +66,20 @@ impl TaskSet {
 
     pub(crate) fn len(&self) -> usize {
         self.running().len()
+    }
+}
+
+/// Takes a task out of its set when the task ends, however it ends.
+struct LeaveSet {
+    set: std::sync::Weak<TaskSet>,
+    key: u64,
+}
+
+impl Drop for LeaveSet {
+    fn drop(&mut self) {
+        if let Some(set) = self.set.upgrade() {
+            set.running().remove(&self.key);
+        }
     }
 }
 
