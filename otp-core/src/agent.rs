@@ -103,11 +103,7 @@ impl AgentOptions {
     }
 
     fn starter<S: Send + 'static>(&self) -> StartOptions<AgentServer<S>> {
-        let mut options = AgentServer::<S>::options();
-        if let Some(name) = &self.name {
-            options = options.name(&**name);
-        }
-        options
+        AgentServer::<S>::options().maybe_named(self.name.as_ref())
     }
 }
 

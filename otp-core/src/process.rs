@@ -376,6 +376,20 @@ pub(crate) async fn wait_exit(target: &Pid) -> ExitReason {
     receiver.await.unwrap_or(ExitReason::NoProc)
 }
 
+/// Tells a monitor or a waiter that `pid` exited with `reason`.
+fn tell_watcher(pid: &Pid, reference: MonitorRef, watcher: Watcher, reason: &ExitReason) {
+    match watcher {
+        Watcher::Process(watcher) => watcher.process().deliver_info(AnyMessage::new(Down {
+            monitor: reference,
+            pid: pid.clone(),
+            reason: reason.clone(),
+        })),
+        Watcher::Waiter(sender) => {
+            let _ = sender.send(reason.clone());
+        }
+    }
+}
+
 /// Runs when a process's task ends, however it ends: tells links and monitors, drops the
 /// name and the timers, and logs a reason other than normal or shutdown.
 pub(crate) fn finish(pid: &Pid) {
@@ -431,16 +445,7 @@ pub(crate) fn finish(pid: &Pid) {
         exit_signal(&linked, pid, reason.clone());
     }
     for (reference, watcher) in relations.monitors {
-        match watcher {
-            Watcher::Process(watcher) => watcher.process().deliver_info(AnyMessage::new(Down {
-                monitor: reference,
-                pid: pid.clone(),
-                reason: reason.clone(),
-            })),
-            Watcher::Waiter(sender) => {
-                let _ = sender.send(reason.clone());
-            }
-        }
+        tell_watcher(pid, reference, watcher, &reason);
     }
     // Monitors and waiters that came while the exit was being told.
     let late_waiters = {
@@ -449,16 +454,7 @@ pub(crate) fn finish(pid: &Pid) {
         std::mem::take(&mut relations.monitors)
     };
     for (reference, watcher) in late_waiters {
-        match watcher {
-            Watcher::Process(watcher) => watcher.process().deliver_info(AnyMessage::new(Down {
-                monitor: reference,
-                pid: pid.clone(),
-                reason: reason.clone(),
-            })),
-            Watcher::Waiter(sender) => {
-                let _ = sender.send(reason.clone());
-            }
-        }
+        tell_watcher(pid, reference, watcher, &reason);
     }
     if !reason.is_quiet() {
         let name = relations.name.as_deref().unwrap_or("");

@@ -1,6 +1,6 @@
 //! Starting a server: `start`, `start_link`, and their options.
 
-use std::any::type_name;
+use std::any::{Any, type_name};
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -57,6 +57,7 @@ pub enum StartError {
 pub struct StartOptions<S: GenServer> {
     name: Option<String>,
     via: Option<ViaRegistration>,
+    attachment: Option<Arc<dyn Any + Send + Sync>>,
     server: PhantomData<fn() -> S>,
 }
 
@@ -68,6 +69,7 @@ impl<S: GenServer> Default for StartOptions<S> {
         StartOptions {
             name: None,
             via: None,
+            attachment: None,
             server: PhantomData,
         }
     }
@@ -97,15 +99,39 @@ impl<S: GenServer> StartOptions<S> {
         self
     }
 
+    /// Registers under `name` when there is one.
+    pub(crate) fn maybe_named(self, name: Option<&Arc<str>>) -> Self {
+        match name {
+            Some(name) => self.name(&**name),
+            None => self,
+        }
+    }
+
+    /// Attaches data to the process before anyone can see it (a registry's entries): handles
+    /// made from its pid reach it without a message.
+    pub(crate) fn attach(mut self, data: Arc<dyn Any + Send + Sync>) -> Self {
+        self.attachment = Some(data);
+        self
+    }
+
+    /// Starts the server, linked to the caller or not.
+    pub(crate) async fn start_maybe_linked(
+        self,
+        args: S::Args,
+        link: bool,
+    ) -> Result<S::Ref, StartError> {
+        spawn::<S>(args, self.name.as_deref(), self.via, self.attachment, link).await
+    }
+
     /// Starts the server without a link (`GenServer.start/3`) and waits for its `init`.
     pub async fn start(self, args: S::Args) -> Result<S::Ref, StartError> {
-        spawn::<S>(args, self.name.as_deref(), self.via, false).await
+        self.start_maybe_linked(args, false).await
     }
 
     /// Starts the server linked to the calling process (`GenServer.start_link/3`) and waits
     /// for its `init`. Outside a process there is nothing to link to, and it starts unlinked.
     pub async fn start_link(self, args: S::Args) -> Result<S::Ref, StartError> {
-        spawn::<S>(args, self.name.as_deref(), self.via, true).await
+        self.start_maybe_linked(args, true).await
     }
 }
 
@@ -113,6 +139,7 @@ async fn spawn<S: GenServer>(
     args: S::Args,
     name: Option<&str>,
     via: Option<ViaRegistration>,
+    attachment: Option<Arc<dyn Any + Send + Sync>>,
     link: bool,
 ) -> Result<S::Ref, StartError> {
     let (sender, receiver) = mpsc::unbounded_channel();
@@ -122,6 +149,9 @@ async fn spawn<S: GenServer>(
     });
     let server = ServerRef::new(mailbox);
     let pid = server.pid();
+    if let Some(data) = attachment {
+        pid.process().cell().attach(data);
+    }
     if let Some(name) = name {
         if let Err(error) = crate::names::register(name, &pid) {
             process::finish(&pid);

@@ -183,21 +183,15 @@ where
 
     async fn start_with(self, link: bool) -> Result<RegistryRef<K, V, Kind>, StartError> {
         let storage = Storage::new(Kind::UNIQUE, self.partitions);
-        let mut options = RegistryServer::<K, V>::options();
-        if let Some(name) = &self.name {
-            options = options.name(&**name);
-        }
+        let attached: Arc<dyn std::any::Any + Send + Sync> = storage.clone();
         let state = RegistryServer {
             storage: storage.clone(),
         };
-        let server = if link {
-            options.start_link(state).await?
-        } else {
-            options.start(state).await?
-        };
-        // Handles made from the pid alone reach the entries without a message.
-        let attached: Arc<dyn std::any::Any + Send + Sync> = storage.clone();
-        server.pid().process().cell().attach(attached);
+        let server = RegistryServer::<K, V>::options()
+            .maybe_named(self.name.as_ref())
+            .attach(attached)
+            .start_maybe_linked(state, link)
+            .await?;
         Ok(RegistryRef {
             server,
             storage,

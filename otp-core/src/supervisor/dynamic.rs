@@ -132,25 +132,25 @@ impl DynamicSupervisor {
     pub async fn start_link(
         options: DynamicSupervisorOptions,
     ) -> Result<DynamicSupervisorRef, StartError> {
-        let mut starter = DynamicServer::options();
-        if let Some(name) = &options.name {
-            starter = starter.name(&**name);
-        }
-        starter
-            .start_link(options)
-            .await
-            .map(DynamicSupervisorRef::new)
+        Self::start_maybe_linked(options, true).await
     }
 
     /// Starts a dynamic supervisor without a link.
     pub async fn start(
         options: DynamicSupervisorOptions,
     ) -> Result<DynamicSupervisorRef, StartError> {
-        let mut starter = DynamicServer::options();
-        if let Some(name) = &options.name {
-            starter = starter.name(&**name);
-        }
-        starter.start(options).await.map(DynamicSupervisorRef::new)
+        Self::start_maybe_linked(options, false).await
+    }
+
+    async fn start_maybe_linked(
+        options: DynamicSupervisorOptions,
+        link: bool,
+    ) -> Result<DynamicSupervisorRef, StartError> {
+        DynamicServer::options()
+            .maybe_named(options.name.clone().as_ref())
+            .start_maybe_linked(options, link)
+            .await
+            .map(DynamicSupervisorRef::new)
     }
 }
 

@@ -132,22 +132,20 @@ impl SupervisorSpec {
     /// Starts the supervisor linked to the calling process (`Supervisor.start_link/2`): its
     /// children start in order before this returns.
     pub async fn start_link(self) -> Result<SupervisorRef, StartError> {
-        let name = self.name.clone();
-        let mut options = SupervisorServer::options();
-        if let Some(name) = name {
-            options = options.name(&*name);
-        }
-        options.start_link(self).await.map(SupervisorRef::new)
+        self.start_maybe_linked(true).await
     }
 
     /// Starts the supervisor without a link.
     pub async fn start(self) -> Result<SupervisorRef, StartError> {
-        let name = self.name.clone();
-        let mut options = SupervisorServer::options();
-        if let Some(name) = name {
-            options = options.name(&*name);
-        }
-        options.start(self).await.map(SupervisorRef::new)
+        self.start_maybe_linked(false).await
+    }
+
+    async fn start_maybe_linked(self, link: bool) -> Result<SupervisorRef, StartError> {
+        SupervisorServer::options()
+            .maybe_named(self.name.clone().as_ref())
+            .start_maybe_linked(self, link)
+            .await
+            .map(SupervisorRef::new)
     }
 
     /// This supervisor as a child of another, with id `id`.

@@ -157,20 +157,15 @@ impl TaskSupervisor {
         link: bool,
     ) -> Result<TaskSupervisorRef, StartError> {
         let tasks = Arc::new(TaskSet::default());
-        let mut starter = TaskSupervisorServer::options();
-        if let Some(name) = &options.name {
-            starter = starter.name(&**name);
-        }
+        let attached: Arc<dyn std::any::Any + Send + Sync> = tasks.clone();
         let state = TaskSupervisorServer {
             tasks: tasks.clone(),
         };
-        let server = if link {
-            starter.start_link(state).await?
-        } else {
-            starter.start(state).await?
-        };
-        let attached: Arc<dyn std::any::Any + Send + Sync> = tasks.clone();
-        server.pid().process().cell().attach(attached);
+        let server = TaskSupervisorServer::options()
+            .maybe_named(options.name.as_ref())
+            .attach(attached)
+            .start_maybe_linked(state, link)
+            .await?;
         Ok(TaskSupervisorRef { server, tasks })
     }
 }
