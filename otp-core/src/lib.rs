@@ -109,7 +109,7 @@ pub use current::current_pid;
 pub use exit_reason::ExitReason;
 pub use genserver::{
     Context, ContinueWith, GenServer, InitError, IntoInitResult, NoProcError, ServerRef,
-    StartError, StartOptions,
+    StartError, StartOptions, ViaRegistration, ViaRegistry,
 };
 pub use message::{AnyMessage, Down, Exit, IdleTimeout, MonitorRef};
 pub use names::{RegisterError, register, unregister, whereis};

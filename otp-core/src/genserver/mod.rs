@@ -14,7 +14,7 @@ use std::future::Future;
 
 pub use context::{Context, ContinueWith, NoProcError};
 pub use server_ref::ServerRef;
-pub use start::{StartError, StartOptions};
+pub use start::{StartError, StartOptions, ViaRegistration, ViaRegistry};
 
 pub(crate) use server_ref::Envelope;
 

@@ -62,7 +62,37 @@ pub struct StartOptions<S: GenServer> {
 }
 
 /// Registers the new process in a registry before its init runs.
-type ViaRegistration = Box<dyn FnOnce(&Pid) -> Result<(), RegistryError> + Send>;
+#[doc(hidden)]
+pub type ViaRegistration = Box<dyn FnOnce(&Pid) -> Result<(), RegistryError> + Send>;
+
+/// A registry a process can be named in (`{:via, Registry, {registry, key}}`): a registry of
+/// unique keys.
+#[diagnostic::on_unimplemented(
+    message = "a via-name needs a registry of unique keys, and `{Self}` is not one",
+    label = "not a unique registry",
+    note = "start the registry with `Registry::<K>::unique()`: a key of a duplicate registry names no single process"
+)]
+pub trait ViaRegistry {
+    /// The registry's key type.
+    type Key;
+
+    /// Registers a new process under `key`, before its init.
+    #[doc(hidden)]
+    fn registration(&self, key: Self::Key) -> ViaRegistration;
+}
+
+impl<K, V> ViaRegistry for RegistryRef<K, V, Unique>
+where
+    K: Eq + std::hash::Hash + Clone + Send + Sync + 'static,
+    V: Clone + Default + Send + Sync + 'static,
+{
+    type Key = K;
+
+    fn registration(&self, key: K) -> ViaRegistration {
+        let registry = self.clone();
+        Box::new(move |pid: &Pid| registry.register_pid(pid, key, V::default()))
+    }
+}
 
 impl<S: GenServer> Default for StartOptions<S> {
     fn default() -> Self {
@@ -87,15 +117,8 @@ impl<S: GenServer> StartOptions<S> {
     /// `{:via, Registry, {registry, key}}`); `AlreadyStarted` when a live process holds the key.
     /// Find it again with [`RegistryRef::whereis`](crate::RegistryRef::whereis).
     #[must_use]
-    pub fn via<K, V>(mut self, registry: &RegistryRef<K, V, Unique>, key: K) -> Self
-    where
-        K: Eq + std::hash::Hash + Clone + Send + Sync + 'static,
-        V: Clone + Default + Send + Sync + 'static,
-    {
-        let registry = registry.clone();
-        self.via = Some(Box::new(move |pid: &Pid| {
-            registry.register_pid(pid, key, V::default())
-        }));
+    pub fn via<R: ViaRegistry>(mut self, registry: &R, key: R::Key) -> Self {
+        self.via = Some(registry.registration(key));
         self
     }
 
