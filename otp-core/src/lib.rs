@@ -98,6 +98,7 @@ mod process;
 mod pubsub;
 mod registry;
 mod supervisor;
+mod table;
 mod task;
 mod timer;
 
@@ -122,6 +123,11 @@ pub use supervisor::{
     AutoShutdown, Child, ChildCounts, ChildDefaults, ChildInfo, ChildSpec, ChildType,
     DynamicSupervisor, DynamicSupervisorOptions, DynamicSupervisorRef, Restart, Shutdown,
     StartChildError, Strategy, SupervisorError, SupervisorRef, SupervisorSpec,
+};
+pub use table::{
+    Access, Bag, Counter, DuplicateBag, GiveAwayError, KeyLookup, OrderedSet, Private, Protected,
+    Public, ReadOnly, Set, Shareable, Table, TableError, TableKind, TableOptions, TableTransfer,
+    UniqueKeys, Writable,
 };
 pub use task::{
     AsyncStream, DEFAULT_AWAIT_TIMEOUT, OnTimeout, Task, TaskError, TaskExit, TaskSupervisor,
