@@ -3,21 +3,13 @@
 //! intensity (3 restarts in 5 s by default): one more and it stops all its children and exits
 //! with `Shutdown`. Crashes spread over more than the period never take it down.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+mod common;
 
+use std::sync::atomic::Ordering;
+
+use common::supervisor::{Args, Log, note, take};
 use otp_core::prelude::*;
 use otp_core::{ChildSpec, DynamicSupervisorRef, Restart, SupervisorRef, supervisor};
-
-type Log = Arc<Mutex<Vec<String>>>;
-
-#[derive(Clone)]
-struct Args {
-    name: &'static str,
-    log: Log,
-    starts: Arc<AtomicUsize>,
-    refuse_once: Arc<AtomicBool>,
-}
 
 struct Worker {
     name: &'static str,
@@ -28,18 +20,7 @@ struct Worker {
 impl Worker {
     #[init]
     fn init(args: Args) -> Result<Self, InitError> {
-        if args.refuse_once.swap(false, Ordering::SeqCst) {
-            args.log
-                .lock()
-                .unwrap()
-                .push(format!("refuse {}", args.name));
-            return Err(InitError::Stop(ExitReason::ShutdownWith("not now".into())));
-        }
-        args.starts.fetch_add(1, Ordering::SeqCst);
-        args.log
-            .lock()
-            .unwrap()
-            .push(format!("start {}", args.name));
+        args.on_init()?;
         Ok(Worker {
             name: args.name,
             log: args.log,
@@ -61,27 +42,11 @@ impl Worker {
         } else {
             "exit"
         };
-        self.log
-            .lock()
-            .unwrap()
-            .push(format!("{how} {}", self.name));
+        note(&self.log, how, self.name);
     }
 
     #[handle_info(catch_all)]
     fn unexpected(&mut self, _msg: AnyMessage) {}
-}
-
-fn args(name: &'static str, log: &Log) -> Args {
-    Args {
-        name,
-        log: log.clone(),
-        starts: Arc::default(),
-        refuse_once: Arc::default(),
-    }
-}
-
-fn take(log: &Log) -> Vec<String> {
-    std::mem::take(&mut *log.lock().unwrap())
 }
 
 fn handle(pid: &Pid) -> WorkerRef {
@@ -117,11 +82,11 @@ async fn start(options: DynamicSupervisorOptions) -> DynamicSupervisorRef {
 async fn a_permanent_child_is_restarted_alone_after_any_exit() {
     let log = Log::default();
     let sup = start(DynamicSupervisorOptions::default()).await;
-    let a_args = args("a", &log);
+    let a_args = Args::new("a", &log);
     let starts = a_args.starts.clone();
     let a = sup.start_child::<Worker>(a_args).await.unwrap().pid();
     let b = sup
-        .start_child::<Worker>(args("b", &log))
+        .start_child::<Worker>(Args::new("b", &log))
         .await
         .unwrap()
         .pid();
@@ -160,7 +125,9 @@ async fn a_transient_child_is_restarted_only_after_an_abnormal_exit() {
         let log = Log::default();
         let sup = start(DynamicSupervisorOptions::default()).await;
         let pid = sup
-            .start_child_spec(ChildSpec::of::<Worker>(args("t", &log)).restart(Restart::Transient))
+            .start_child_spec(
+                ChildSpec::of::<Worker>(Args::new("t", &log)).restart(Restart::Transient),
+            )
             .await
             .unwrap();
         if reason == Some(ExitReason::Killed) {
@@ -186,7 +153,9 @@ async fn a_temporary_child_is_never_restarted_and_forgotten() {
         let log = Log::default();
         let sup = start(DynamicSupervisorOptions::default()).await;
         let pid = sup
-            .start_child_spec(ChildSpec::of::<Worker>(args("t", &log)).restart(Restart::Temporary))
+            .start_child_spec(
+                ChildSpec::of::<Worker>(Args::new("t", &log)).restart(Restart::Temporary),
+            )
             .await
             .unwrap();
         exit(&pid, reason.clone()).await;
@@ -204,7 +173,7 @@ async fn a_temporary_child_is_never_restarted_and_forgotten() {
 async fn three_crashes_within_five_seconds_are_restarted() {
     let log = Log::default();
     let sup = start(DynamicSupervisorOptions::default()).await;
-    let a_args = args("a", &log);
+    let a_args = Args::new("a", &log);
     let starts = a_args.starts.clone();
     sup.start_child::<Worker>(a_args).await.unwrap();
     for _ in 0..3 {
@@ -222,12 +191,12 @@ async fn the_fourth_crash_within_five_seconds_stops_the_supervisor_and_its_child
     let log = Log::default();
     let sup = start(DynamicSupervisorOptions::default()).await;
     let a = sup
-        .start_child::<Worker>(args("a", &log))
+        .start_child::<Worker>(Args::new("a", &log))
         .await
         .unwrap()
         .pid();
     let b = sup
-        .start_child::<Worker>(args("b", &log))
+        .start_child::<Worker>(Args::new("b", &log))
         .await
         .unwrap()
         .pid();
@@ -248,7 +217,9 @@ async fn the_fourth_crash_within_five_seconds_stops_the_supervisor_and_its_child
 async fn crashes_spread_over_more_than_five_seconds_never_stop_it() {
     let log = Log::default();
     let sup = start(DynamicSupervisorOptions::default()).await;
-    sup.start_child::<Worker>(args("a", &log)).await.unwrap();
+    sup.start_child::<Worker>(Args::new("a", &log))
+        .await
+        .unwrap();
     for _ in 0..10 {
         let pid = pids(&sup).await.remove(0);
         exit(&pid, None).await;
@@ -270,7 +241,7 @@ async fn the_intensity_is_set_by_max_restarts_and_max_seconds() {
     )
     .await;
     let a = sup
-        .start_child::<Worker>(args("a", &log))
+        .start_child::<Worker>(Args::new("a", &log))
         .await
         .unwrap()
         .pid();
@@ -295,7 +266,7 @@ async fn a_dynamic_supervisor_reaching_its_intensity_is_restarted_empty_by_its_p
     let rooms: DynamicSupervisorRef =
         <DynamicSupervisor as otp_core::Child>::handle(&rooms_pid).unwrap();
     let a = rooms
-        .start_child::<Worker>(args("a", &log))
+        .start_child::<Worker>(Args::new("a", &log))
         .await
         .unwrap()
         .pid();
@@ -317,7 +288,7 @@ async fn a_dynamic_supervisor_reaching_its_intensity_is_restarted_empty_by_its_p
 async fn a_child_that_fails_to_restart_is_tried_again() {
     let log = Log::default();
     let sup = start(DynamicSupervisorOptions::default()).await;
-    let a_args = args("a", &log);
+    let a_args = Args::new("a", &log);
     let refuse = a_args.refuse_once.clone();
     let a = sup.start_child::<Worker>(a_args).await.unwrap().pid();
     take(&log);

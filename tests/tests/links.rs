@@ -2,18 +2,11 @@
 //! does not trap exits, with the same reason and without its `terminate`; a normal exit does
 //! not; linking to a dead process fails.
 
-use std::sync::{Arc, Mutex};
+mod common;
 
+use common::node::{Log, NodeRef, node, terminated};
 use otp_core::NoProcError;
 use otp_core::prelude::*;
-
-type Log = Arc<Mutex<Vec<(&'static str, ExitReason)>>>;
-
-struct Node {
-    name: &'static str,
-    terminated: Log,
-    exits: Vec<Exit>,
-}
 
 #[derive(Debug)]
 struct Boom;
@@ -25,74 +18,6 @@ impl std::fmt::Display for Boom {
 }
 
 impl std::error::Error for Boom {}
-
-#[genserver]
-impl Node {
-    #[handle_call]
-    fn link_to(&mut self, other: Pid, ctx: &mut Context<Self>) -> Result<(), NoProcError> {
-        ctx.link(&other)
-    }
-
-    #[handle_call]
-    fn unlink_from(&mut self, other: Pid, ctx: &mut Context<Self>) {
-        ctx.unlink(&other);
-    }
-
-    #[handle_call]
-    fn trap(&mut self, trap: bool, ctx: &mut Context<Self>) -> bool {
-        ctx.trap_exit(trap)
-    }
-
-    #[handle_call]
-    fn ping(&mut self) -> &'static str {
-        self.name
-    }
-
-    #[handle_call]
-    fn exits(&mut self) -> Vec<Exit> {
-        self.exits.clone()
-    }
-
-    #[handle_call]
-    fn crash(&mut self) {
-        panic!("crash in {}", self.name);
-    }
-
-    #[handle_cast]
-    fn stop_with(&mut self, reason: ExitReason, ctx: &mut Context<Self>) {
-        ctx.stop(reason);
-    }
-
-    #[handle_info]
-    fn exit(&mut self, exit: Exit) {
-        self.exits.push(exit);
-    }
-
-    #[terminate]
-    fn on_stop(&mut self, reason: &ExitReason) {
-        self.terminated
-            .lock()
-            .unwrap()
-            .push((self.name, reason.clone()));
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, _msg: AnyMessage) {}
-}
-
-async fn node(name: &'static str, log: &Log) -> NodeRef {
-    Node::start(Node {
-        name,
-        terminated: log.clone(),
-        exits: Vec::new(),
-    })
-    .await
-    .expect("the node starts")
-}
-
-fn terminated(log: &Log) -> Vec<(&'static str, ExitReason)> {
-    log.lock().unwrap().clone()
-}
 
 /// Asserts `node` is alive and not exiting: it answers a call.
 async fn assert_alive(node: &NodeRef, name: &'static str) {

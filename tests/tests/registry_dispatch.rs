@@ -2,40 +2,14 @@
 //! returns true; with no entry (an unknown key, or every holder gone) `fun` is never called
 //! and it returns false.
 
-use std::any::Any;
+mod common;
+
 use std::cell::Cell;
 use std::rc::Rc;
 
+use common::registry::{Proc, ProcRef, run_in};
 use otp_core::prelude::*;
 use otp_core::{Duplicate, Registry, RegistryRef};
-
-/// A process that runs the closures it is given, so that `register` has a calling process.
-struct Proc;
-
-type Job = Box<dyn FnOnce() -> Box<dyn Any + Send> + Send>;
-
-#[genserver]
-impl Proc {
-    #[handle_call]
-    fn run(&mut self, job: Job) -> Box<dyn Any + Send> {
-        job()
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, _msg: AnyMessage) {}
-}
-
-/// Runs `job` inside `process` and returns what it returned.
-async fn run_in<R: Send + 'static>(
-    process: &ProcRef,
-    job: impl FnOnce() -> R + Send + 'static,
-) -> R {
-    let result = process
-        .run(Box::new(move || Box::new(job()) as Box<dyn Any + Send>))
-        .await
-        .expect("the process answers");
-    *result.downcast::<R>().expect("the job's result type")
-}
 
 type Topics = RegistryRef<String, u32, Duplicate>;
 

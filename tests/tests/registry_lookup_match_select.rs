@@ -2,38 +2,11 @@
 //! order), `match_values` those of them whose value passes a filter, `select` every entry for
 //! which a filter on key, pid and value holds; reads work from outside any process.
 
-use std::any::Any;
+mod common;
 
+use common::registry::{Proc, ProcRef, run_in};
 use otp_core::prelude::*;
 use otp_core::{Duplicate, Registry, RegistryRef, Unique};
-
-/// A process that runs the closures it is given, so that `register` has a calling process.
-struct Proc;
-
-type Job = Box<dyn FnOnce() -> Box<dyn Any + Send> + Send>;
-
-#[genserver]
-impl Proc {
-    #[handle_call]
-    fn run(&mut self, job: Job) -> Box<dyn Any + Send> {
-        job()
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, _msg: AnyMessage) {}
-}
-
-/// Runs `job` inside `process` and returns what it returned.
-async fn run_in<R: Send + 'static>(
-    process: &ProcRef,
-    job: impl FnOnce() -> R + Send + 'static,
-) -> R {
-    let result = process
-        .run(Box::new(move || Box::new(job()) as Box<dyn Any + Send>))
-        .await
-        .expect("the process answers");
-    *result.downcast::<R>().expect("the job's result type")
-}
 
 type Topics = RegistryRef<String, u32, Duplicate>;
 type Names = RegistryRef<String, u32, Unique>;

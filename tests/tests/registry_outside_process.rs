@@ -1,38 +1,10 @@
 //! register outside any process: `NotInProcess`, and nothing is registered (from the test's
 //! own task, a plain tokio task, or a plain thread); the same call inside a process works.
 
-use std::any::Any;
+mod common;
 
-use otp_core::prelude::*;
+use common::registry::{Proc, run_in};
 use otp_core::{Duplicate, Registry, RegistryError};
-
-/// A process that runs the closures it is given, so that `register` has a calling process.
-struct Proc;
-
-type Job = Box<dyn FnOnce() -> Box<dyn Any + Send> + Send>;
-
-#[genserver]
-impl Proc {
-    #[handle_call]
-    fn run(&mut self, job: Job) -> Box<dyn Any + Send> {
-        job()
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, _msg: AnyMessage) {}
-}
-
-/// Runs `job` inside `process` and returns what it returned.
-async fn run_in<R: Send + 'static>(
-    process: &ProcRef,
-    job: impl FnOnce() -> R + Send + 'static,
-) -> R {
-    let result = process
-        .run(Box::new(move || Box::new(job()) as Box<dyn Any + Send>))
-        .await
-        .expect("the process answers");
-    *result.downcast::<R>().expect("the job's result type")
-}
 
 #[tokio::test]
 async fn register_outside_a_process_is_refused() {

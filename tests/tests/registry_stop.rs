@@ -3,38 +3,11 @@
 //! was stopped or killed; the processes that were registered live on. Under a supervisor, the
 //! registry is restarted empty and found by its name.
 
-use std::any::Any;
+mod common;
 
+use common::registry::{Proc, ProcRef, run_in};
 use otp_core::prelude::*;
 use otp_core::{Registry, RegistryError, RegistryRef, Unique, supervisor};
-
-/// A process that runs the closures it is given, so that `register` has a calling process.
-struct Proc;
-
-type Job = Box<dyn FnOnce() -> Box<dyn Any + Send> + Send>;
-
-#[genserver]
-impl Proc {
-    #[handle_call]
-    fn run(&mut self, job: Job) -> Box<dyn Any + Send> {
-        job()
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, _msg: AnyMessage) {}
-}
-
-/// Runs `job` inside `process` and returns what it returned.
-async fn run_in<R: Send + 'static>(
-    process: &ProcRef,
-    job: impl FnOnce() -> R + Send + 'static,
-) -> R {
-    let result = process
-        .run(Box::new(move || Box::new(job()) as Box<dyn Any + Send>))
-        .await
-        .expect("the process answers");
-    *result.downcast::<R>().expect("the job's result type")
-}
 
 type Names = RegistryRef<String, u32, Unique>;
 

@@ -2,38 +2,11 @@
 //! itself too); the entry of a dead process is replaced, both once its exit is processed and
 //! when it has been killed but its exit is not yet processed.
 
-use std::any::Any;
+mod common;
 
+use common::registry::{Proc, ProcRef, run_in};
 use otp_core::prelude::*;
 use otp_core::{Registry, RegistryError, RegistryRef, Unique};
-
-/// A process that runs the closures it is given, so that `register` has a calling process.
-struct Proc;
-
-type Job = Box<dyn FnOnce() -> Box<dyn Any + Send> + Send>;
-
-#[genserver]
-impl Proc {
-    #[handle_call]
-    fn run(&mut self, job: Job) -> Box<dyn Any + Send> {
-        job()
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, _msg: AnyMessage) {}
-}
-
-/// Runs `job` inside `process` and returns what it returned.
-async fn run_in<R: Send + 'static>(
-    process: &ProcRef,
-    job: impl FnOnce() -> R + Send + 'static,
-) -> R {
-    let result = process
-        .run(Box::new(move || Box::new(job()) as Box<dyn Any + Send>))
-        .await
-        .expect("the process answers");
-    *result.downcast::<R>().expect("the job's result type")
-}
 
 type Rooms = RegistryRef<String, u32, Unique>;
 

@@ -2,38 +2,11 @@
 //! a no-op for a key it does not hold, or outside any process. The key is then free, and the
 //! exit of the process that unregistered does not touch whoever took it.
 
-use std::any::Any;
+mod common;
 
+use common::registry::{Proc, run_in};
 use otp_core::prelude::*;
 use otp_core::{Duplicate, Registry};
-
-/// A process that runs the closures it is given, so that `register` has a calling process.
-struct Proc;
-
-type Job = Box<dyn FnOnce() -> Box<dyn Any + Send> + Send>;
-
-#[genserver]
-impl Proc {
-    #[handle_call]
-    fn run(&mut self, job: Job) -> Box<dyn Any + Send> {
-        job()
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, _msg: AnyMessage) {}
-}
-
-/// Runs `job` inside `process` and returns what it returned.
-async fn run_in<R: Send + 'static>(
-    process: &ProcRef,
-    job: impl FnOnce() -> R + Send + 'static,
-) -> R {
-    let result = process
-        .run(Box::new(move || Box::new(job()) as Box<dyn Any + Send>))
-        .await
-        .expect("the process answers");
-    *result.downcast::<R>().expect("the job's result type")
-}
 
 #[tokio::test]
 async fn unregister_removes_only_the_callers_entries_under_the_key() {

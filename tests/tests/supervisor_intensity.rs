@@ -3,63 +3,15 @@
 //! then applies its restart type (a permanent nested supervisor is restarted, a transient one is
 //! left down). Crashes spread over more than the period never take it down.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+mod common;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::supervisor::{Args, Log, Worker, WorkerRef, starts, take};
 use otp_core::prelude::*;
 use otp_core::{SupervisorRef, SupervisorSpec, supervisor};
 use tokio::time::Instant;
-
-type Log = Arc<Mutex<Vec<String>>>;
-
-#[derive(Clone)]
-struct Args {
-    name: &'static str,
-    log: Log,
-    starts: Arc<AtomicUsize>,
-}
-
-struct Worker {
-    name: &'static str,
-    log: Log,
-}
-
-#[genserver]
-impl Worker {
-    #[init]
-    fn init(args: Args) -> Self {
-        args.starts.fetch_add(1, Ordering::SeqCst);
-        args.log
-            .lock()
-            .unwrap()
-            .push(format!("start {}", args.name));
-        Worker {
-            name: args.name,
-            log: args.log,
-        }
-    }
-
-    #[handle_cast]
-    fn crash(&mut self) {
-        panic!("{} crashed", self.name);
-    }
-
-    #[terminate]
-    fn terminate(&mut self, reason: &ExitReason) {
-        let how = if *reason == ExitReason::Shutdown {
-            "stop"
-        } else {
-            "crash"
-        };
-        self.log
-            .lock()
-            .unwrap()
-            .push(format!("{how} {}", self.name));
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, _msg: AnyMessage) {}
-}
 
 struct Child {
     args: Args,
@@ -67,19 +19,9 @@ struct Child {
 }
 
 fn child(name: &'static str, log: &Log) -> Child {
-    let starts = Arc::new(AtomicUsize::new(0));
-    Child {
-        args: Args {
-            name,
-            log: log.clone(),
-            starts: starts.clone(),
-        },
-        starts,
-    }
-}
-
-fn take(log: &Log) -> Vec<String> {
-    std::mem::take(&mut *log.lock().unwrap())
+    let args = Args::new(name, log);
+    let starts = args.starts.clone();
+    Child { args, starts }
 }
 
 /// Crashes child `id` of `sup` and waits for it to exit (the supervisor's answer to the exit is
@@ -105,10 +47,6 @@ async fn three(log: &Log) -> (SupervisorRef, Vec<Arc<AtomicUsize>>) {
     .unwrap();
     take(log);
     (sup, vec![a.starts, b.starts, c.starts])
-}
-
-fn starts(counters: &[Arc<AtomicUsize>]) -> Vec<usize> {
-    counters.iter().map(|n| n.load(Ordering::SeqCst)).collect()
 }
 
 #[tokio::test(start_paused = true)]

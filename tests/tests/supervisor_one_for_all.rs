@@ -2,150 +2,16 @@
 //! then starts all of them again in start order. Four children, each position crashed in turn
 //! (first, middle, last), with the start counters and the exact log of stops and starts.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+mod common;
 
+use std::sync::atomic::Ordering;
+
+use common::supervisor::{IDS, Tree, log};
+use otp_core::Strategy;
 use otp_core::prelude::*;
-use otp_core::{SupervisorRef, supervisor};
-
-type Log = Arc<Mutex<Vec<String>>>;
-
-#[derive(Clone)]
-struct Args {
-    name: &'static str,
-    log: Log,
-    starts: Arc<AtomicUsize>,
-    /// When set, the next init refuses to start (and clears it).
-    refuse_once: Arc<AtomicBool>,
-}
-
-struct Worker {
-    name: &'static str,
-    log: Log,
-}
-
-#[genserver]
-impl Worker {
-    #[init]
-    fn init(args: Args) -> Result<Self, InitError> {
-        if args.refuse_once.swap(false, Ordering::SeqCst) {
-            args.log
-                .lock()
-                .unwrap()
-                .push(format!("refuse {}", args.name));
-            return Err(InitError::Stop(ExitReason::ShutdownWith("not now".into())));
-        }
-        args.starts.fetch_add(1, Ordering::SeqCst);
-        args.log
-            .lock()
-            .unwrap()
-            .push(format!("start {}", args.name));
-        Ok(Worker {
-            name: args.name,
-            log: args.log,
-        })
-    }
-
-    #[handle_cast]
-    fn crash(&mut self) {
-        panic!("{} crashed", self.name);
-    }
-
-    #[terminate]
-    fn terminate(&mut self, reason: &ExitReason) {
-        let how = if *reason == ExitReason::Shutdown {
-            "stop"
-        } else {
-            "crash"
-        };
-        self.log
-            .lock()
-            .unwrap()
-            .push(format!("{how} {}", self.name));
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, _msg: AnyMessage) {}
-}
-
-const IDS: [&str; 4] = ["a", "b", "c", "d"];
-
-struct Tree {
-    sup: SupervisorRef,
-    log: Log,
-    starts: Vec<Arc<AtomicUsize>>,
-    refuse: Vec<Arc<AtomicBool>>,
-}
-
-impl Tree {
-    async fn start() -> Tree {
-        let log = Log::default();
-        let starts: Vec<Arc<AtomicUsize>> = IDS.iter().map(|_| Arc::default()).collect();
-        let refuse: Vec<Arc<AtomicBool>> = IDS.iter().map(|_| Arc::default()).collect();
-        let args = |i: usize| Args {
-            name: IDS[i],
-            log: log.clone(),
-            starts: starts[i].clone(),
-            refuse_once: refuse[i].clone(),
-        };
-        let sup = supervisor! {
-            strategy: one_for_all,
-            children: [
-                Worker(args(0)) { id = "a" },
-                Worker(args(1)) { id = "b" },
-                Worker(args(2)) { id = "c" },
-                Worker(args(3)) { id = "d" },
-            ],
-        }
-        .start_link()
-        .await
-        .unwrap();
-        Tree {
-            sup,
-            log,
-            starts,
-            refuse,
-        }
-    }
-
-    fn starts(&self) -> Vec<usize> {
-        self.starts
-            .iter()
-            .map(|n| n.load(Ordering::SeqCst))
-            .collect()
-    }
-
-    fn take_log(&self) -> Vec<String> {
-        std::mem::take(&mut *self.log.lock().unwrap())
-    }
-
-    async fn pids(&self) -> Vec<Pid> {
-        let children = self.sup.which_children().await.unwrap();
-        let ids: Vec<_> = children.iter().map(|c| c.id.clone().unwrap()).collect();
-        assert_eq!(ids, IDS, "children are listed in start order");
-        children.into_iter().map(|c| c.pid.unwrap()).collect()
-    }
-
-    /// Crashes child `id` and waits until the supervisor has handled its exit.
-    async fn crash(&self, id: &str) {
-        let pid = self.sup.child_pid(id).await.unwrap().unwrap();
-        let worker = otp_core::ServerRef::<Worker>::from_pid(&pid)
-            .map(WorkerRef::from)
-            .unwrap();
-        worker.crash();
-        assert!(matches!(pid.wait_exit().await, ExitReason::Panic(_)));
-        // The supervisor's mailbox holds the child's exit before this call: the restart is done
-        // when it answers.
-        self.sup.count_children().await.unwrap();
-    }
-}
-
-fn log(entries: &[&str]) -> Vec<String> {
-    entries.iter().map(ToString::to_string).collect()
-}
 
 async fn crash_one(position: usize) {
-    let tree = Tree::start().await;
+    let tree = Tree::start(Strategy::OneForAll).await;
     tree.take_log();
     let before = tree.pids().await;
 
@@ -194,7 +60,7 @@ async fn crashing_the_last_child_restarts_all() {
 
 #[tokio::test(start_paused = true)]
 async fn the_exact_log_when_the_middle_child_crashes() {
-    let tree = Tree::start().await;
+    let tree = Tree::start(Strategy::OneForAll).await;
     tree.take_log();
     tree.crash("b").await;
     assert_eq!(
@@ -212,7 +78,7 @@ async fn the_exact_log_when_the_middle_child_crashes() {
 #[tokio::test(start_paused = true)]
 
 async fn a_child_that_fails_to_restart_is_retried_before_those_after_it_start() {
-    let tree = Tree::start().await;
+    let tree = Tree::start(Strategy::OneForAll).await;
     tree.take_log();
     tree.refuse[1].store(true, Ordering::SeqCst);
     tree.crash("b").await;

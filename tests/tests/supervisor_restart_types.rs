@@ -3,20 +3,14 @@
 //! temporary is never restarted and its spec is dropped. Under one_for_all and rest_for_one,
 //! temporary siblings are stopped and not restarted.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+mod common;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::supervisor::{Args, Log, note, starts, take};
 use otp_core::prelude::*;
 use otp_core::{ChildInfo, ChildType, SupervisorRef, supervisor};
-
-type Log = Arc<Mutex<Vec<String>>>;
-
-#[derive(Clone)]
-struct Args {
-    name: &'static str,
-    log: Log,
-    starts: Arc<AtomicUsize>,
-}
 
 struct Worker {
     name: &'static str,
@@ -26,16 +20,12 @@ struct Worker {
 #[genserver]
 impl Worker {
     #[init]
-    fn init(args: Args) -> Self {
-        args.starts.fetch_add(1, Ordering::SeqCst);
-        args.log
-            .lock()
-            .unwrap()
-            .push(format!("start {}", args.name));
-        Worker {
+    fn init(args: Args) -> Result<Self, InitError> {
+        args.on_init()?;
+        Ok(Worker {
             name: args.name,
             log: args.log,
-        }
+        })
     }
 
     /// Exits with `how`: a stop with a reason, or a panic.
@@ -54,10 +44,7 @@ impl Worker {
         } else {
             "exit"
         };
-        self.log
-            .lock()
-            .unwrap()
-            .push(format!("{how} {}", self.name));
+        note(&self.log, how, self.name);
     }
 
     #[handle_info(catch_all)]
@@ -82,12 +69,8 @@ impl std::fmt::Display for Broken {
 impl std::error::Error for Broken {}
 
 fn args(name: &'static str, log: &Log) -> (Args, Arc<AtomicUsize>) {
-    let starts = Arc::new(AtomicUsize::new(0));
-    let args = Args {
-        name,
-        log: log.clone(),
-        starts: starts.clone(),
-    };
+    let args = Args::new(name, log);
+    let starts = args.starts.clone();
     (args, starts)
 }
 
@@ -306,14 +289,6 @@ async fn with_temporary_sibling(
 
 fn ids(children: &[ChildInfo]) -> Vec<&str> {
     children.iter().map(|c| c.id.as_deref().unwrap()).collect()
-}
-
-fn starts(counters: &[Arc<AtomicUsize>]) -> Vec<usize> {
-    counters.iter().map(|n| n.load(Ordering::SeqCst)).collect()
-}
-
-fn take(log: &Log) -> Vec<String> {
-    std::mem::take(&mut *log.lock().unwrap())
 }
 
 #[tokio::test(start_paused = true)]

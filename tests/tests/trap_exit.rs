@@ -2,81 +2,10 @@
 //! messages, normal ones included, and the trapping process lives on; `kill` cannot be trapped,
 //! and processes linked to a killed process see the reason `Killed`.
 
-use std::sync::{Arc, Mutex};
+mod common;
 
-use otp_core::NoProcError;
+use common::node::{Log, NodeRef, node, terminated};
 use otp_core::prelude::*;
-
-type Log = Arc<Mutex<Vec<(&'static str, ExitReason)>>>;
-
-struct Node {
-    name: &'static str,
-    terminated: Log,
-    exits: Vec<Exit>,
-}
-
-#[genserver]
-impl Node {
-    #[handle_call]
-    fn link_to(&mut self, other: Pid, ctx: &mut Context<Self>) -> Result<(), NoProcError> {
-        ctx.link(&other)
-    }
-
-    #[handle_call]
-    fn trap(&mut self, trap: bool, ctx: &mut Context<Self>) -> bool {
-        ctx.trap_exit(trap)
-    }
-
-    #[handle_call]
-    fn ping(&mut self) -> &'static str {
-        self.name
-    }
-
-    #[handle_call]
-    fn exits(&mut self) -> Vec<Exit> {
-        self.exits.clone()
-    }
-
-    #[handle_call]
-    fn crash(&mut self) {
-        panic!("crash in {}", self.name);
-    }
-
-    #[handle_cast]
-    fn stop_with(&mut self, reason: ExitReason, ctx: &mut Context<Self>) {
-        ctx.stop(reason);
-    }
-
-    #[handle_info]
-    fn exit(&mut self, exit: Exit) {
-        self.exits.push(exit);
-    }
-
-    #[terminate]
-    fn on_stop(&mut self, reason: &ExitReason) {
-        self.terminated
-            .lock()
-            .unwrap()
-            .push((self.name, reason.clone()));
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, _msg: AnyMessage) {}
-}
-
-async fn node(name: &'static str, log: &Log) -> NodeRef {
-    Node::start(Node {
-        name,
-        terminated: log.clone(),
-        exits: Vec::new(),
-    })
-    .await
-    .expect("the node starts")
-}
-
-fn terminated(log: &Log) -> Vec<(&'static str, ExitReason)> {
-    log.lock().unwrap().clone()
-}
 
 async fn assert_alive(node: &NodeRef, name: &'static str) {
     assert_eq!(node.pid().exit_reason(), None, "{name} has begun to exit");
