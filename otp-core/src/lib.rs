@@ -82,6 +82,19 @@
 //! The runtime must have tokio's time driver enabled (`#[tokio::main]` and `#[tokio::test]` do;
 //! a hand-built runtime needs `enable_time` or `enable_all`): call timeouts and
 //! [`send_after`](Context::send_after) use it.
+//!
+//! # Around the GenServer
+//!
+//! | OTP / Elixir | here |
+//! | --- | --- |
+//! | `Supervisor`, `use GenServer, restart: ...` | [`supervisor!`](macro@supervisor), [`SupervisorSpec`], [`#[child_spec]`](macro@child_spec), [`ChildSpec`] |
+//! | `DynamicSupervisor` | [`DynamicSupervisor`] |
+//! | `Registry`, `{:via, Registry, ...}` | [`Registry`], [`StartOptions::via`] |
+//! | `Phoenix.PubSub` | [`PubSub`] |
+//! | `:ets` | [`Table`] |
+//! | `Agent` | [`Agent`] |
+//! | `Task`, `Task.Supervisor` | [`Task`], [`TaskSupervisor`] |
+//! | `Process.register/whereis` | [`register`], [`whereis`] |
 
 // The macros write `::otp_core::...` paths; this lets the crate use its own macros.
 extern crate self as otp_core;
