@@ -13,6 +13,8 @@ mod supervisor;
 
 #[cfg(test)]
 mod expansion_tests;
+#[cfg(test)]
+mod never_panics_tests;
 
 use proc_macro::TokenStream;
 
