@@ -7,6 +7,7 @@
 //! [`ProcessCell`] guards links, monitors and timers only: no message takes it.
 
 use std::any::Any;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
@@ -54,11 +55,14 @@ struct Relations {
     /// Links and monitors have been told of the exit: waiters return at once.
     notified: bool,
     name: Option<Arc<str>>,
-    links: Vec<Pid>,
+    /// A set: a supervisor links to every child, and each link or exit looks one up.
+    links: HashSet<Pid>,
     monitors: Vec<(MonitorRef, Watcher)>,
     watching: Vec<(MonitorRef, Pid)>,
     timers: Vec<TimerEntry>,
     exit_hooks: Vec<(u64, ExitHook)>,
+    /// Reply senders a crash dropped: dropped once links and monitors have been told.
+    after_exit: Vec<Box<dyn Any + Send>>,
 }
 
 /// Work the runtime does when a process exits, before links and monitors are told (registry
@@ -158,6 +162,17 @@ impl ProcessCell {
         true
     }
 
+    /// Keeps `items` until the process has told its links and monitors of its exit.
+    pub(crate) fn drop_after_exit(&self, items: Vec<Box<dyn Any + Send>>) {
+        if items.is_empty() {
+            return;
+        }
+        let mut relations = self.relations();
+        if !relations.notified {
+            relations.after_exit.extend(items);
+        }
+    }
+
     /// Remembers a timer so that it dies with this process; gives it back when the process has
     /// already exited.
     pub(crate) fn add_timer(&self, timer: TimerEntry) -> Result<(), TimerEntry> {
@@ -209,15 +224,11 @@ pub(crate) fn link(this: &Pid, other: &Pid) -> bool {
         if relations.finished {
             return false;
         }
-        if !relations.links.contains(this) {
-            relations.links.push(this.clone());
-        }
+        relations.links.insert(this.clone());
     }
     {
         let mut relations = this.process().cell().relations();
-        if !relations.links.contains(other) {
-            relations.links.push(other.clone());
-        }
+        relations.links.insert(other.clone());
     }
     // `other` may have exited between the two locks, after telling its links: drop the link
     // it could not see, and report it dead.
@@ -230,17 +241,8 @@ pub(crate) fn link(this: &Pid, other: &Pid) -> bool {
 
 /// Removes the link between two processes, if there is one.
 pub(crate) fn unlink(this: &Pid, other: &Pid) {
-    this.process()
-        .cell()
-        .relations()
-        .links
-        .retain(|pid| pid != other);
-    other
-        .process()
-        .cell()
-        .relations()
-        .links
-        .retain(|pid| pid != this);
+    this.process().cell().relations().links.remove(other);
+    other.process().cell().relations().links.remove(this);
 }
 
 /// Monitors `target` on behalf of `watcher`: a [`Down`] message comes when it exits, at once
@@ -413,6 +415,7 @@ pub(crate) fn finish(pid: &Pid) {
             watching: std::mem::take(&mut relations.watching),
             timers: std::mem::take(&mut relations.timers),
             exit_hooks: std::mem::take(&mut relations.exit_hooks),
+            after_exit: std::mem::take(&mut relations.after_exit),
         };
         (reason, taken)
     };
@@ -435,14 +438,16 @@ pub(crate) fn finish(pid: &Pid) {
             .monitors
             .retain(|(watched, _)| *watched != reference);
     }
-    for linked in relations.links {
-        linked
-            .process()
-            .cell()
-            .relations()
-            .links
-            .retain(|other| other != pid);
-        exit_signal(&linked, pid, reason.clone());
+    // Processes that die of the exit first, then those that trap it: a supervisor trapping
+    // the exit of a child supervisor restarts it only once the grandchildren are dead, so
+    // their names are free again.
+    let (trapping, dying): (Vec<Pid>, Vec<Pid>) = relations
+        .links
+        .into_iter()
+        .partition(|linked| linked.process().cell().traps_exits());
+    for linked in dying.iter().chain(&trapping) {
+        linked.process().cell().relations().links.remove(pid);
+        exit_signal(linked, pid, reason.clone());
     }
     for (reference, watcher) in relations.monitors {
         tell_watcher(pid, reference, watcher, &reason);
@@ -456,6 +461,8 @@ pub(crate) fn finish(pid: &Pid) {
     for (reference, watcher) in late_waiters {
         tell_watcher(pid, reference, watcher, &reason);
     }
+    // The callers of a crashed callback, after its links: a linked caller dies first.
+    drop(relations.after_exit);
     if !reason.is_quiet() {
         let name = relations.name.as_deref().unwrap_or("");
         tracing::error!(

@@ -1,10 +1,11 @@
-//! The sending side of a call's reply, which a panic cannot drop too early.
+//! The sending side of a call's reply, which a crash cannot drop too early.
 //!
-//! When a callback panics, the reply senders it holds are dropped while the stack unwinds,
-//! before the run loop has recorded the exit reason. A caller on another thread would then see
-//! its reply channel closed with no reason yet, and report `NoReply` instead of
-//! `Exited(Panic(..))`. So a sender dropped while a process callback unwinds is parked in a
-//! thread-local list instead, and the run loop drops the list once the reason is recorded.
+//! When a callback panics, the reply senders it holds are dropped while the stack unwinds, and
+//! with the callback's future just after. Dropped then, they would wake their callers before
+//! the server's `terminate` ran and before its links were told: a caller linked to the server
+//! would see `Exited` and run on, where OTP kills it first. So senders dropped while a process
+//! callback unwinds, or while its future is dropped after a panic, are parked: the run loop
+//! hands them to the process, which drops them once links and monitors have been told.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -13,6 +14,8 @@ use tokio::sync::oneshot;
 
 thread_local! {
     static IN_CALLBACK: Cell<bool> = const { Cell::new(false) };
+    /// Set from a callback's panic until the run loop has dropped its future.
+    static PARKING: Cell<bool> = const { Cell::new(false) };
     static PARKED: RefCell<Vec<Box<dyn Any + Send>>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -24,9 +27,24 @@ pub(crate) fn in_callback<R>(poll: impl FnOnce() -> R) -> R {
     result
 }
 
-/// Drops the senders parked by a panicking callback: their callers wake and read the reason.
-pub(crate) fn drop_parked() {
-    let parked = PARKED.with(|parked| std::mem::take(&mut *parked.borrow_mut()));
+/// A callback panicked: park the senders its future drops too.
+pub(crate) fn begin_parking() {
+    PARKING.with(|flag| flag.set(true));
+}
+
+/// The senders parked since the panic, for the process to drop once it has exited.
+pub(crate) fn end_parking() -> Vec<Box<dyn Any + Send>> {
+    PARKING.with(|flag| flag.set(false));
+    PARKED.with(|parked| std::mem::take(&mut *parked.borrow_mut()))
+}
+
+/// Drops senders parked by a panic that user code caught itself: the server lives on, so their
+/// callers get `NoReply` at once.
+pub(crate) fn drop_caught() {
+    let parked = PARKED.with(|parked| {
+        let mut parked = parked.borrow_mut();
+        (!parked.is_empty()).then(|| std::mem::take(&mut *parked))
+    });
     drop(parked);
 }
 
@@ -61,7 +79,9 @@ impl<T: Send + 'static> Drop for ReplySender<T> {
         let Some(sender) = self.sender.take() else {
             return;
         };
-        if std::thread::panicking() && IN_CALLBACK.with(Cell::get) {
+        let park =
+            (std::thread::panicking() && IN_CALLBACK.with(Cell::get)) || PARKING.with(Cell::get);
+        if park {
             let _ = PARKED.try_with(|parked| parked.borrow_mut().push(Box::new(sender)));
         }
     }

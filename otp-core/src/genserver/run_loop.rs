@@ -1,5 +1,6 @@
 //! The mailbox loop every server runs: init, then one message at a time, then terminate.
 
+use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::{Pin, pin};
 use std::task::Poll;
@@ -9,7 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::context::InfoAction;
 use super::server_ref::Envelope;
 use super::start::StartError;
-use crate::call::{drop_parked, in_callback};
+use crate::call::{begin_parking, drop_caught, end_parking, in_callback};
 use crate::process::{self, ProcessCell};
 use crate::{AnyMessage, Context, ExitReason, GenServer, IdleTimeout, InitError, Pid, ServerRef};
 
@@ -38,9 +39,11 @@ impl<S: GenServer> Drop for ExitGuard<S> {
 
 /// Runs a callback, turning a panic into the exit reason `Panic`.
 ///
-/// The reason is recorded before the reply senders dropped by the unwinding reach their callers
-/// (see `ReplySender`), so a caller reads `Exited(Panic(..))`, not a missing reply. `Err(None)`
-/// means the process had already begun to exit for another reason.
+/// The reason is recorded, and the reply senders dropped by the crash are parked (see
+/// `ReplySender`) until the process has told its links and monitors: a caller reads
+/// `Exited(Panic(..))` then, not a missing reply, and a linked caller dies first, as in OTP.
+/// `Err(None)` means the process had already begun to exit for another reason. After a panic
+/// the run loop calls [`settle`] once the callback's future is dropped.
 ///
 /// The callback's future is pinned where it is made, in the run loop's frame, and this holds
 /// only a reference to it: the loop's state stores each callback future once, which keeps a
@@ -61,19 +64,30 @@ impl<F: Future> Future for CatchPanic<'_, F> {
         let future = self.future.as_mut();
         let polled = in_callback(|| catch_unwind(AssertUnwindSafe(|| future.poll(cx))));
         match polled {
-            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
-            Ok(Poll::Pending) => Poll::Pending,
+            Ok(poll) => {
+                drop_caught();
+                poll.map(Ok)
+            }
             Err(payload) => {
                 let reason = ExitReason::from_panic(&*payload);
                 let recorded = self
                     .cell
                     .begin_exit(reason.clone(), false)
                     .then_some(reason);
-                // Reply senders dropped by the unwinding: their callers now read the reason.
-                drop_parked();
+                // Senders dropped from here until the run loop drops the callback's future are
+                // parked too; `settle` hands them all to the process.
+                begin_parking();
                 Poll::Ready(Err(recorded))
             }
         }
+    }
+}
+
+/// After a callback's panic, once its future is dropped: the parked reply senders go to the
+/// process, to be dropped after its exit is told.
+fn settle<T>(cell: &ProcessCell, outcome: &Result<T, Option<ExitReason>>) {
+    if outcome.is_err() {
+        cell.drop_after_exit(end_parking());
     }
 }
 
@@ -92,7 +106,9 @@ pub(crate) async fn run<S: GenServer>(
     let cell = pid.process().cell();
     let mut ctx = Context::new(server, parent);
 
-    let init = match catch_panic(cell, pin!(S::init(args, &mut ctx))).await {
+    let init = catch_panic(cell, pin!(S::init(args, &mut ctx))).await;
+    settle(cell, &init);
+    let init = match init {
         Ok(Ok(state)) => Ok(state),
         Ok(Err(InitError::Ignore)) => Err((ExitReason::Normal, StartError::Ignored)),
         Ok(Err(InitError::Stop(reason))) => Err((reason.clone(), StartError::Init(reason))),
@@ -157,6 +173,7 @@ pub(crate) async fn run<S: GenServer>(
                 Envelope::Wake => continue,
             }
         };
+        settle(cell, &outcome);
         let reason = match outcome {
             Ok(()) => match ctx.stop.take() {
                 None => continue,
@@ -165,16 +182,20 @@ pub(crate) async fn run<S: GenServer>(
                 Some(_) => return,
             },
             Err(Some(panic)) => {
-                // Callers waiting on deferred replies learn the reason from the exit.
-                ctx.deferred_replies.clear();
+                // Callers waiting on deferred replies learn the reason once the exit is told.
+                let replies = ctx.deferred_replies.drain(..);
+                cell.drop_after_exit(
+                    replies
+                        .map(|reply| Box::new(reply) as Box<dyn Any + Send>)
+                        .collect(),
+                );
                 panic
             }
             Err(None) => return,
         };
-        if catch_panic(cell, pin!(state.terminate(&reason, &mut ctx)))
-            .await
-            .is_err()
-        {
+        let terminated = catch_panic(cell, pin!(state.terminate(&reason, &mut ctx))).await;
+        settle(cell, &terminated);
+        if terminated.is_err() {
             // The exit reason stays the one terminate was called with.
             tracing::error!(pid = %pid, reason = %reason, "terminate panicked");
         }
