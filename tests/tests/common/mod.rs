@@ -4,6 +4,7 @@
 // Each test crate uses only part of this module; the rest would warn as unused there.
 #![allow(dead_code)]
 
+pub mod chaos;
 pub mod node;
 pub mod pubsub;
 pub mod registry;
