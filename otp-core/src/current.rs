@@ -1,9 +1,18 @@
-//! The process a piece of code runs in (`self()`), kept in a tokio task-local.
+//! The process a piece of code runs in (`self()`).
+//!
+//! A process's code is its callbacks, and the run loop polls each one through
+//! [`CatchPanic`](crate::genserver): the loop lends the process's pid to this thread-local for the
+//! length of one poll, and takes it back after. Moving the pid in and out is two pointer moves,
+//! not a reference count; a tokio task-local around the whole loop cost about 70 instructions
+//! a poll and a larger task. Outside a callback (another task, the loop itself) there is no
+//! current process.
+
+use std::cell::Cell;
 
 use crate::Pid;
 
-tokio::task_local! {
-    static CURRENT: Pid;
+thread_local! {
+    static CURRENT: Cell<Option<Pid>> = const { Cell::new(None) };
 }
 
 /// The process the calling code runs in, or `None` outside any process (`self/0`).
@@ -16,16 +25,47 @@ tokio::task_local! {
 /// ```
 #[must_use]
 pub fn current_pid() -> Option<Pid> {
-    CURRENT.try_with(Clone::clone).ok()
+    CURRENT.with(|current| {
+        let pid = current.take();
+        let copy = pid.clone();
+        current.set(pid);
+        copy
+    })
 }
 
 /// The id of the current process, without cloning its pid.
 pub(crate) fn current_id() -> Option<u64> {
-    CURRENT.try_with(Pid::id).ok()
+    CURRENT.with(|current| {
+        let pid = current.take();
+        let id = pid.as_ref().map(Pid::id);
+        current.set(pid);
+        id
+    })
 }
 
-/// Runs `future` as the body of process `pid`. Not an `async fn`: it would store the future
-/// twice (its argument, and inside the scope).
-pub(crate) fn run_as<F: Future>(pid: Pid, future: F) -> impl Future<Output = F::Output> {
-    CURRENT.scope(pid, future)
+/// Whether the calling code is a process callback being polled.
+pub(crate) fn in_process() -> bool {
+    CURRENT.with(|current| {
+        let pid = current.take();
+        let inside = pid.is_some();
+        current.set(pid);
+        inside
+    })
+}
+
+/// Runs `poll` as a callback of the process whose pid `slot` holds: the pid is lent to the
+/// thread for the call and put back in `slot` after, even when `poll` unwinds.
+pub(crate) fn run_as<R>(slot: &mut Option<Pid>, poll: impl FnOnce() -> R) -> R {
+    struct Restore<'a> {
+        slot: &'a mut Option<Pid>,
+        outer: Option<Pid>,
+    }
+    impl Drop for Restore<'_> {
+        fn drop(&mut self) {
+            *self.slot = CURRENT.with(|current| current.replace(self.outer.take()));
+        }
+    }
+    let outer = CURRENT.with(|current| current.replace(slot.take()));
+    let _restore = Restore { slot, outer };
+    poll()
 }

@@ -111,6 +111,7 @@ mod process;
 mod pubsub;
 mod registry;
 mod supervisor;
+mod sync;
 mod table;
 mod task;
 mod timer;

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 
 pub use reply::ReplyTo;
 pub use reply_sender::{ReplySender, reply_channel};
-pub(crate) use reply_sender::{begin_parking, drop_caught, end_parking, in_callback};
+pub(crate) use reply_sender::{begin_parking, drop_caught, end_parking};
 
 use crate::genserver::Envelope;
 use crate::{ExitReason, GenServer, ServerRef};

@@ -13,18 +13,9 @@ use std::cell::{Cell, RefCell};
 use tokio::sync::oneshot;
 
 thread_local! {
-    static IN_CALLBACK: Cell<bool> = const { Cell::new(false) };
     /// Set from a callback's panic until the run loop has dropped its future.
     static PARKING: Cell<bool> = const { Cell::new(false) };
     static PARKED: RefCell<Vec<Box<dyn Any + Send>>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Runs `poll` as a process callback: reply senders it drops while unwinding are parked.
-pub(crate) fn in_callback<R>(poll: impl FnOnce() -> R) -> R {
-    let outer = IN_CALLBACK.with(|flag| flag.replace(true));
-    let result = poll();
-    IN_CALLBACK.with(|flag| flag.set(outer));
-    result
 }
 
 /// A callback panicked: park the senders its future drops too.
@@ -80,7 +71,7 @@ impl<T: Send + 'static> Drop for ReplySender<T> {
             return;
         };
         let park =
-            (std::thread::panicking() && IN_CALLBACK.with(Cell::get)) || PARKING.with(Cell::get);
+            (std::thread::panicking() && crate::current::in_process()) || PARKING.with(Cell::get);
         if park {
             let _ = PARKED.try_with(|parked| parked.borrow_mut().push(Box::new(sender)));
         }

@@ -6,6 +6,7 @@
 //! runs per message is the same as a hand-written actor's: one `match`, a oneshot per call.
 
 mod context;
+mod mailbox;
 mod run_loop;
 mod server_ref;
 mod start;

@@ -5,12 +5,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::{Pin, pin};
 use std::task::Poll;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
 use super::context::InfoAction;
+use super::mailbox::{Inbox, Mailbox};
 use super::server_ref::Envelope;
 use super::start::StartError;
-use crate::call::{begin_parking, drop_caught, end_parking, in_callback};
+use crate::call::{begin_parking, drop_caught, end_parking};
 use crate::process::{self, ProcessCell};
 use crate::{AnyMessage, Context, ExitReason, GenServer, IdleTimeout, InitError, Pid, ServerRef};
 
@@ -19,15 +20,18 @@ use crate::{AnyMessage, Context, ExitReason, GenServer, IdleTimeout, InitError, 
 /// callers still queued with the exit reason.
 struct ExitGuard<S: GenServer> {
     pid: Pid,
-    receiver: mpsc::UnboundedReceiver<Envelope<S>>,
+    server: ServerRef<S>,
+    inbox: Inbox<Envelope<S>>,
 }
 
 impl<S: GenServer> ExitGuard<S> {
     /// Ends the process: from here a call fails with `NoProc`; then links and monitors are told.
-    /// Messages still queued are dropped with the guard, so their callers read the exit reason.
+    /// Messages still queued are dropped after that, so their callers read the exit reason.
     fn exit(&mut self) {
-        self.receiver.close();
+        let queued = self.server.process().mailbox.close();
         process::finish(&self.pid);
+        drop(queued);
+        drop(self.inbox.take_all());
     }
 }
 
@@ -48,12 +52,22 @@ impl<S: GenServer> Drop for ExitGuard<S> {
 /// The callback's future is pinned where it is made, in the run loop's frame, and this holds
 /// only a reference to it: the loop's state stores each callback future once, which keeps a
 /// server's task small (a generic `async fn` here stored it twice).
-fn catch_panic<'a, F: Future>(cell: &'a ProcessCell, future: Pin<&'a mut F>) -> CatchPanic<'a, F> {
-    CatchPanic { cell, future }
+fn catch_panic<'a, F: Future>(
+    cell: &'a ProcessCell,
+    current: &'a mut Option<Pid>,
+    future: Pin<&'a mut F>,
+) -> CatchPanic<'a, F> {
+    CatchPanic {
+        cell,
+        current,
+        future,
+    }
 }
 
 struct CatchPanic<'a, F> {
     cell: &'a ProcessCell,
+    /// The process's pid, lent to the thread while the callback is polled (`current_pid`).
+    current: &'a mut Option<Pid>,
     future: Pin<&'a mut F>,
 }
 
@@ -61,8 +75,11 @@ impl<F: Future> Future for CatchPanic<'_, F> {
     type Output = Result<F::Output, Option<ExitReason>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Self::Output> {
-        let future = self.future.as_mut();
-        let polled = in_callback(|| catch_unwind(AssertUnwindSafe(|| future.poll(cx))));
+        let this = &mut *self;
+        let future = this.future.as_mut();
+        let polled = crate::current::run_as(this.current, || {
+            catch_unwind(AssertUnwindSafe(|| future.poll(cx)))
+        });
         match polled {
             Ok(poll) => {
                 drop_caught();
@@ -91,24 +108,46 @@ fn settle<T>(cell: &ProcessCell, outcome: &Result<T, Option<ExitReason>>) {
     }
 }
 
-pub(crate) async fn run<S: GenServer>(
-    server: ServerRef<S>,
-    receiver: mpsc::UnboundedReceiver<Envelope<S>>,
-    args: S::Args,
-    parent: Option<Pid>,
-    started: oneshot::Sender<Result<(), StartError>>,
-) {
-    let pid = server.pid();
-    let mut guard = ExitGuard {
-        pid: pid.clone(),
-        receiver,
-    };
-    let cell = pid.process().cell();
-    let mut ctx = Context::new(server, parent);
+/// The idle timer set for `deadline`.
+fn arm(
+    timer: &mut Option<Pin<Box<tokio::time::Sleep>>>,
+    deadline: tokio::time::Instant,
+) -> &mut Pin<Box<tokio::time::Sleep>> {
+    match timer {
+        Some(timer) => {
+            timer.as_mut().reset(deadline);
+            timer
+        }
+        None => timer.insert(Box::pin(tokio::time::sleep_until(deadline))),
+    }
+}
 
-    let init = catch_panic(cell, pin!(S::init(args, &mut ctx))).await;
-    settle(cell, &init);
-    let init = match init {
+/// The next envelope, or the idle timeout's message if the timer fires first.
+fn receive<'a, S: GenServer>(
+    inbox: &'a mut Inbox<Envelope<S>>,
+    mailbox: &'a Mailbox<Envelope<S>>,
+    mut idle: Option<&'a mut Pin<Box<tokio::time::Sleep>>>,
+) -> impl Future<Output = Option<Envelope<S>>> + 'a {
+    std::future::poll_fn(move |cx| {
+        if let Poll::Ready(next) = inbox.poll_recv(mailbox, cx) {
+            return Poll::Ready(next);
+        }
+        match idle.as_mut() {
+            Some(timer) => timer
+                .as_mut()
+                .poll(cx)
+                .map(|()| Some(Envelope::Info(AnyMessage::new(IdleTimeout)))),
+            None => Poll::Pending,
+        }
+    })
+}
+
+/// What `start` learns of an init: the state, or the exit reason and the start error.
+fn init_outcome<S>(
+    init: Result<Result<S, InitError>, Option<ExitReason>>,
+    pid: &Pid,
+) -> Result<S, (ExitReason, StartError)> {
+    match init {
         Ok(Ok(state)) => Ok(state),
         Ok(Err(InitError::Ignore)) => Err((ExitReason::Normal, StartError::Ignored)),
         Ok(Err(InitError::Stop(reason))) => Err((reason.clone(), StartError::Init(reason))),
@@ -118,8 +157,31 @@ pub(crate) async fn run<S: GenServer>(
                 .unwrap_or(ExitReason::Killed);
             Err((reason.clone(), StartError::Init(reason)))
         }
+    }
+}
+
+pub(crate) async fn run<S: GenServer>(
+    server: ServerRef<S>,
+    args: S::Args,
+    parent: Option<Pid>,
+    started: oneshot::Sender<Result<(), StartError>>,
+) {
+    let pid = server.pid();
+    let mut guard = ExitGuard {
+        pid: pid.clone(),
+        server: server.clone(),
+        inbox: Inbox::new(),
     };
-    let mut state = match init {
+    let cell = pid.process().cell();
+    let mut current = Some(pid.clone());
+    // The idle timeout's timer, made on first use and reused: boxed, so a server that never
+    // sets one does not carry a timer in its task.
+    let mut idle_timer: Option<Pin<Box<tokio::time::Sleep>>> = None;
+    let mut ctx = Context::new(server, parent);
+
+    let init = catch_panic(cell, &mut current, pin!(S::init(args, &mut ctx))).await;
+    settle(cell, &init);
+    let mut state = match init_outcome(init, &pid) {
         Ok(state) => state,
         Err((reason, error)) => {
             // The starter gets the error as a value, not as an exit signal, and only once the
@@ -136,14 +198,15 @@ pub(crate) async fn run<S: GenServer>(
 
     loop {
         let outcome = if let Some(message) = ctx.continue_with.take() {
-            catch_panic(cell, pin!(state.handle_continue(message, &mut ctx))).await
+            catch_panic(cell, &mut current, pin!(state.handle_continue(message, &mut ctx))).await
         } else {
-            let next = match ctx.idle_timeout.take() {
-                None => guard.receiver.recv().await,
-                Some(after) => tokio::time::timeout(after, guard.receiver.recv())
-                    .await
-                    .unwrap_or_else(|_| Some(Envelope::Info(AnyMessage::new(IdleTimeout)))),
-            };
+            let idle = ctx
+                .idle_timeout
+                .take()
+                .and_then(|after| tokio::time::Instant::now().checked_add(after))
+                .map(|deadline| arm(&mut idle_timer, deadline));
+            let mailbox = &guard.server.process().mailbox;
+            let next = receive(&mut guard.inbox, mailbox, idle).await;
             let Some(envelope) = next else {
                 // Unreachable while the mailbox holds a sender; end quietly if it happens.
                 return;
@@ -154,11 +217,11 @@ pub(crate) async fn run<S: GenServer>(
             }
             match envelope {
                 Envelope::Message(message) => {
-                    catch_panic(cell, pin!(state.handle_message(message, &mut ctx))).await
+                    catch_panic(cell, &mut current, pin!(state.handle_message(message, &mut ctx))).await
                 }
                 Envelope::Info(message) => match ctx.classify_info(&message) {
                     InfoAction::Handle => {
-                        catch_panic(cell, pin!(state.handle_info(message, &mut ctx))).await
+                        catch_panic(cell, &mut current, pin!(state.handle_info(message, &mut ctx))).await
                     }
                     InfoAction::Drop => continue,
                     InfoAction::Stop(reason) => {
@@ -193,7 +256,7 @@ pub(crate) async fn run<S: GenServer>(
             }
             Err(None) => return,
         };
-        let terminated = catch_panic(cell, pin!(state.terminate(&reason, &mut ctx))).await;
+        let terminated = catch_panic(cell, &mut current, pin!(state.terminate(&reason, &mut ctx))).await;
         settle(cell, &terminated);
         if terminated.is_err() {
             // The exit reason stays the one terminate was called with.

@@ -4,8 +4,7 @@ use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
-use tokio::sync::mpsc;
-
+use super::mailbox::Mailbox;
 use crate::call::{Call, CallError};
 use crate::process::{Process, ProcessCell};
 use crate::{AnyMessage, ExitReason, GenServer, Pid};
@@ -24,27 +23,27 @@ pub(crate) enum Envelope<S: GenServer> {
     Wake,
 }
 
-/// A server's process: its untyped cell and the sending side of its mailbox.
-pub(crate) struct Mailbox<S: GenServer> {
+/// A server's process: its untyped cell and its mailbox, in one allocation.
+pub(crate) struct ServerProcess<S: GenServer> {
     pub(crate) cell: ProcessCell,
-    pub(crate) sender: mpsc::UnboundedSender<Envelope<S>>,
+    pub(crate) mailbox: Mailbox<Envelope<S>>,
 }
 
-impl<S: GenServer> Process for Mailbox<S> {
+impl<S: GenServer> Process for ServerProcess<S> {
     fn cell(&self) -> &ProcessCell {
         &self.cell
     }
 
     fn deliver_info(&self, message: AnyMessage) {
-        let _ = self.sender.send(Envelope::Info(message));
+        let _ = self.mailbox.send(Envelope::Info(message));
     }
 
     fn wake(&self) {
-        let _ = self.sender.send(Envelope::Wake);
+        let _ = self.mailbox.send(Envelope::Wake);
     }
 
     fn request_stop(&self, reason: ExitReason) -> bool {
-        self.sender.send(Envelope::Stop(Box::new(reason))).is_ok()
+        self.mailbox.send(Envelope::Stop(Box::new(reason))).is_ok()
     }
 
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
@@ -80,28 +79,32 @@ impl<S: GenServer> Process for Mailbox<S> {
 /// # }
 /// ```
 pub struct ServerRef<S: GenServer> {
-    mailbox: Arc<Mailbox<S>>,
+    process: Arc<ServerProcess<S>>,
 }
 
 impl<S: GenServer> ServerRef<S> {
-    pub(crate) fn new(mailbox: Arc<Mailbox<S>>) -> Self {
-        ServerRef { mailbox }
+    pub(crate) fn new(process: Arc<ServerProcess<S>>) -> Self {
+        ServerRef { process }
+    }
+
+    pub(crate) fn process(&self) -> &ServerProcess<S> {
+        &self.process
     }
 
     pub(crate) fn id(&self) -> u64 {
-        self.mailbox.cell.id()
+        self.process.cell.id()
     }
 
     /// The server's pid.
     #[must_use]
     pub fn pid(&self) -> Pid {
-        Pid::new(self.mailbox.clone())
+        Pid::new(self.process.clone())
     }
 
     /// Whether the server is still running.
     #[must_use]
     pub fn is_alive(&self) -> bool {
-        self.mailbox.cell.is_alive()
+        self.process.cell.is_alive()
     }
 
     /// Stops the server (`GenServer.stop/2`): it finishes the message in hand, runs
@@ -128,13 +131,13 @@ impl<S: GenServer> ServerRef<S> {
         pid.process()
             .clone()
             .into_any()
-            .downcast::<Mailbox<S>>()
+            .downcast::<ServerProcess<S>>()
             .ok()
             .map(ServerRef::new)
     }
 
     pub(crate) fn send_envelope(&self, envelope: Envelope<S>) -> bool {
-        self.mailbox.sender.send(envelope).is_ok()
+        self.process.mailbox.send(envelope).is_ok()
     }
 
     #[doc(hidden)]
@@ -156,7 +159,7 @@ impl<S: GenServer> ServerRef<S> {
 impl<S: GenServer> Clone for ServerRef<S> {
     fn clone(&self) -> Self {
         ServerRef {
-            mailbox: self.mailbox.clone(),
+            process: self.process.clone(),
         }
     }
 }
@@ -166,7 +169,7 @@ impl<S: GenServer> fmt::Debug for ServerRef<S> {
         write!(
             f,
             "ServerRef<{}>({})",
-            self.mailbox.cell.type_name(),
+            self.process.cell.type_name(),
             self.pid()
         )
     }

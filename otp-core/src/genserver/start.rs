@@ -4,11 +4,12 @@ use std::any::{Any, type_name};
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use tracing::Instrument;
 
 use super::run_loop;
-use super::server_ref::Mailbox;
+use super::mailbox::Mailbox;
+use super::server_ref::ServerProcess;
 use crate::names::RegisterError;
 use crate::process::{self, ProcessCell};
 use crate::registry::{RegistryError, RegistryRef, Unique};
@@ -165,12 +166,10 @@ async fn spawn<S: GenServer>(
     attachment: Option<Arc<dyn Any + Send + Sync>>,
     link: bool,
 ) -> Result<S::Ref, StartError> {
-    let (sender, receiver) = mpsc::unbounded_channel();
-    let mailbox = Arc::new(Mailbox {
+    let server = ServerRef::new(Arc::new(ServerProcess {
         cell: ProcessCell::new(type_name::<S>()),
-        sender,
-    });
-    let server = ServerRef::new(mailbox);
+        mailbox: Mailbox::new(),
+    }));
     let pid = server.pid();
     if let Some(data) = attachment {
         pid.process().cell().attach(data);
@@ -205,14 +204,9 @@ async fn spawn<S: GenServer>(
     // The loop's future is made inside the task, not moved into it: the task allocates it in
     // place instead of copying it.
     let task_server = server.clone();
-    let task_pid = pid.clone();
     let task = tokio::spawn(
         async move {
-            crate::current::run_as(
-                task_pid,
-                run_loop::run(task_server, receiver, args, parent, started),
-            )
-            .await;
+            run_loop::run(task_server, args, parent, started).await;
         }
         .instrument(span),
     );

@@ -6,11 +6,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::future::join_all;
 use tracing::{error, warn};
 
 use super::intensity::Intensity;
-use super::shutdown::shut_down;
+use super::shutdown::{shut_down, shut_down_all};
 use super::{ChildCounts, ChildInfo};
 use crate::prelude::*;
 use crate::{Child, ChildSpec, ChildType};
@@ -314,12 +313,7 @@ impl DynamicServer {
     #[terminate]
     async fn terminate(&mut self, _reason: &ExitReason) {
         let children = std::mem::take(&mut self.children);
-        join_all(
-            children
-                .iter()
-                .map(|(pid, spec)| shut_down(pid, spec.shutdown)),
-        )
-        .await;
+        shut_down_all(children.iter().map(|(pid, spec)| (pid, spec.shutdown))).await;
     }
 
     #[handle_info(catch_all)]
