@@ -52,15 +52,20 @@ impl<S: GenServer> Drop for ExitGuard<S> {
 /// The callback's future is pinned where it is made, in the run loop's frame, and this holds
 /// only a reference to it: the loop's state stores each callback future once, which keeps a
 /// server's task small (a generic `async fn` here stored it twice).
-fn catch_panic<'a, F: Future>(
+/// What the run loop needs to run a callback: the process's cell, and its pid to lend to the
+/// thread while the callback is polled (`current_pid`).
+struct Callbacks<'a> {
     cell: &'a ProcessCell,
-    current: &'a mut Option<Pid>,
-    future: Pin<&'a mut F>,
-) -> CatchPanic<'a, F> {
-    CatchPanic {
-        cell,
-        current,
-        future,
+    current: Option<Pid>,
+}
+
+impl Callbacks<'_> {
+    fn run<'b, F: Future>(&'b mut self, future: Pin<&'b mut F>) -> CatchPanic<'b, F> {
+        CatchPanic {
+            cell: self.cell,
+            current: &mut self.current,
+            future,
+        }
     }
 }
 
@@ -106,6 +111,10 @@ fn settle<T>(cell: &ProcessCell, outcome: &Result<T, Option<ExitReason>>) {
     if outcome.is_err() {
         cell.drop_after_exit(end_parking());
     }
+}
+
+fn boxed<T: Send + 'static>(value: T) -> Box<dyn Any + Send> {
+    Box::new(value)
 }
 
 /// The idle timer set for `deadline`.
@@ -173,13 +182,16 @@ pub(crate) async fn run<S: GenServer>(
         inbox: Inbox::new(),
     };
     let cell = pid.process().cell();
-    let mut current = Some(pid.clone());
+    let mut callbacks = Callbacks {
+        cell,
+        current: Some(pid.clone()),
+    };
     // The idle timeout's timer, made on first use and reused: boxed, so a server that never
     // sets one does not carry a timer in its task.
     let mut idle_timer: Option<Pin<Box<tokio::time::Sleep>>> = None;
     let mut ctx = Context::new(server, parent);
 
-    let init = catch_panic(cell, &mut current, pin!(S::init(args, &mut ctx))).await;
+    let init = callbacks.run(pin!(S::init(args, &mut ctx))).await;
     settle(cell, &init);
     let mut state = match init_outcome(init, &pid) {
         Ok(state) => state,
@@ -198,7 +210,9 @@ pub(crate) async fn run<S: GenServer>(
 
     loop {
         let outcome = if let Some(message) = ctx.continue_with.take() {
-            catch_panic(cell, &mut current, pin!(state.handle_continue(message, &mut ctx))).await
+            callbacks
+                .run(pin!(state.handle_continue(message, &mut ctx)))
+                .await
         } else {
             let idle = ctx
                 .idle_timeout
@@ -217,11 +231,15 @@ pub(crate) async fn run<S: GenServer>(
             }
             match envelope {
                 Envelope::Message(message) => {
-                    catch_panic(cell, &mut current, pin!(state.handle_message(message, &mut ctx))).await
+                    callbacks
+                        .run(pin!(state.handle_message(message, &mut ctx)))
+                        .await
                 }
                 Envelope::Info(message) => match ctx.classify_info(&message) {
                     InfoAction::Handle => {
-                        catch_panic(cell, &mut current, pin!(state.handle_info(message, &mut ctx))).await
+                        callbacks
+                            .run(pin!(state.handle_info(message, &mut ctx)))
+                            .await
                     }
                     InfoAction::Drop => continue,
                     InfoAction::Stop(reason) => {
@@ -246,17 +264,14 @@ pub(crate) async fn run<S: GenServer>(
             },
             Err(Some(panic)) => {
                 // Callers waiting on deferred replies learn the reason once the exit is told.
-                let replies = ctx.deferred_replies.drain(..);
-                cell.drop_after_exit(
-                    replies
-                        .map(|reply| Box::new(reply) as Box<dyn Any + Send>)
-                        .collect(),
-                );
+                cell.drop_after_exit(ctx.deferred_replies.drain(..).map(boxed).collect());
                 panic
             }
             Err(None) => return,
         };
-        let terminated = catch_panic(cell, &mut current, pin!(state.terminate(&reason, &mut ctx))).await;
+        let terminated = callbacks
+            .run(pin!(state.terminate(&reason, &mut ctx)))
+            .await;
         settle(cell, &terminated);
         if terminated.is_err() {
             // The exit reason stays the one terminate was called with.
