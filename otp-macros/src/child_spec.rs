@@ -6,9 +6,11 @@ use syn::{Attribute, LitStr};
 
 use crate::ctxt::Ctxt;
 
-const KEYS: &str = "`id`, `restart`, `shutdown`, `significant`";
+const KEYS: &str = "`id`, `restart`, `shutdown`, `significant`, `start_timeout`";
 const RESTARTS: &str = "\"permanent\", \"transient\" or \"temporary\"";
 const SHUTDOWNS: &str = "\"brutal_kill\", \"infinity\", or a duration such as \"500ms\", \"10s\", \"2m\" (an integer is milliseconds)";
+const START_TIMEOUTS: &str =
+    "\"infinity\", or a duration such as \"500ms\", \"10s\", \"2m\" (an integer is milliseconds)";
 
 /// The defaults read from `#[child_spec(...)]`, each as the tokens of its value.
 #[derive(Default)]
@@ -17,6 +19,7 @@ pub(crate) struct ChildDefaults {
     pub(crate) restart: Option<TokenStream>,
     pub(crate) shutdown: Option<TokenStream>,
     pub(crate) significant: Option<bool>,
+    pub(crate) start_timeout: Option<TokenStream>,
 }
 
 fn is_child_spec(attr: &Attribute) -> bool {
@@ -82,6 +85,15 @@ fn parse(cx: &mut Ctxt, attr: &Attribute, defaults: &mut ChildDefaults) {
                     input.parse()?
                 };
                 defaults.shutdown = Some(shutdown_tokens(&value)?);
+            }
+            "start_timeout" => {
+                let input = meta.value()?;
+                let value: syn::Lit = if input.peek(syn::Ident) {
+                    syn::Lit::Str(word_or_string(input, "start_timeout = \"5s\"")?)
+                } else {
+                    input.parse()?
+                };
+                defaults.start_timeout = Some(start_timeout_tokens(&value)?);
             }
             "significant" => {
                 let input = meta.value()?;
@@ -150,6 +162,29 @@ pub(crate) fn shutdown_tokens(value: &syn::Lit) -> syn::Result<TokenStream> {
     Ok(quote!(::otp_core::Shutdown::Timeout(::core::time::Duration::from_millis(#millis))))
 }
 
+/// The tokens of an `Option<Duration>` from `"infinity"` (`None`), `"10s"` or an integer of ms.
+fn start_timeout_tokens(value: &syn::Lit) -> syn::Result<TokenStream> {
+    let millis = match value {
+        syn::Lit::Int(int) => int.base10_parse::<u64>()?,
+        syn::Lit::Str(text) => match text.value().as_str() {
+            "infinity" => return Ok(quote!(::core::option::Option::None)),
+            duration => parse_duration(duration).ok_or_else(|| {
+                syn::Error::new(
+                    text.span(),
+                    format!("`{duration}` is not a start timeout; write {START_TIMEOUTS}"),
+                )
+            })?,
+        },
+        other => {
+            return Err(syn::Error::new_spanned(
+                other,
+                format!("a start timeout is {START_TIMEOUTS}"),
+            ));
+        }
+    };
+    Ok(quote!(::core::option::Option::Some(::core::time::Duration::from_millis(#millis))))
+}
+
 /// Milliseconds in `"500ms"`, `"10s"`, `"2m"`, `"1h"`.
 fn parse_duration(text: &str) -> Option<u64> {
     let digits = text.find(|c: char| !c.is_ascii_digit())?;
@@ -188,6 +223,9 @@ pub(crate) fn expand(server: &crate::server::Server) -> TokenStream {
     let significant = defaults
         .significant
         .map(|significant| quote!(const SIGNIFICANT: bool = #significant;));
+    let start_timeout = defaults.start_timeout.as_ref().map(|timeout| {
+        quote!(const START_TIMEOUT: ::core::option::Option<::core::time::Duration> = #timeout;)
+    });
     let child = child_impl(server);
     quote! {
         impl #impl_generics ::otp_core::ChildDefaults for #self_ty #where_clause {
@@ -195,6 +233,7 @@ pub(crate) fn expand(server: &crate::server::Server) -> TokenStream {
             #restart
             #shutdown
             #significant
+            #start_timeout
         }
 
         #child

@@ -1,7 +1,7 @@
 //! Fault at the edge: a child whose `init` hangs.
 //!
-//! Supervisors here have no start timeout, and a child's start has none either (there is no
-//! `timeout` start option like `gen_server`'s `{timeout, T}`). What happens, asserted below:
+//! A child's start waits as long as its init takes unless its spec has a start timeout (OTP's
+//! default for `start_link` is `:infinity`). Without one, what happens, asserted below:
 //!
 //! - At start-up, `SupervisorSpec::start` waits as long as the child's init does: the
 //!   supervisor is registered and alive, the children before the hanging one run, and the
@@ -12,9 +12,9 @@
 //! - At a restart, the supervisor is blocked in the child's start, as OTP's is: the exits of
 //!   other children wait in its mailbox and are handled once the init returns.
 //!
-//! OTP's outcome with a start timeout (a child started with `{timeout, T}` fails its start
-//! with `{error, timeout}` after killing the starting process; the supervisor's start then
-//! fails with `failed_to_start_child`) cannot be reproduced: the ignored test states it.
+//! With a start timeout (`ChildSpec::start_timeout`, OTP's `{timeout, T}` start option), OTP's
+//! outcome: the child is killed, its start fails with `{error, timeout}`, and the supervisor's
+//! start fails with `failed_to_start_child`, leaving nothing running.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -84,6 +84,15 @@ const NAMES: [&str; 3] = ["a", "b", "c"];
 /// A one_for_one supervisor of a, b, c, registered as `prefix-sup`, `prefix-a`, `prefix-b` and
 /// `prefix-c`, with b's init taking `b_hang_ms`.
 fn tree(prefix: &'static str, b_hang_ms: u64) -> (SupervisorSpec, Tree) {
+    tree_with_start_timeout(prefix, b_hang_ms, None)
+}
+
+/// As [`tree`], each child's spec with `start_timeout` if given.
+fn tree_with_start_timeout(
+    prefix: &'static str,
+    b_hang_ms: u64,
+    start_timeout: Option<Duration>,
+) -> (SupervisorSpec, Tree) {
     let log = Log::default();
     let hang: Vec<Arc<AtomicU64>> = NAMES.iter().map(|_| Arc::default()).collect();
     hang[1].store(b_hang_ms, Ordering::SeqCst);
@@ -94,11 +103,13 @@ fn tree(prefix: &'static str, b_hang_ms: u64) -> (SupervisorSpec, Tree) {
             log: log.clone(),
             hang_ms: hang_ms.clone(),
         };
-        spec = spec.child(
-            ChildSpec::of::<Sleeper>(args)
-                .id_as(*name)
-                .name(format!("{prefix}-{name}")),
-        );
+        let mut child = ChildSpec::of::<Sleeper>(args)
+            .id_as(*name)
+            .name(format!("{prefix}-{name}"));
+        if let Some(timeout) = start_timeout {
+            child = child.start_timeout(timeout);
+        }
+        spec = spec.child(child);
     }
     (spec, Tree { log, hang })
 }
@@ -191,16 +202,13 @@ async fn a_restart_whose_init_hangs_blocks_the_supervisor_until_it_returns() {
     sup.stop(ExitReason::Shutdown).await.unwrap();
 }
 
-/// OTP: a child started with a start timeout (`GenServer.start_link(m, a, timeout: t)`, the
-/// child spec's start function passing it on) is killed when its init takes longer, its start
-/// returns `{:error, :timeout}`, and the supervisor's start fails with `failed_to_start_child`,
-/// leaving nothing running. There is no start timeout in `StartOptions` or `ChildSpec`, so this
-/// states the outcome with a timeout around the start: it should fail in bounded time and
-/// leave no process behind.
+/// OTP: a child started with a start timeout (`GenServer.start_link(m, a, timeout: t)`, here
+/// the spec's `start_timeout`) is killed when its init takes longer, its start returns
+/// `{:error, :timeout}`, and the supervisor's start fails with `failed_to_start_child`,
+/// leaving nothing running. The outer timeout only bounds the test if that went wrong.
 #[tokio::test(start_paused = true)]
-#[ignore = "missing: no start timeout (gen_server's `timeout` start option) in StartOptions/ChildSpec; a child whose init hangs cannot fail its supervisor's start, and an abandoned start leaves the half-started tree running"]
 async fn with_a_start_timeout_a_hanging_init_fails_the_supervisor_start_and_leaves_nothing() {
-    let (spec, _tree) = tree("hang-otp", u64::MAX);
+    let (spec, tree) = tree_with_start_timeout("hang-otp", u64::MAX, Some(Duration::from_secs(5)));
     let start = tokio::time::timeout(Duration::from_secs(3600), spec.start()).await;
     let Ok(Err(StartError::Init(ExitReason::Error(error)))) = start else {
         panic!("the start should fail with failed_to_start_child, got {start:?}");
@@ -209,4 +217,6 @@ async fn with_a_start_timeout_a_hanging_init_fails_the_supervisor_start_and_leav
     assert_eq!(otp_core::whereis("hang-otp-sup"), None);
     assert_eq!(whereis("hang-otp", "a"), None);
     assert_eq!(whereis("hang-otp", "b"), None);
+    assert_eq!(whereis("hang-otp", "c"), None);
+    assert_eq!(take(&tree.log), ["init a", "started a", "init b"]);
 }

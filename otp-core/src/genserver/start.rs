@@ -3,12 +3,13 @@
 use std::any::{Any, type_name};
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::oneshot;
 use tracing::Instrument;
 
-use super::run_loop;
 use super::mailbox::Mailbox;
+use super::run_loop;
 use super::server_ref::ServerProcess;
 use crate::names::RegisterError;
 use crate::process::{self, ProcessCell};
@@ -28,6 +29,10 @@ pub enum StartError {
     /// The name is held by another live process (`{:already_started, pid}`).
     #[error("a process is already registered under this name: {0}")]
     AlreadyStarted(Pid),
+    /// `init` did not return within the start timeout (`{:error, :timeout}`): the process was
+    /// killed (`Killed`, no `terminate`) and its name freed. See [`StartOptions::timeout`].
+    #[error("init did not return within the start timeout")]
+    Timeout,
 }
 
 /// Options for starting a server: a name, a link to the caller.
@@ -59,6 +64,8 @@ pub struct StartOptions<S: GenServer> {
     name: Option<String>,
     via: Option<ViaRegistration>,
     attachment: Option<Arc<dyn Any + Send + Sync>>,
+    /// `None` waits as long as init takes (`:infinity`).
+    timeout: Option<Duration>,
     server: PhantomData<fn() -> S>,
 }
 
@@ -101,6 +108,7 @@ impl<S: GenServer> Default for StartOptions<S> {
             name: None,
             via: None,
             attachment: None,
+            timeout: None,
             server: PhantomData,
         }
     }
@@ -120,6 +128,45 @@ impl<S: GenServer> StartOptions<S> {
     #[must_use]
     pub fn via<R: ViaRegistry>(mut self, registry: &R, key: R::Key) -> Self {
         self.via = Some(registry.registration(key));
+        self
+    }
+
+    /// Waits at most `timeout` for `init` (`GenServer.start_link(mod, args, timeout: ms)`);
+    /// the default waits as long as it takes (`:infinity`). When it expires the process is
+    /// killed (`Killed`; `terminate` does not run; a link to the caller is removed first, so the
+    /// caller gets no exit signal), its name is free again, and the start returns
+    /// [`StartError::Timeout`]. The time is tokio's, so paused-clock tests are exact.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use otp_core::prelude::*;
+    ///
+    /// struct Slow;
+    ///
+    /// #[genserver]
+    /// impl Slow {
+    ///     #[init]
+    ///     async fn init(delay: Duration) -> Self {
+    ///         tokio::time::sleep(delay).await;
+    ///         Slow
+    ///     }
+    ///
+    ///     #[handle_info(catch_all)]
+    ///     fn unexpected(&mut self, _msg: AnyMessage) {}
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let options = || Slow::options().name("docs-slow").timeout(Duration::from_secs(1));
+    /// let late = options().start(Duration::from_secs(60)).await;
+    /// assert_eq!(late.err(), Some(StartError::Timeout));
+    /// assert_eq!(otp_core::whereis("docs-slow"), None);
+    /// assert!(options().start(Duration::from_millis(10)).await.is_ok());
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 
@@ -144,7 +191,19 @@ impl<S: GenServer> StartOptions<S> {
         args: S::Args,
         link: bool,
     ) -> Result<S::Ref, StartError> {
-        spawn::<S>(args, self.name.as_deref(), self.via, self.attachment, link).await
+        // A child spec's start timeout reaches the servers its start function starts.
+        let timeout = self
+            .timeout
+            .or_else(crate::supervisor::start_timeout_in_scope);
+        spawn::<S>(
+            args,
+            self.name.as_deref(),
+            self.via,
+            self.attachment,
+            link,
+            timeout,
+        )
+        .await
     }
 
     /// Starts the server without a link (`GenServer.start/3`) and waits for its `init`.
@@ -165,6 +224,7 @@ async fn spawn<S: GenServer>(
     via: Option<ViaRegistration>,
     attachment: Option<Arc<dyn Any + Send + Sync>>,
     link: bool,
+    timeout: Option<Duration>,
 ) -> Result<S::Ref, StartError> {
     let server = ServerRef::new(Arc::new(ServerProcess {
         cell: ProcessCell::new(type_name::<S>()),
@@ -211,10 +271,27 @@ async fn spawn<S: GenServer>(
         .instrument(span),
     );
     pid.process().cell().set_abort_handle(task.abort_handle());
-    match init_result.await {
-        Ok(Ok(())) => Ok(S::Ref::from(server)),
-        Ok(Err(error)) => Err(error),
+    let outcome = match timeout {
+        None => Some(init_result.await),
+        Some(limit) => tokio::time::timeout(limit, init_result).await.ok(),
+    };
+    match outcome {
+        Some(Ok(Ok(()))) => Ok(S::Ref::from(server)),
+        Some(Ok(Err(error))) => Err(error),
         // Killed while in init.
-        Err(_) => Err(StartError::Init(pid.wait_exit().await)),
+        Some(Err(_)) => Err(StartError::Init(pid.wait_exit().await)),
+        None => {
+            // As OTP's `proc_lib:sync_start`: unlink first, so the starter gets the error as a
+            // value and no exit signal, then kill.
+            if let Some(parent) = crate::current_pid().filter(|_| link) {
+                process::unlink(&parent, &pid);
+            }
+            pid.kill();
+            // A task aborted before its first poll never made its exit guard, so finish the
+            // process here too (a no-op otherwise): its name is free when `start` returns.
+            let _ = task.await;
+            process::finish(&pid);
+            Err(StartError::Timeout)
+        }
     }
 }

@@ -109,6 +109,7 @@ pub struct ChildSpec {
     pub(crate) kind: ChildType,
     pub(crate) significant: bool,
     pub(crate) name: Option<Arc<str>>,
+    pub(crate) start_timeout: Option<Duration>,
 }
 
 impl ChildSpec {
@@ -133,6 +134,7 @@ impl ChildSpec {
             kind: ChildType::Worker,
             significant: false,
             name: None,
+            start_timeout: None,
         }
     }
 
@@ -180,6 +182,12 @@ impl ChildSpec {
         self.significant
     }
 
+    /// The start timeout, or `None` to wait as long as the child's init takes.
+    #[must_use]
+    pub fn start_timeout_duration(&self) -> Option<Duration> {
+        self.start_timeout
+    }
+
     /// Sets the id.
     #[must_use]
     pub fn id_as(mut self, id: impl Into<Cow<'static, str>>) -> Self {
@@ -219,8 +227,69 @@ impl ChildSpec {
         self
     }
 
+    /// Waits at most `timeout` for the child's init at each start and restart, as a start
+    /// function passing `timeout:` to `GenServer.start_link` does in OTP; the default waits as
+    /// long as it takes. Past it the child is killed and its start fails with
+    /// [`StartError::Timeout`]: at the supervisor's start-up that fails the supervisor
+    /// (`FailedToStartChild` with reason `Timeout`, the children started before it stopped);
+    /// at a restart it counts toward the restart intensity and is tried again.
+    ///
+    /// It applies to each server the start function starts without a timeout of its own
+    /// ([`StartOptions::timeout`](crate::StartOptions::timeout)): every spec made by
+    /// [`ChildSpec::of`], and a [`from_fn`](ChildSpec::from_fn) start that starts a server.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use otp_core::prelude::*;
+    /// use otp_core::{ChildSpec, Strategy, SupervisorError, SupervisorSpec};
+    ///
+    /// #[derive(Clone)]
+    /// struct Stuck;
+    ///
+    /// #[genserver]
+    /// impl Stuck {
+    ///     #[init]
+    ///     async fn init(_args: Stuck) -> Self {
+    ///         std::future::pending::<()>().await;
+    ///         Stuck
+    ///     }
+    ///
+    ///     #[handle_info(catch_all)]
+    ///     fn unexpected(&mut self, _msg: AnyMessage) {}
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let spec = ChildSpec::of::<Stuck>(Stuck).start_timeout(Duration::from_secs(5));
+    /// assert_eq!(spec.start_timeout_duration(), Some(Duration::from_secs(5)));
+    /// let started = SupervisorSpec::new(Strategy::OneForOne).child(spec).start().await;
+    /// let Err(StartError::Init(ExitReason::Error(error))) = started else { panic!() };
+    /// assert_eq!(
+    ///     error.downcast_ref::<SupervisorError>(),
+    ///     Some(&SupervisorError::FailedToStartChild {
+    ///         id: "Stuck".into(),
+    ///         reason: ExitReason::Timeout,
+    ///     })
+    /// );
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn start_timeout(mut self, timeout: Duration) -> Self {
+        self.start_timeout = Some(timeout);
+        self
+    }
+
     pub(crate) fn start_child(&self) -> StartFuture {
-        (self.start)(self.name.clone())
+        let start = (self.start)(self.name.clone());
+        // The start function is a closure the spec does not see into (`from_fn`): the
+        // timeout reaches the servers it starts through the scope of its future, which is
+        // polled in the supervisor's task; the servers' inits run in their own tasks, and
+        // whatever they start is out of the scope. Without a timeout there is nothing to scope,
+        // and the start future is not boxed a second time.
+        match self.start_timeout {
+            None => start,
+            Some(timeout) => Box::pin(START_TIMEOUT.scope(Some(timeout), start)),
+        }
     }
 }
 
@@ -233,8 +302,19 @@ impl fmt::Debug for ChildSpec {
             .field("type", &self.kind)
             .field("significant", &self.significant)
             .field("name", &self.name)
+            .field("start_timeout", &self.start_timeout)
             .finish_non_exhaustive()
     }
+}
+
+tokio::task_local! {
+    /// The start timeout of the child spec whose start function is running.
+    static START_TIMEOUT: Option<Duration>;
+}
+
+/// The start timeout of the child spec being started in this task, if any.
+pub(crate) fn start_timeout_in_scope() -> Option<Duration> {
+    START_TIMEOUT.try_with(|timeout| *timeout).ok().flatten()
 }
 
 /// A type a supervisor can start: every `#[genserver]` whose start argument is `Clone` (the
@@ -269,6 +349,8 @@ pub trait ChildDefaults {
     const SHUTDOWN: Shutdown = Shutdown::WORKER_DEFAULT;
     /// Whether the child is significant.
     const SIGNIFICANT: bool = false;
+    /// The start timeout; `None` waits as long as init takes.
+    const START_TIMEOUT: Option<Duration> = None;
 }
 
 /// The spec of a `#[genserver]` child: the `Child` impl that `#[genserver]` writes calls it.
@@ -296,6 +378,7 @@ where
         kind: ChildType::Worker,
         significant: S::SIGNIFICANT,
         name: None,
+        start_timeout: S::START_TIMEOUT,
     }
 }
 

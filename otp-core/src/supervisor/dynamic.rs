@@ -194,6 +194,10 @@ pub enum StartChildError {
     /// The child's name is taken.
     #[error("a process is already registered under the child's name: {0}")]
     AlreadyStarted(Pid),
+    /// The child's init did not return within its spec's start timeout
+    /// ([`ChildSpec::start_timeout`]); it was killed (`{:error, :timeout}`).
+    #[error("the child's init did not return within its start timeout")]
+    Timeout,
     /// `start_child_with_extra` on a supervisor whose extra arguments are of another type.
     #[error("the supervisor's extra arguments are not of the type the child takes")]
     ExtraArguments,
@@ -242,6 +246,7 @@ impl DynamicServer {
             Err(StartError::Ignored) => Err(StartChildError::Ignored),
             Err(StartError::Init(reason)) => Err(StartChildError::Init(reason)),
             Err(StartError::AlreadyStarted(pid)) => Err(StartChildError::AlreadyStarted(pid)),
+            Err(StartError::Timeout) => Err(StartChildError::Timeout),
         }
     }
 

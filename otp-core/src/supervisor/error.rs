@@ -40,7 +40,8 @@ pub enum SupervisorError {
     /// `restart_child` or `delete_child` on a running child (`:running`).
     #[error("child `{0}` is running; terminate it first")]
     Running(String),
-    /// The child's init failed or panicked (`{:error, reason}`).
+    /// The child's init failed or panicked (`{:error, reason}`); the reason is
+    /// [`ExitReason::Timeout`] when it did not return within the spec's start timeout.
     #[error("the child's init failed: {0}")]
     Init(ExitReason),
     /// The supervisor could not be reached.
@@ -54,6 +55,7 @@ impl SupervisorError {
             StartError::AlreadyStarted(pid) => SupervisorError::AlreadyStarted(id.to_owned(), pid),
             StartError::Init(reason) => SupervisorError::Init(reason),
             StartError::Ignored => SupervisorError::Init(ExitReason::Normal),
+            StartError::Timeout => SupervisorError::Init(ExitReason::Timeout),
         }
     }
 }

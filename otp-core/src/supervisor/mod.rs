@@ -22,6 +22,7 @@ mod server;
 mod shutdown;
 mod spec;
 
+pub(crate) use child_spec::start_timeout_in_scope;
 pub use child_spec::{
     Child, ChildDefaults, ChildSpec, ChildType, Restart, Shutdown, genserver_child_handle,
     genserver_child_spec,

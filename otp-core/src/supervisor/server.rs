@@ -83,6 +83,7 @@ impl SupervisorServer {
                     server.shut_down_all().await;
                     let reason = match failure {
                         StartError::Init(reason) => reason,
+                        StartError::Timeout => ExitReason::Timeout,
                         other => ExitReason::error(other),
                     };
                     return Err(InitError::Stop(ExitReason::error(

@@ -57,7 +57,10 @@ pub(crate) async fn shut_down_all<'a>(children: impl Iterator<Item = (&'a Pid, S
     waits.sort_by_key(|(deadline, _)| (deadline.is_none(), *deadline));
     for (deadline, pid) in waits {
         if let Some(deadline) = deadline {
-            if tokio::time::timeout_at(deadline, pid.wait_exit()).await.is_ok() {
+            if tokio::time::timeout_at(deadline, pid.wait_exit())
+                .await
+                .is_ok()
+            {
                 continue;
             }
             tracing::warn!(child = %pid, "child did not stop within its shutdown time; killing it");
