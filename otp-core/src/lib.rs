@@ -104,6 +104,8 @@ mod call;
 mod current;
 mod exit_reason;
 mod genserver;
+#[cfg(all(test, otp_loom))]
+mod loom_tests;
 mod message;
 mod names;
 mod pid;

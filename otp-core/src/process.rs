@@ -8,13 +8,14 @@
 
 use std::any::Any;
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, OnceLock, PoisonError};
 
 use tokio::sync::oneshot;
 use tokio::task::AbortHandle;
 
 use crate::message::{Down, Exit, MonitorRef};
+use crate::sync::{AtomicBool, Mutex, MutexGuard, Ordering};
 use crate::timer::TimerEntry;
 use crate::{AnyMessage, ExitReason, Pid};
 
@@ -186,6 +187,21 @@ impl ProcessCell {
     }
 }
 
+/// What the loom models check is left behind: no link, monitor or record of one that outlives
+/// the processes it names.
+#[cfg(all(test, otp_loom))]
+impl ProcessCell {
+    /// How many links, monitors and watched processes the cell holds.
+    pub(crate) fn relation_counts(&self) -> (usize, usize, usize) {
+        let relations = self.relations();
+        (
+            relations.links.len(),
+            relations.monitors.len(),
+            relations.watching.len(),
+        )
+    }
+}
+
 /// Ends `process` at once with `reason`, without running its `terminate`: an untrappable
 /// kill, or an exit signal that a process not trapping exits dies of.
 pub(crate) fn terminate_now(process: &Arc<dyn Process>, reason: ExitReason) {
@@ -230,11 +246,12 @@ pub(crate) fn link(this: &Pid, other: &Pid) -> bool {
         let mut relations = this.process().cell().relations();
         relations.links.insert(other.clone());
     }
-    // `other` may have exited between the two locks, after telling its links: drop the link
-    // it could not see, and report it dead.
+    // `other` may have finished since the first lock: it took the link with it and its exit
+    // signal is on its way, so the link counts as made (a `NoProc` as well would tell a process
+    // trapping exits twice). Its `finish` may have cleared our side before we wrote it: drop
+    // that half-link to a dead process.
     if other.process().cell().relations().finished {
-        unlink(this, other);
-        return false;
+        this.process().cell().relations().links.remove(other);
     }
     true
 }

@@ -21,6 +21,10 @@
 //! runtime's handle. And when the timer already holds a waker that wakes this same poller
 //! (`Waker::will_wake`) and is armed no later than the call's deadline, the call does not poll
 //! it again: if it fires, it wakes this poller, which then re-arms it for its own deadline.
+//!
+//! The pool is `thread_local!` and only its own thread touches it (the wheel behind each
+//! `Sleep` is tokio's, with its own locking), so there is no interleaving for a loom model to
+//! explore (see `loom_tests.rs`).
 
 use std::cell::{Cell, RefCell};
 use std::pin::Pin;

@@ -6,6 +6,9 @@
 //! would see `Exited` and run on, where OTP kills it first. So senders dropped while a process
 //! callback unwinds, or while its future is dropped after a panic, are parked: the run loop
 //! hands them to the process, which drops them once links and monitors have been told.
+//!
+//! The parking flag and list are `thread_local!` and never reached from another thread, so
+//! there is no interleaving for a loom model to explore (see `loom_tests.rs`).
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};

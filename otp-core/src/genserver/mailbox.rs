@@ -175,3 +175,125 @@ mod tests {
         assert_eq!(recv(&mut inbox, &mailbox).await, None);
     }
 }
+
+/// Loom models of the mailbox (run with `--cfg otp_loom`, see `loom_tests.rs`): the queue's
+/// lock and the receiver's waker through every interleaving of senders, the receiver and
+/// `close`.
+#[cfg(all(test, otp_loom))]
+mod loom_tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::task::{Wake, Waker};
+
+    use loom::thread::{self, Thread};
+
+    /// Wakes the receiver's loom thread.
+    struct Unpark(Thread);
+
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
+    /// Waits for the next message as the run loop does: poll, park until woken, poll again. A
+    /// lost wake-up leaves every thread blocked, which loom reports as a deadlock.
+    fn wait_recv<T>(inbox: &mut Inbox<T>, mailbox: &Mailbox<T>) -> Option<T> {
+        let waker = Waker::from(Arc::new(Unpark(thread::current())));
+        let cx = Context::from_waker(&waker);
+        loop {
+            if let Poll::Ready(message) = inbox.poll_recv(mailbox, &cx) {
+                return message;
+            }
+            thread::park();
+        }
+    }
+
+    /// Sends `count` messages tagged `sender` on another thread; their results, in order.
+    fn sender(
+        mailbox: &Arc<Mailbox<(usize, usize)>>,
+        sender: usize,
+        count: usize,
+    ) -> thread::JoinHandle<Vec<Result<(), (usize, usize)>>> {
+        let mailbox = mailbox.clone();
+        thread::spawn(move || (0..count).map(|seq| mailbox.send((sender, seq))).collect())
+    }
+
+    /// The sequence numbers of `sender`'s messages in `messages`, in their order.
+    fn sequence(messages: &[(usize, usize)], sender: usize) -> Vec<usize> {
+        messages
+            .iter()
+            .filter(|(from, _)| *from == sender)
+            .map(|(_, seq)| *seq)
+            .collect()
+    }
+
+    /// Two senders and a receiver that waits: every message arrives once, each sender's in
+    /// the order sent, and the receiver is always woken.
+    #[test]
+    fn loom_concurrent_senders_lose_nothing_and_wake_the_receiver() {
+        loom::model(|| {
+            let mailbox = Arc::new(Mailbox::new());
+            let first = sender(&mailbox, 0, 2);
+            let second = sender(&mailbox, 1, 1);
+
+            let mut inbox = Inbox::new();
+            let received: Vec<_> = (0..3)
+                .map(|_| wait_recv(&mut inbox, &mailbox).unwrap())
+                .collect();
+
+            assert!(first.join().unwrap().iter().all(Result::is_ok));
+            assert!(second.join().unwrap().iter().all(Result::is_ok));
+            assert_eq!(sequence(&received, 0), [0, 1]);
+            assert_eq!(sequence(&received, 1), [0]);
+            assert_eq!(mailbox.queued(), 0);
+        });
+    }
+
+    /// Sends racing `close` (the receiver's exit): each message is received, handed back by
+    /// `close`, or returned to its sender, exactly once and in order; once a send is refused,
+    /// every later one is; the receiver then sees the mailbox end.
+    #[test]
+    fn loom_a_send_racing_close_is_received_or_refused() {
+        loom::model(|| {
+            let mailbox = Arc::new(Mailbox::new());
+            let sends = sender(&mailbox, 0, 2);
+
+            let mut inbox = Inbox::new();
+            let cx = Context::from_waker(Waker::noop());
+            let mut kept = Vec::new();
+            if let Poll::Ready(Some(message)) = inbox.poll_recv(&mailbox, &cx) {
+                kept.push(message);
+            }
+            let left = mailbox.close();
+            kept.extend(inbox.take_all());
+            kept.extend(left);
+            let results = sends.join().unwrap();
+
+            let accepted = results.iter().take_while(|result| result.is_ok()).count();
+            let refused: Vec<_> = results.into_iter().filter_map(Result::err).collect();
+            assert_eq!(sequence(&kept, 0), (0..accepted).collect::<Vec<_>>());
+            assert_eq!(sequence(&refused, 0), (accepted..2).collect::<Vec<_>>());
+            assert_eq!(inbox.poll_recv(&mailbox, &cx), Poll::Ready(None));
+        });
+    }
+
+    /// A receiver polled with one waker and then waiting with another (the run loop polls the
+    /// mailbox beside its idle timer): a send wakes the waker registered last.
+    #[test]
+    fn loom_a_send_wakes_the_latest_waker() {
+        loom::model(|| {
+            let mailbox = Arc::new(Mailbox::new());
+            let mut inbox = Inbox::new();
+            let early = inbox.poll_recv(&mailbox, &Context::from_waker(Waker::noop()));
+            let sends = sender(&mailbox, 0, 1);
+
+            let message = match early {
+                Poll::Ready(message) => message,
+                Poll::Pending => wait_recv(&mut inbox, &mailbox),
+            };
+            assert!(sends.join().unwrap().iter().all(Result::is_ok));
+            assert_eq!(message, Some((0, 0)));
+        });
+    }
+}
