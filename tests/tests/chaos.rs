@@ -448,11 +448,13 @@ fn killing_a_supervisor_costs_its_parent_exactly_one_restart() {
     });
 }
 
-/// Links are a `Vec<Pid>` per process (`process.rs`): `link` checks `contains` on the
-/// supervisor's list and every exit `retain`s it, so starting or stopping N children of one
-/// supervisor costs O(N^2). Measured (debug build, 2 cores): a `DynamicSupervisor` starts 5,000
-/// children in 0.36 s, 10,000 in 1.2 s, 20,000 in 4.4 s, and stops them in 0.35 s, 1.3 s and
-/// 5.9 s (release: 20,000 in 1.7 s and 1.5 s). OTP keeps links in a tree: O(N log N).
+/// Starting and stopping N children of one supervisor must stay near-linear. Two quadratic
+/// paths were found here: links kept in a `Vec` per process (`contains` on every link,
+/// `retain` on every exit: 20,000 children took 4.4 s to start in debug; now a `HashSet`), and a
+/// dynamic supervisor's terminate that `join_all`ed its children's waits (tokio's cooperative
+/// budget made it re-poll thousands of pending waits per wake-up: 16,000 children took 9.4
+/// times as long to stop as 4,000; now each is waited for in deadline order). The ratio is
+/// loose (8 for 4 times the children) because the machine running the tests is shared.
 #[test]
 fn a_supervisor_starts_and_stops_its_children_in_near_linear_time() {
     let _serial = serial();
