@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! suite [--quick] [--reverse]        run every workload once; one `metric<TAB>impl<TAB>value` line per figure
-//! suite one <metric> <impl> [--quick] one figure of one implementation (for callgrind, perf)
+//! suite one <metric> <impl> [--quick] one figure of one implementation (for callgrind, perf);
+//!                                     E to I (`restart_us` .. `stream_ips`): otp-core, hand-written
 //! suite spawn-child <impl> [--quick]  workload C in this process (the suite runs it in a child)
 //! suite report <run files...>         the markdown table of several runs
 //! ```
@@ -19,6 +20,7 @@ use otp_benches::Counter;
 use otp_benches::impls::{Impl, WithCounter};
 use otp_benches::report::{self, METRICS};
 use otp_benches::workloads::{self, Sizes};
+use otp_benches::workloads_more::{self, MoreSizes};
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args()
@@ -28,13 +30,29 @@ fn main() -> ExitCode {
     let quick = take_flag(&mut args, "--quick");
     let reverse = take_flag(&mut args, "--reverse");
     let sizes = if quick { Sizes::QUICK } else { Sizes::FULL };
+    let more_sizes = if quick {
+        MoreSizes::QUICK
+    } else {
+        MoreSizes::FULL
+    };
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         [] => {
-            run_all(sizes, quick, reverse);
+            run_all(sizes, &more_sizes, quick, reverse);
             ExitCode::SUCCESS
         }
         ["one", metric, implementation] => match Impl::from_key(implementation) {
+            Some(implementation) if workloads_more::KEYS.contains(metric) => {
+                match workloads_more::measure(metric, implementation, &more_sizes) {
+                    Some(value) => {
+                        figure(metric, implementation, value);
+                        ExitCode::SUCCESS
+                    }
+                    None => usage(&format!(
+                        "`{metric}` is measured for otp-core and hand-written only"
+                    )),
+                }
+            }
             Some(implementation) => one(metric, implementation, sizes),
             None => usage(&format!("unknown implementation `{implementation}`")),
         },
@@ -175,7 +193,7 @@ fn print_spawn(implementation: Impl, sizes: Sizes) {
     figure("stop_us", implementation, figures.stop.as_secs_f64() * 1e6);
 }
 
-fn run_all(sizes: Sizes, quick: bool, reverse: bool) {
+fn run_all(sizes: Sizes, more_sizes: &MoreSizes, quick: bool, reverse: bool) {
     let in_order = |implementations: &[Impl]| -> Vec<Impl> {
         let mut implementations = implementations.to_vec();
         if reverse {
@@ -221,6 +239,13 @@ fn run_all(sizes: Sizes, quick: bool, reverse: bool) {
             casts: sizes.fan_out_casts,
         });
         figure("fanout_mps", implementation, value);
+    }
+    for metric in workloads_more::KEYS {
+        for implementation in in_order(workloads_more::IMPLEMENTATIONS) {
+            let value = workloads_more::measure(metric, implementation, more_sizes)
+                .expect("every workload of E to I has both implementations");
+            figure(metric, implementation, value);
+        }
     }
 }
 

@@ -9,6 +9,10 @@
 //! task on a worker (actix, which runs on its own single-threaded `System`, overrides
 //! [`Counter::run`]).
 //!
+//! Workloads E to I ([`workloads_more`]: supervisor restarts, registry and table lookups, PubSub
+//! broadcast, `async_stream`) are not about a counter: each compares otp-core's feature with
+//! what a tokio user writes by hand for the same job.
+//!
 //! The `suite` bench binary runs them all and prints one line per figure; `scripts/bench` runs
 //! it five times and `suite report` turns the lines into the table of `BENCHMARKS.md`.
 
@@ -21,6 +25,7 @@ pub mod peers;
 pub mod report;
 pub mod runtime;
 pub mod workloads;
+pub mod workloads_more;
 
 use std::future::Future;
 
