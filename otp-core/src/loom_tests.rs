@@ -1,5 +1,5 @@
-//! Loom models of a process's exit bookkeeping: `link`, `monitor`, `demonitor`, exit signals
-//! and the exit reason, each racing the target's `finish`. Loom runs the real code of
+//! Loom models of a process's exit bookkeeping: `link`, `unlink`, `monitor`, `demonitor`, exit
+//! signals and the exit reason, each racing the target's `finish`. Loom runs the real code of
 //! `process.rs` on its own lock and atomics (see `sync.rs`) through every interleaving.
 //!
 //! Run them with `RUSTFLAGS="--cfg otp_loom" cargo test -p otp-core --lib loom` (`.ci/run` does);
@@ -312,5 +312,128 @@ fn loom_exit_hook_racing_finish_runs_once() {
         finisher.join().unwrap();
 
         assert_eq!(runs.load(Ordering::SeqCst), 1);
+    });
+}
+
+/// `unlink` racing the target's `finish`. OTP's promise: once `unlink` has returned, the link
+/// has no effect on the caller. A signal the target sent before may have arrived (an `Exit`
+/// queued for a process trapping exits, or its death); none arrives after, and no link is left.
+fn unlink_racing_finish(trap_exit: bool) {
+    loom::model(move || {
+        let linker = Probe::new(trap_exit);
+        let target = Probe::new(false);
+        assert!(process::link(&linker.pid, &target.pid));
+        assert!(target.begin_exit("target"));
+        let finisher = target.finish_in_thread();
+
+        process::unlink(&linker.pid, &target.pid);
+        let queued = linker.process.inbox.lock().unwrap().len();
+        let alive = linker.pid.is_alive();
+        finisher.join().unwrap();
+
+        let (exits, downs) = linker.take_inbox();
+        assert!(downs.is_empty());
+        assert_eq!(exits.len(), queued, "an Exit came after unlink returned");
+        assert_eq!(linker.pid.is_alive(), alive, "killed after unlink returned");
+        if trap_exit {
+            assert!(alive);
+            assert!(exits.len() <= 1, "exits: {exits:?}");
+        } else {
+            assert!(exits.is_empty());
+        }
+        assert_eq!(linker.counts().0, 0, "a link to the dead target is left");
+        assert_eq!(target.counts().0, 0);
+    });
+}
+
+#[test]
+fn loom_unlink_racing_finish_traps_no_exit_after_it_returns() {
+    unlink_racing_finish(true);
+}
+
+#[test]
+fn loom_unlink_racing_finish_is_not_killed_after_it_returns() {
+    unlink_racing_finish(false);
+}
+
+/// A link then an unlink (as `Context::link` and `Context::unlink` do them), both racing the
+/// target's `finish`: while linked, the linker hears of the exit once at most (a failed link
+/// tells a process trapping exits with `NoProc`); after `unlink` returns, nothing more.
+fn link_then_unlink_racing_finish(trap_exit: bool) {
+    loom::model(move || {
+        let linker = Probe::new(trap_exit);
+        let target = Probe::new(false);
+        assert!(target.begin_exit("target"));
+        let finisher = target.finish_in_thread();
+
+        let made = process::link(&linker.pid, &target.pid);
+        if !made && trap_exit {
+            process::exit_signal(&linker.pid, &target.pid, ExitReason::NoProc);
+        }
+        process::unlink(&linker.pid, &target.pid);
+        let queued = linker.process.inbox.lock().unwrap().len();
+        let alive = linker.pid.is_alive();
+        finisher.join().unwrap();
+
+        let (exits, downs) = linker.take_inbox();
+        assert!(downs.is_empty());
+        assert_eq!(exits.len(), queued, "an Exit came after unlink returned");
+        assert_eq!(linker.pid.is_alive(), alive, "killed after unlink returned");
+        if trap_exit {
+            assert!(alive);
+            assert!(exits.len() <= 1, "link returned {made}; exits: {exits:?}");
+            if !made {
+                assert_eq!(exits.len(), 1, "a failed link told nothing");
+                assert_eq!(exits[0].reason, ExitReason::NoProc);
+            }
+        } else {
+            assert!(exits.is_empty());
+            assert!(made || alive, "killed by a link that was not made");
+        }
+        assert_eq!(linker.counts().0, 0, "a link to the dead target is left");
+        assert_eq!(target.counts().0, 0);
+    });
+}
+
+#[test]
+fn loom_link_then_unlink_racing_finish_trapping() {
+    link_then_unlink_racing_finish(true);
+}
+
+#[test]
+fn loom_link_then_unlink_racing_finish_not_trapping() {
+    link_then_unlink_racing_finish(false);
+}
+
+/// Linking again to a linked target while it finishes: while the link stands (the target's
+/// signal not yet delivered), `link` succeeds and the exit is heard once, with the target's
+/// reason. Once the signal is queued the link is gone, and the new link fails with `NoProc`, as
+/// in OTP.
+#[test]
+fn loom_relink_racing_finish_is_told_once() {
+    loom::model(|| {
+        let linker = Probe::new(true);
+        let target = Probe::new(false);
+        assert!(process::link(&linker.pid, &target.pid));
+        assert!(target.begin_exit("target"));
+        let finisher = target.finish_in_thread();
+
+        let made = process::link(&linker.pid, &target.pid);
+        if !made {
+            process::exit_signal(&linker.pid, &target.pid, ExitReason::NoProc);
+        }
+        finisher.join().unwrap();
+
+        let (exits, downs) = linker.take_inbox();
+        assert!(downs.is_empty());
+        let expected = if made {
+            vec![crash("target")]
+        } else {
+            vec![crash("target"), ExitReason::NoProc]
+        };
+        let reasons: Vec<_> = exits.into_iter().map(|exit| exit.reason).collect();
+        assert_eq!(reasons, expected, "link returned {made}");
+        assert_eq!(linker.counts().0, 0, "a link to the dead target is left");
+        assert_eq!(target.counts().0, 0);
     });
 }

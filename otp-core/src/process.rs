@@ -154,7 +154,16 @@ impl ProcessCell {
     /// `kill` uses. Returns false when the process had already begun to exit and kept its
     /// reason.
     pub(crate) fn begin_exit(&self, reason: ExitReason, overwrite: bool) -> bool {
-        let mut relations = self.relations();
+        self.begin_exit_locked(&mut self.relations(), reason, overwrite)
+    }
+
+    /// [`Self::begin_exit`] under a lock the caller holds.
+    fn begin_exit_locked(
+        &self,
+        relations: &mut Relations,
+        reason: ExitReason,
+        overwrite: bool,
+    ) -> bool {
         if relations.finished || (relations.reason.is_some() && !overwrite) {
             return false;
         }
@@ -206,14 +215,29 @@ impl ProcessCell {
 /// kill, or an exit signal that a process not trapping exits dies of.
 pub(crate) fn terminate_now(process: &Arc<dyn Process>, reason: ExitReason) {
     let cell = process.cell();
-    let kill = reason == ExitReason::Killed;
-    if cell.begin_exit(reason, kill) || kill {
-        cell.doomed.store(true, Ordering::Release);
-        if let Some(handle) = cell.abort.get() {
-            handle.abort();
-        }
-        process.wake();
+    let doomed = doom(cell, &mut cell.relations(), reason);
+    if doomed {
+        stop_task(process);
     }
+}
+
+/// Records a fatal exit under the target's lock; true when its task is to be stopped, which
+/// the caller does with [`stop_task`] once the lock is released.
+fn doom(cell: &ProcessCell, relations: &mut Relations, reason: ExitReason) -> bool {
+    let kill = reason == ExitReason::Killed;
+    if cell.begin_exit_locked(relations, reason, kill) || kill {
+        cell.doomed.store(true, Ordering::Release);
+        return true;
+    }
+    false
+}
+
+/// Aborts a doomed process's task and wakes its loop: outside any lock, as neither is ours.
+fn stop_task(process: &Arc<dyn Process>) {
+    if let Some(handle) = process.cell().abort.get() {
+        handle.abort();
+    }
+    process.wake();
 }
 
 /// Delivers an exit signal from `from` to `target`, following OTP: a trapping target gets an
@@ -230,33 +254,66 @@ pub(crate) fn exit_signal(target: &Pid, from: &Pid, reason: ExitReason) {
     }
 }
 
+/// The exit signal of a link, sent by `from`'s `finish` only if `target` still holds its side
+/// of the link, checked and delivered under `target`'s lock: an `unlink` by `target` comes
+/// wholly before (no signal) or wholly after (the signal is already queued or has doomed it),
+/// so none arrives once `unlink` has returned, as OTP promises. The lock is held across
+/// `deliver_info`, which takes only the mailbox's lock (relations, then mailbox: no path takes
+/// them the other way) and runs no user code.
+fn link_exit_signal(target: &Pid, from: &Pid, reason: &ExitReason) {
+    let process = target.process();
+    let cell = process.cell();
+    let doomed = {
+        let mut relations = cell.relations();
+        if !relations.links.remove(from) {
+            return;
+        }
+        if cell.traps_exits() {
+            process.deliver_info(AnyMessage::new(Exit {
+                from: from.clone(),
+                reason: reason.clone(),
+            }));
+            false
+        } else {
+            !reason.is_normal() && doom(cell, &mut relations, reason.clone())
+        }
+    };
+    if doomed {
+        stop_task(process);
+    }
+}
+
 /// Links two processes; false when `other` is already dead.
 pub(crate) fn link(this: &Pid, other: &Pid) -> bool {
     if this == other {
         return true;
     }
+    // Our side first: `other`'s `finish` signals us only if it finds its side in our links
+    // (see `link_exit_signal`), so it must be there before `other` can take the link.
+    let fresh = this
+        .process()
+        .cell()
+        .relations()
+        .links
+        .insert(other.clone());
     {
         let mut relations = other.process().cell().relations();
-        if relations.finished {
-            return false;
+        if !relations.finished {
+            relations.links.insert(this.clone());
+            return true;
         }
-        relations.links.insert(this.clone());
     }
-    {
-        let mut relations = this.process().cell().relations();
-        relations.links.insert(other.clone());
-    }
-    // `other` may have finished since the first lock: it took the link with it and its exit
-    // signal is on its way, so the link counts as made (a `NoProc` as well would tell a process
-    // trapping exits twice). Its `finish` may have cleared our side before we wrote it: drop
-    // that half-link to a dead process.
-    if other.process().cell().relations().finished {
+    // `other` finished before the link was made. An old link it took with it is still ours,
+    // and its signal on its way (a `NoProc` as well would tell a process trapping exits
+    // twice): keep it. A new half-link to a dead process is dropped.
+    if fresh {
         this.process().cell().relations().links.remove(other);
     }
-    true
+    !fresh
 }
 
-/// Removes the link between two processes, if there is one.
+/// Removes the link between two processes, if there is one. Once our side is gone, `other`'s
+/// `finish` sends us nothing (see `link_exit_signal`).
 pub(crate) fn unlink(this: &Pid, other: &Pid) {
     this.process().cell().relations().links.remove(other);
     other.process().cell().relations().links.remove(this);
@@ -463,8 +520,7 @@ pub(crate) fn finish(pid: &Pid) {
         .into_iter()
         .partition(|linked| linked.process().cell().traps_exits());
     for linked in dying.iter().chain(&trapping) {
-        linked.process().cell().relations().links.remove(pid);
-        exit_signal(linked, pid, reason.clone());
+        link_exit_signal(linked, pid, &reason);
     }
     for (reference, watcher) in relations.monitors {
         tell_watcher(pid, reference, watcher, &reason);
