@@ -58,6 +58,11 @@
 //! - [`Context::stop`] ends the server after the current callback (after `terminate`, the reply
 //!   of a call is sent); [`Context::continue_with`] runs a `#[handle_continue]` handler before any
 //!   other message; `#[terminate]` runs on every orderly stop and after a panic in a callback.
+//! - `#[genserver(mailbox = N)]`, its one argument, bounds the mailbox to `N` queued casts (the
+//!   default is unbounded, as in OTP): each cast `put` of the client is then an `async fn` that
+//!   waits for room, beside a `try_put` that gives its arguments back in a [`MailboxFull`]
+//!   instead of waiting. Calls, info messages, exit signals, `Down`, timers and stop requests
+//!   are never bounded; see [`GenServer::MAILBOX_CAPACITY`].
 //!
 //! Mistakes are compile errors on the offending tokens, all of them in one build:
 //!
@@ -104,8 +109,6 @@ mod call;
 mod current;
 mod exit_reason;
 mod genserver;
-#[cfg(all(test, otp_loom))]
-mod loom_tests;
 mod message;
 mod names;
 mod pid;
@@ -118,6 +121,9 @@ mod table;
 mod task;
 mod timer;
 
+#[cfg(all(test, otp_loom))]
+mod loom_tests;
+
 pub mod prelude;
 
 pub use agent::{Agent, AgentOptions, AgentRef, AgentServer};
@@ -125,8 +131,8 @@ pub use call::{Call, CallError, CallFuture, DEFAULT_CALL_TIMEOUT, ReplyTo};
 pub use current::current_pid;
 pub use exit_reason::ExitReason;
 pub use genserver::{
-    Context, ContinueWith, GenServer, InitError, IntoInitResult, NoProcError, ServerRef,
-    StartError, StartOptions, ViaRegistration, ViaRegistry,
+    Context, ContinueWith, GenServer, InitError, IntoInitResult, MailboxFull, NoProcError,
+    ServerRef, StartError, StartOptions, ViaRegistration, ViaRegistry,
 };
 pub use message::{AnyMessage, Down, Exit, IdleTimeout, MonitorRef};
 pub use names::{RegisterError, register, unregister, whereis};
@@ -164,6 +170,7 @@ pub struct ReadmeDoctests;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::call::{ReplySender, reply_channel};
+    pub use crate::genserver::Reservation;
     pub use crate::supervisor::{genserver_child_handle, genserver_child_spec};
 
     /// Uninhabited: the generated `ContinueWith` impls that no message can reach.

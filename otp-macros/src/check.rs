@@ -15,6 +15,38 @@ pub(crate) fn check(cx: &mut Ctxt, server: &Server) {
     check_at_most_one(cx, server, Kind::Terminate);
     check_one_handler_per_type(cx, server, Kind::Info);
     check_one_handler_per_type(cx, server, Kind::Continue);
+    check_try_names(cx, server);
+}
+
+/// With a bounded mailbox, each cast `put` has a `try_put` beside it in the client: a handler
+/// named `try_put` would be a second method of that name.
+fn check_try_names(cx: &mut Ctxt, server: &Server) {
+    if server.mailbox.is_none() {
+        return;
+    }
+    let casts: Vec<String> = server
+        .of_kind(Kind::Cast)
+        .map(|handler| handler.ident.to_string())
+        .collect();
+    let requests = server
+        .handlers
+        .iter()
+        .filter(|handler| matches!(handler.kind, Kind::Call | Kind::Cast));
+    for handler in requests {
+        let name = handler.ident.to_string();
+        let Some(cast) = name.strip_prefix("try_") else {
+            continue;
+        };
+        if casts.iter().any(|other| other == cast) {
+            cx.error_spanned_by(
+                &handler.ident,
+                format!(
+                    "with `mailbox = N` the client generates `{name}`, the non-waiting form of the \
+                     cast `{cast}`; rename this handler (for example `attempt_{cast}`) or the cast"
+                ),
+            );
+        }
+    }
 }
 
 fn check_catch_all(cx: &mut Ctxt, server: &Server) {

@@ -8,9 +8,27 @@
 use quote::quote;
 
 fn expand(item: proc_macro2::TokenStream) -> String {
-    let tokens = crate::genserver_impl(proc_macro2::TokenStream::new(), item);
+    expand_with(proc_macro2::TokenStream::new(), item)
+}
+
+fn expand_with(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> String {
+    let tokens = crate::genserver_impl(attr, item);
     let file: syn::File = syn::parse2(tokens).expect("the expansion parses as a file");
     prettyplease::unparse(&file)
+}
+
+/// Compares `expanded` with the snapshot `name`, or rewrites it under `UPDATE_SNAPSHOTS`.
+fn check_snapshot(name: &str, expanded: &str) {
+    let path = format!("{}/snapshots/{name}", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, expanded).expect("write the snapshot");
+        return;
+    }
+    let snapshot = std::fs::read_to_string(&path).expect("the snapshot exists");
+    assert!(
+        snapshot == expanded,
+        "the expansion of {name} changed; rerun with UPDATE_SNAPSHOTS=1 and read the diff:\n{expanded}"
+    );
 }
 
 fn representative_server() -> proc_macro2::TokenStream {
@@ -57,17 +75,74 @@ fn representative_server() -> proc_macro2::TokenStream {
 
 #[test]
 fn the_expansion_matches_its_snapshot() {
-    let expanded = expand(representative_server());
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots/cache.expanded.rs");
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(path, &expanded).expect("write the snapshot");
-        return;
+    check_snapshot("cache.expanded.rs", &expand(representative_server()));
+}
+
+/// A server with a bounded mailbox and casts of two, one and no arguments.
+fn bounded_server() -> proc_macro2::TokenStream {
+    quote! {
+        impl Queue {
+            #[handle_cast]
+            fn put(&mut self, key: String, value: u32) {}
+
+            /// Pushes one job.
+            #[handle_cast]
+            async fn push(&mut self, job: Job) {}
+
+            #[handle_cast]
+            fn clear(&mut self) {}
+
+            #[handle_call]
+            fn len(&mut self) -> usize { 0 }
+
+            #[handle_info(catch_all)]
+            fn unexpected(&mut self, msg: AnyMessage) {}
+        }
     }
-    let snapshot = std::fs::read_to_string(path).expect("the snapshot exists");
+}
+
+#[test]
+fn the_bounded_expansion_matches_its_snapshot() {
+    let expanded = expand_with(quote!(mailbox = 64), bounded_server());
+    check_snapshot("bounded.expanded.rs", &expanded);
+}
+
+#[test]
+fn a_bounded_mailbox_makes_casts_wait_and_adds_try_casts() {
+    let expanded = expand_with(quote!(mailbox = 64), bounded_server());
+    let capacity = expanded
+        .split("const MAILBOX_CAPACITY")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .expect("the capacity is set");
+    assert!(capacity.contains("Some(") && capacity.contains("64usize"));
+    for cast in ["put", "push", "clear"] {
+        assert!(
+            expanded.contains(&format!("pub async fn {cast}(")),
+            "{cast} waits"
+        );
+        assert!(
+            expanded.contains(&format!("pub fn try_{cast}(")),
+            "{cast} has a try_"
+        );
+    }
+    // The arguments come back as they went in: a tuple, a single value, nothing.
+    assert!(expanded.contains("::otp_core::MailboxFull<(String, u32)>"));
+    assert!(expanded.contains("::otp_core::MailboxFull<Job>"));
+    assert!(expanded.contains("::otp_core::MailboxFull<()>"));
     assert!(
-        snapshot == expanded,
-        "the expansion changed; rerun with UPDATE_SNAPSHOTS=1 and read the diff:\n{expanded}"
+        !expanded.contains("pub fn try_len"),
+        "calls are not bounded"
     );
+    assert!(
+        !expanded.contains("__cast("),
+        "every cast goes through the bound"
+    );
+
+    let unbounded = expand(bounded_server());
+    assert!(!unbounded.contains("MAILBOX_CAPACITY"));
+    assert!(!unbounded.contains("try_"));
+    assert!(!unbounded.contains("async fn put"));
 }
 
 #[test]

@@ -30,13 +30,7 @@ fn genserver_impl(
     item: proc_macro2::TokenStream,
 ) -> proc_macro2::TokenStream {
     let mut cx = ctxt::Ctxt::default();
-    if let Some(first) = attr.into_iter().next() {
-        cx.error_spanned_by(
-            &first,
-            format!("unknown `#[genserver]` argument `{first}`; `#[genserver]` takes no arguments"),
-        );
-    }
-    let server = match server::parse(&mut cx, item) {
+    let server = match server::parse(&mut cx, attr, item) {
         Ok(server) => server,
         Err(item) => {
             let errors = cx.into_compile_errors();

@@ -1,7 +1,7 @@
 //! Reads a whole `#[genserver]` impl block into a [`Server`]: the self type, its generics,
 //! and its handlers, with the callback attributes taken off the user's methods.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{GenericParam, Ident, ImplItem, Item, ItemImpl, Type};
@@ -22,6 +22,8 @@ pub(crate) struct Server {
     pub(crate) ident: Ident,
     pub(crate) handlers: Vec<Handler>,
     pub(crate) child_defaults: crate::child_spec::ChildDefaults,
+    /// `#[genserver(mailbox = N)]`: the bounded mailbox's capacity.
+    pub(crate) mailbox: Option<usize>,
 }
 
 impl Server {
@@ -40,8 +42,14 @@ impl Server {
     }
 }
 
-/// Parses the macro's input; `Err` holds the tokens to emit when it is not an impl block.
-pub(crate) fn parse(cx: &mut Ctxt, input: TokenStream) -> Result<Server, TokenStream> {
+/// Parses the macro's arguments and input; `Err` holds the tokens to emit when the input is not
+/// an impl block.
+pub(crate) fn parse(
+    cx: &mut Ctxt,
+    arguments: TokenStream,
+    input: TokenStream,
+) -> Result<Server, TokenStream> {
+    let mailbox = parse_arguments(cx, arguments);
     let item: Item = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(error) => {
@@ -92,7 +100,149 @@ pub(crate) fn parse(cx: &mut Ctxt, input: TokenStream) -> Result<Server, TokenSt
         ident,
         handlers,
         child_defaults,
+        mailbox,
     })
+}
+
+const ONLY_ARGUMENT: &str = "the only argument is `mailbox = N`, a mailbox bounded to N queued \
+                             casts, as in `#[genserver(mailbox = 1024)]`";
+
+/// Reads `#[genserver(mailbox = N)]`, the capacity of a bounded mailbox. Read token by token
+/// rather than as `syn` meta items, so that each mistake is reported on its own token with what
+/// to write instead.
+fn parse_arguments(cx: &mut Ctxt, arguments: TokenStream) -> Option<usize> {
+    let mut mailbox = None;
+    let mut seen: Option<Ident> = None;
+    let mut tokens = arguments.into_iter().peekable();
+    while tokens.peek().is_some() {
+        let mut argument = Vec::new();
+        let mut comma = None;
+        for token in tokens.by_ref() {
+            match token {
+                TokenTree::Punct(punct) if punct.as_char() == ',' => {
+                    comma = Some(punct);
+                    break;
+                }
+                token => argument.push(token),
+            }
+        }
+        let mut argument = argument.into_iter();
+        let key = match argument.next() {
+            Some(TokenTree::Ident(key)) if key == "mailbox" => key,
+            Some(other) => {
+                cx.error_spanned_by(
+                    &other,
+                    format!("unknown `#[genserver]` argument `{other}`; {ONLY_ARGUMENT}"),
+                );
+                continue;
+            }
+            None => {
+                // Only a trailing comma ends without an argument before it.
+                cx.error_spanned_by(
+                    &comma,
+                    format!("expected an argument before `,`; {ONLY_ARGUMENT}"),
+                );
+                continue;
+            }
+        };
+        if seen.is_some() {
+            cx.error_spanned_by(&key, "`mailbox` is given twice; keep one `mailbox = N`");
+            continue;
+        }
+        match capacity(&key, argument) {
+            Ok(capacity) => mailbox = Some(capacity),
+            Err((at, message)) => cx.error_spanned_by(at, message),
+        }
+        seen = Some(key);
+    }
+    mailbox
+}
+
+/// The capacity after `mailbox`, or the tokens to point at and what to write instead.
+fn capacity(
+    key: &Ident,
+    mut rest: impl Iterator<Item = TokenTree>,
+) -> Result<usize, (TokenStream, String)> {
+    let example = "as in `mailbox = 1024`";
+    let equals = match rest.next() {
+        Some(TokenTree::Punct(punct)) if punct.as_char() == '=' => punct,
+        Some(other) => {
+            return Err((
+                other.into_token_stream(),
+                format!("expected `=` after `mailbox`: write its capacity, {example}"),
+            ));
+        }
+        None => {
+            return Err((
+                key.into_token_stream(),
+                format!("`mailbox` needs a capacity: write `mailbox = N`, {example}"),
+            ));
+        }
+    };
+    let mut value: Vec<TokenTree> = rest.collect();
+    // A capacity passed through a `macro_rules!` fragment arrives in an invisible group.
+    if let [TokenTree::Group(group)] = value.as_slice() {
+        if group.delimiter() == Delimiter::None {
+            value = group.stream().into_iter().collect();
+        }
+    }
+    let tokens: TokenStream = value.iter().cloned().collect();
+    // Closer to what was written than the token stream's spacing: `-1`, not `- 1`.
+    let mut written = String::new();
+    for (index, token) in value.iter().enumerate() {
+        if index > 0 && !matches!(value[index - 1], TokenTree::Punct(_)) {
+            written.push(' ');
+        }
+        written.push_str(&token.to_string());
+    }
+    let not_integer = || {
+        (
+            tokens.clone(),
+            format!(
+                "the mailbox capacity is a positive integer literal, {example}; `{written}` is not one"
+            ),
+        )
+    };
+    let literal = match value.as_slice() {
+        [] => {
+            return Err((
+                equals.into_token_stream(),
+                format!("write the capacity after `=`, {example}"),
+            ));
+        }
+        [TokenTree::Punct(minus), ..] if minus.as_char() == '-' => {
+            return Err((
+                tokens.clone(),
+                format!(
+                    "a mailbox holds a positive number of casts, not `{written}`; write a positive capacity, {example}"
+                ),
+            ));
+        }
+        [TokenTree::Literal(literal)] => literal,
+        _ => return Err(not_integer()),
+    };
+    let Ok(syn::Lit::Int(integer)) = syn::parse2::<syn::Lit>(literal.to_token_stream()) else {
+        return Err(not_integer());
+    };
+    if !matches!(integer.suffix(), "" | "usize") {
+        return Err((
+            tokens.clone(),
+            format!("the mailbox capacity is a `usize`: write it without a suffix, {example}"),
+        ));
+    }
+    match integer.base10_parse::<usize>() {
+        Ok(0) => Err((
+            tokens,
+            format!(
+                "a mailbox with room for no cast would make every cast wait forever; write a positive capacity, {example}"
+            ),
+        )),
+        Ok(capacity) => Ok(capacity),
+        Err(_) => Err((
+            tokens,
+            format!("`{integer}` does not fit in a `usize`; write a smaller capacity, {example}"),
+        )),
+    }
 }
 
 /// A server owns its state in its own task: type parameters only.

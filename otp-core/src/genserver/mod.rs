@@ -14,7 +14,7 @@ mod start;
 use std::future::Future;
 
 pub use context::{Context, ContinueWith, NoProcError};
-pub use server_ref::ServerRef;
+pub use server_ref::{MailboxFull, Reservation, ServerRef};
 pub use start::{StartError, StartOptions, ViaRegistration, ViaRegistry};
 
 pub(crate) use server_ref::Envelope;
@@ -39,6 +39,36 @@ pub trait GenServer: Sized + Send + 'static {
     type Continue: Send + 'static;
     /// The generated typed client (`CacheRef` for `Cache`).
     type Ref: From<ServerRef<Self>> + AsRef<ServerRef<Self>> + Clone + Send + Sync + 'static;
+
+    /// A bounded mailbox's capacity, from `#[genserver(mailbox = N)]`: at most `N` casts wait
+    /// in the mailbox; then a cast waits for room, and a `try_` cast gives its arguments back
+    /// in a [`MailboxFull`]. `None`, the default, is unbounded, as in OTP.
+    ///
+    /// Only casts are counted. A call is not: its caller already waits for the reply, so each
+    /// caller has at most one call queued. Info messages, exit signals, monitors' `Down`, timers
+    /// and stop requests are never refused or delayed: OTP's sends never block, and a system
+    /// message must not wait behind user load. A cast from the server to itself does not wait
+    /// either (it would wait for itself): it goes over the bound when the mailbox is full.
+    /// A capacity of zero is taken as one; one above `tokio::sync::Semaphore::MAX_PERMITS` as
+    /// that.
+    ///
+    /// ```
+    /// use otp_core::prelude::*;
+    ///
+    /// struct Sink;
+    ///
+    /// #[genserver(mailbox = 1024)]
+    /// impl Sink {
+    ///     #[handle_cast]
+    ///     fn put(&mut self, _item: u64) {}
+    ///
+    ///     #[handle_info(catch_all)]
+    ///     fn unexpected(&mut self, _msg: AnyMessage) {}
+    /// }
+    ///
+    /// assert_eq!(Sink::MAILBOX_CAPACITY, Some(1024));
+    /// ```
+    const MAILBOX_CAPACITY: Option<usize> = None;
 
     /// `init/1`: builds the state; runs in the new process before `start` returns.
     fn init(

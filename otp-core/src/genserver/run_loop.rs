@@ -29,6 +29,8 @@ impl<S: GenServer> ExitGuard<S> {
     /// Messages still queued are dropped after that, so their callers read the exit reason.
     fn exit(&mut self) {
         let queued = self.server.process().mailbox.close();
+        // Casts waiting for room in a bounded mailbox return, their messages dropped.
+        self.server.process().close_room();
         process::finish(&self.pid);
         drop(queued);
         drop(self.inbox.take_all());
@@ -229,8 +231,11 @@ pub(crate) async fn run<S: GenServer>(
                 // An exit signal: the process dies at once, without terminate.
                 return;
             }
+            if let Envelope::BoundedCast(_) = envelope {
+                guard.server.process().cast_taken();
+            }
             match envelope {
-                Envelope::Message(message) => {
+                Envelope::Message(message) | Envelope::BoundedCast(message) => {
                     callbacks
                         .run(pin!(state.handle_message(message, &mut ctx)))
                         .await

@@ -4,6 +4,8 @@ use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
+use tokio::sync::{Semaphore, SemaphorePermit, TryAcquireError};
+
 use super::mailbox::Mailbox;
 use crate::call::{Call, CallError};
 use crate::process::{Process, ProcessCell};
@@ -14,6 +16,9 @@ use crate::{AnyMessage, ExitReason, GenServer, Pid};
 pub(crate) enum Envelope<S: GenServer> {
     /// A call or a cast, as the generated enum.
     Message(S::Message),
+    /// A cast that took one of a bounded mailbox's permits: the run loop gives it back when it
+    /// takes the cast out of the mailbox, then dispatches it as a `Message`.
+    BoundedCast(S::Message),
     /// An info message of any type.
     Info(AnyMessage),
     /// `GenServer.stop/2`: run `terminate` with this reason, then exit. Boxed: stops are rare,
@@ -27,6 +32,37 @@ pub(crate) enum Envelope<S: GenServer> {
 pub(crate) struct ServerProcess<S: GenServer> {
     pub(crate) cell: ProcessCell,
     pub(crate) mailbox: Mailbox<Envelope<S>>,
+    /// A bounded mailbox's room for casts (`GenServer::MAILBOX_CAPACITY`): one permit per cast
+    /// that may still be queued. Boxed and optional, so an unbounded server pays one pointer.
+    room: Option<Box<Semaphore>>,
+}
+
+impl<S: GenServer> ServerProcess<S> {
+    pub(crate) fn new(cell: ProcessCell) -> Self {
+        // Clamped rather than trusted: tokio panics above `MAX_PERMITS`, and no permit at all
+        // would make every cast wait forever.
+        let room = S::MAILBOX_CAPACITY
+            .map(|capacity| Box::new(Semaphore::new(capacity.clamp(1, Semaphore::MAX_PERMITS))));
+        ServerProcess {
+            cell,
+            mailbox: Mailbox::new(),
+            room,
+        }
+    }
+
+    /// The run loop took a `BoundedCast` out of the mailbox: its room is free again.
+    pub(crate) fn cast_taken(&self) {
+        if let Some(room) = &self.room {
+            room.add_permits(1);
+        }
+    }
+
+    /// The process has exited: the casts waiting for room return, their messages dropped.
+    pub(crate) fn close_room(&self) {
+        if let Some(room) = &self.room {
+            room.close();
+        }
+    }
 }
 
 impl<S: GenServer> Process for ServerProcess<S> {
@@ -153,6 +189,128 @@ impl<S: GenServer> ServerRef<S> {
     pub fn __cast(&self, message: S::Message) {
         // A cast to a dead server is dropped, as in OTP: it never fails the caller.
         let _ = self.send_envelope(Envelope::Message(message));
+    }
+
+    /// A cast to a bounded mailbox: waits for room, then queues the message. Dropping the
+    /// future before it completes sends nothing.
+    #[doc(hidden)]
+    pub async fn __cast_bounded(&self, message: S::Message) {
+        let Some(room) = self.process.room.as_deref() else {
+            return self.__cast(message);
+        };
+        if crate::current::current_id() == Some(self.id()) {
+            // A server casting to itself would wait for itself: over the bound rather than a
+            // deadlock, as OTP's casts never block.
+            return match self.__try_reserve() {
+                Ok(reservation) => reservation.send(message),
+                Err(MailboxFull(())) => self.__cast(message),
+            };
+        }
+        // Closed: the server has exited, and a cast to a dead server is dropped.
+        if let Ok(permit) = room.acquire().await {
+            permit.forget();
+            let _ = self.send_envelope(Envelope::BoundedCast(message));
+        }
+    }
+
+    /// Room for one cast in a bounded mailbox, taken before the message is built so that a
+    /// full mailbox gives the caller its arguments back. Always room in an unbounded mailbox,
+    /// and in a dead server's, whose cast is then dropped.
+    #[doc(hidden)]
+    pub fn __try_reserve(&self) -> Result<Reservation<'_, S>, MailboxFull<()>> {
+        let permit = match self.process.room.as_deref().map(Semaphore::try_acquire) {
+            Some(Ok(permit)) => Some(permit),
+            Some(Err(TryAcquireError::NoPermits)) => return Err(MailboxFull(())),
+            None | Some(Err(TryAcquireError::Closed)) => None,
+        };
+        Ok(Reservation {
+            server: self,
+            permit,
+        })
+    }
+}
+
+/// Room for one cast, from [`ServerRef::__try_reserve`]; dropped unused, the room is freed.
+#[doc(hidden)]
+pub struct Reservation<'a, S: GenServer> {
+    server: &'a ServerRef<S>,
+    /// `None` when the mailbox is unbounded or closed.
+    permit: Option<SemaphorePermit<'a>>,
+}
+
+impl<S: GenServer> Reservation<'_, S> {
+    /// Queues the cast in the room reserved for it.
+    pub fn send(self, message: S::Message) {
+        match self.permit {
+            Some(permit) => {
+                permit.forget();
+                let _ = self.server.send_envelope(Envelope::BoundedCast(message));
+            }
+            None => self.server.__cast(message),
+        }
+    }
+}
+
+/// A `try_` cast found the server's bounded mailbox full: the cast's arguments, given back.
+///
+/// `#[genserver(mailbox = N)]` gives each cast `put(k, v)` of the client a `try_put(k, v)` that
+/// never waits; it returns `MailboxFull((k, v))` while `N` casts are queued (`MailboxFull(v)`
+/// for a single argument, `MailboxFull(())` for none). A `try_` cast to a server that has exited
+/// is dropped and returns `Ok(())`, as a cast is.
+///
+/// ```
+/// use otp_core::prelude::*;
+///
+/// #[derive(Default)]
+/// struct Log { lines: Vec<String> }
+///
+/// #[genserver(mailbox = 2)]
+/// impl Log {
+///     #[handle_cast]
+///     fn write(&mut self, line: String) {
+///         self.lines.push(line);
+///     }
+///
+///     #[handle_call]
+///     fn count(&mut self) -> usize {
+///         self.lines.len()
+///     }
+///
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let log = Log::start(Log::default()).await?;
+/// // On this one thread the server does not run until the caller awaits: the casts queue up.
+/// log.try_write("one".into())?;
+/// log.write("two".into()).await;
+/// let full = log.try_write("three".into());
+/// assert_eq!(full, Err(MailboxFull("three".to_owned())));
+/// assert_eq!(full.unwrap_err().into_inner(), "three");
+/// // The call waits for the server, which empties its mailbox on the way.
+/// assert_eq!(log.count().await?, 2);
+/// log.try_write("three".into())?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the server's mailbox is full")]
+pub struct MailboxFull<T>(pub T);
+
+impl<T> MailboxFull<T> {
+    /// The cast's arguments, to send again later or elsewhere.
+    #[must_use]
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+/// Without `T: Debug`, as tokio's `TrySendError`: the arguments need not be printable.
+impl<T> fmt::Debug for MailboxFull<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MailboxFull(..)")
     }
 }
 

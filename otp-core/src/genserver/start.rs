@@ -8,7 +8,6 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tracing::Instrument;
 
-use super::mailbox::Mailbox;
 use super::run_loop;
 use super::server_ref::ServerProcess;
 use crate::names::RegisterError;
@@ -226,10 +225,10 @@ async fn spawn<S: GenServer>(
     link: bool,
     timeout: Option<Duration>,
 ) -> Result<S::Ref, StartError> {
-    let server = ServerRef::new(Arc::new(ServerProcess {
-        cell: ProcessCell::new(type_name::<S>()),
-        mailbox: Mailbox::new(),
-    }));
+    // The mailbox, bounded by `S::MAILBOX_CAPACITY` or not.
+    let server = ServerRef::new(Arc::new(ServerProcess::new(ProcessCell::new(
+        type_name::<S>(),
+    ))));
     let pid = server.pid();
     if let Some(data) = attachment {
         pid.process().cell().attach(data);

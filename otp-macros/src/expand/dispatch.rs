@@ -2,7 +2,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
-use syn::Type;
+use syn::{Ident, Type};
 
 use super::Names;
 use super::shared::{call_arguments, maybe_await, outside, variant};
@@ -78,12 +78,18 @@ pub(super) fn requests(names: &Names<'_>) -> Requests {
                     <#self_ty>::#method(self, #(#arguments),*) #await_;
                 }
             });
-            requests.client_methods.push(quote! {
-                #(#docs)*
-                pub fn #method(&self, #(#params: #types),*) {
-                    self.server.__cast(#message_enum::#variant(#(#params),*));
+            let message = quote!(#message_enum::#variant(#(#params),*));
+            let client_method = if server.mailbox.is_some() {
+                bounded_cast(handler, &docs, &message, &params, &types)
+            } else {
+                quote! {
+                    #(#docs)*
+                    pub fn #method(&self, #(#params: #types),*) {
+                        self.server.__cast(#message);
+                    }
                 }
-            });
+            };
+            requests.client_methods.push(client_method);
             continue;
         }
         let reply = reply_type(names, handler);
@@ -110,6 +116,50 @@ pub(super) fn requests(names: &Names<'_>) -> Requests {
         });
     }
     requests
+}
+
+/// The client methods of a cast to a bounded mailbox: `put`, which waits for room, and
+/// `try_put`, which gives the arguments back when there is none.
+fn bounded_cast(
+    handler: &Handler,
+    docs: &[TokenStream],
+    message: &TokenStream,
+    params: &[Ident],
+    types: &[Type],
+) -> TokenStream {
+    let method = &handler.ident;
+    let try_method = format_ident!("try_{}", method);
+    // The arguments given back: the value itself for one, a tuple for several.
+    let (returned_ty, returned) = match (params, types) {
+        ([param], [ty]) => (quote!(#ty), quote!(#param)),
+        _ => (quote!((#(#types),*)), quote!((#(#params),*))),
+    };
+    let try_doc = format!(
+        "Casts to the server's `{method}` handler if its bounded mailbox has room, without \
+         waiting; gives the arguments back in [`MailboxFull`](::otp_core::MailboxFull) when it \
+         is full. A cast to a server that has exited is dropped, and this returns `Ok(())`."
+    );
+    quote! {
+        #(#docs)*
+        #[doc = ""]
+        #[doc = " The server's mailbox is bounded: this waits while it is full."]
+        pub async fn #method(&self, #(#params: #types),*) {
+            self.server.__cast_bounded(#message).await;
+        }
+
+        #[doc = #try_doc]
+        pub fn #try_method(&self, #(#params: #types),*) -> ::core::result::Result<(), ::otp_core::MailboxFull<#returned_ty>> {
+            match self.server.__try_reserve() {
+                ::core::result::Result::Ok(__room) => {
+                    __room.send(#message);
+                    ::core::result::Result::Ok(())
+                }
+                ::core::result::Result::Err(_) => {
+                    ::core::result::Result::Err(::otp_core::MailboxFull(#returned))
+                }
+            }
+        }
+    }
 }
 
 /// Continue messages: their variants, match arms, and a `ContinueWith` impl for each type.
@@ -251,6 +301,9 @@ pub(super) fn genserver_impl(
         let arguments = call_arguments(handler, &[]);
         quote!(<#self_ty>::#method(self, #(#arguments),*) #await_;)
     });
+    let mailbox_capacity = server.mailbox.map(|capacity| {
+        quote!(const MAILBOX_CAPACITY: ::core::option::Option<usize> = ::core::option::Option::Some(#capacity);)
+    });
     quote! {
         #[allow(clippy::all, clippy::pedantic, unused_variables)]
         impl #impl_generics ::otp_core::GenServer for #self_ty #where_clause {
@@ -258,6 +311,7 @@ pub(super) fn genserver_impl(
             type Message = #message_enum #ty_generics;
             type Continue = #continue_enum #ty_generics;
             type Ref = #ref_ident #ty_generics;
+            #mailbox_capacity
 
             fn init(
                 __args: Self::Args,

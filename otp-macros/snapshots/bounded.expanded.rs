@@ -1,0 +1,301 @@
+impl Queue {
+    #[allow(clippy::unused_self, clippy::needless_pass_by_value, clippy::unused_async)]
+    fn put(&mut self, key: String, value: u32) {}
+    /// Pushes one job.
+    #[allow(clippy::unused_self, clippy::needless_pass_by_value, clippy::unused_async)]
+    async fn push(&mut self, job: Job) {}
+    #[allow(clippy::unused_self, clippy::needless_pass_by_value, clippy::unused_async)]
+    fn clear(&mut self) {}
+    #[allow(clippy::unused_self, clippy::needless_pass_by_value, clippy::unused_async)]
+    fn len(&mut self) -> usize {
+        0
+    }
+    #[allow(clippy::unused_self, clippy::needless_pass_by_value, clippy::unused_async)]
+    fn unexpected(&mut self, msg: AnyMessage) {}
+}
+#[allow(dead_code, clippy::all, clippy::pedantic)]
+const _: () = {
+    fn __otp_assert_send<T: ::core::marker::Send + 'static>() {}
+    fn __otp_messages_are_send() {
+        __otp_assert_send::<String>();
+        __otp_assert_send::<u32>();
+        __otp_assert_send::<Job>();
+        __otp_assert_send::<usize>();
+        __otp_assert_send::<AnyMessage>();
+    }
+};
+#[doc(hidden)]
+#[allow(
+    non_camel_case_types,
+    dead_code,
+    private_interfaces,
+    clippy::all,
+    clippy::pedantic
+)]
+pub enum __QueueMessage {
+    put(String, u32),
+    push(Job),
+    clear(),
+    len(::otp_core::__private::ReplySender<usize>),
+}
+#[doc(hidden)]
+#[allow(
+    non_camel_case_types,
+    dead_code,
+    private_interfaces,
+    clippy::all,
+    clippy::pedantic
+)]
+pub enum __QueueContinue {}
+impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Queue {
+    fn wrap_continue(
+        message: ::otp_core::__private::NeverA,
+    ) -> <Self as ::otp_core::GenServer>::Continue {
+        match message {}
+    }
+}
+impl ::otp_core::ContinueWith<::otp_core::__private::NeverB> for Queue {
+    fn wrap_continue(
+        message: ::otp_core::__private::NeverB,
+    ) -> <Self as ::otp_core::GenServer>::Continue {
+        match message {}
+    }
+}
+#[allow(clippy::all, clippy::pedantic, unused_variables)]
+impl ::otp_core::GenServer for Queue {
+    type Args = Queue;
+    type Message = __QueueMessage;
+    type Continue = __QueueContinue;
+    type Ref = QueueRef;
+    const MAILBOX_CAPACITY: ::core::option::Option<usize> = ::core::option::Option::Some(
+        64usize,
+    );
+    fn init(
+        __args: Self::Args,
+        __ctx: &mut ::otp_core::Context<Self>,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<Self, ::otp_core::InitError>,
+    > + ::core::marker::Send {
+        async move {
+            let _ = __ctx;
+            ::core::result::Result::Ok(__args)
+        }
+    }
+    fn handle_message(
+        &mut self,
+        __message: Self::Message,
+        __ctx: &mut ::otp_core::Context<Self>,
+    ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
+        async move {
+            match __message {
+                __QueueMessage::put(__arg0, __arg1) => {
+                    <Queue>::put(self, __arg0, __arg1);
+                }
+                __QueueMessage::push(__arg0) => {
+                    <Queue>::push(self, __arg0).await;
+                }
+                __QueueMessage::clear() => {
+                    <Queue>::clear(self);
+                }
+                __QueueMessage::len(__reply) => {
+                    let __value = <Queue>::len(self);
+                    __ctx.__reply(__reply, __value);
+                }
+            }
+        }
+    }
+    fn handle_info(
+        &mut self,
+        __message: ::otp_core::AnyMessage,
+        __ctx: &mut ::otp_core::Context<Self>,
+    ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
+        async move {
+            <Queue>::unexpected(self, __message);
+        }
+    }
+    fn handle_continue(
+        &mut self,
+        __message: Self::Continue,
+        __ctx: &mut ::otp_core::Context<Self>,
+    ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
+        async move { match __message {} }
+    }
+    fn terminate(
+        &mut self,
+        __reason: &::otp_core::ExitReason,
+        __ctx: &mut ::otp_core::Context<Self>,
+    ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
+        async move {}
+    }
+}
+impl ::otp_core::ChildDefaults for Queue {
+    const ID: &'static str = "Queue";
+}
+impl ::otp_core::Child for Queue
+where
+    for<'__otp> <Queue as ::otp_core::GenServer>::Args: ::core::clone::Clone
+        + ::core::marker::Sync,
+{
+    type Args = <Self as ::otp_core::GenServer>::Args;
+    type Handle = <Self as ::otp_core::GenServer>::Ref;
+    fn child_spec(args: Self::Args) -> ::otp_core::ChildSpec {
+        ::otp_core::__private::genserver_child_spec::<Self>(args)
+    }
+    fn handle(pid: &::otp_core::Pid) -> ::core::option::Option<Self::Handle> {
+        ::otp_core::__private::genserver_child_handle::<Self>(pid)
+    }
+}
+///The client of [`Queue`], generated by `#[genserver]`: one method per call and cast. Also `pid`, `is_alive`, `stop`, and `server` for the untyped [`ServerRef`](::otp_core::ServerRef).
+#[allow(private_interfaces)]
+pub struct QueueRef {
+    server: ::otp_core::ServerRef<Queue>,
+}
+#[allow(private_interfaces, clippy::all, clippy::pedantic)]
+impl QueueRef {
+    ///Casts to the server's `put` handler.
+    ///
+    /// The server's mailbox is bounded: this waits while it is full.
+    pub async fn put(&self, key: String, value: u32) {
+        self.server.__cast_bounded(__QueueMessage::put(key, value)).await;
+    }
+    ///Casts to the server's `put` handler if its bounded mailbox has room, without waiting; gives the arguments back in [`MailboxFull`](::otp_core::MailboxFull) when it is full. A cast to a server that has exited is dropped, and this returns `Ok(())`.
+    pub fn try_put(
+        &self,
+        key: String,
+        value: u32,
+    ) -> ::core::result::Result<(), ::otp_core::MailboxFull<(String, u32)>> {
+        match self.server.__try_reserve() {
+            ::core::result::Result::Ok(__room) => {
+                __room.send(__QueueMessage::put(key, value));
+                ::core::result::Result::Ok(())
+            }
+            ::core::result::Result::Err(_) => {
+                ::core::result::Result::Err(::otp_core::MailboxFull((key, value)))
+            }
+        }
+    }
+    /// Pushes one job.
+    ///
+    /// The server's mailbox is bounded: this waits while it is full.
+    pub async fn push(&self, job: Job) {
+        self.server.__cast_bounded(__QueueMessage::push(job)).await;
+    }
+    ///Casts to the server's `push` handler if its bounded mailbox has room, without waiting; gives the arguments back in [`MailboxFull`](::otp_core::MailboxFull) when it is full. A cast to a server that has exited is dropped, and this returns `Ok(())`.
+    pub fn try_push(
+        &self,
+        job: Job,
+    ) -> ::core::result::Result<(), ::otp_core::MailboxFull<Job>> {
+        match self.server.__try_reserve() {
+            ::core::result::Result::Ok(__room) => {
+                __room.send(__QueueMessage::push(job));
+                ::core::result::Result::Ok(())
+            }
+            ::core::result::Result::Err(_) => {
+                ::core::result::Result::Err(::otp_core::MailboxFull(job))
+            }
+        }
+    }
+    ///Casts to the server's `clear` handler.
+    ///
+    /// The server's mailbox is bounded: this waits while it is full.
+    pub async fn clear(&self) {
+        self.server.__cast_bounded(__QueueMessage::clear()).await;
+    }
+    ///Casts to the server's `clear` handler if its bounded mailbox has room, without waiting; gives the arguments back in [`MailboxFull`](::otp_core::MailboxFull) when it is full. A cast to a server that has exited is dropped, and this returns `Ok(())`.
+    pub fn try_clear(&self) -> ::core::result::Result<(), ::otp_core::MailboxFull<()>> {
+        match self.server.__try_reserve() {
+            ::core::result::Result::Ok(__room) => {
+                __room.send(__QueueMessage::clear());
+                ::core::result::Result::Ok(())
+            }
+            ::core::result::Result::Err(_) => {
+                ::core::result::Result::Err(::otp_core::MailboxFull(()))
+            }
+        }
+    }
+    ///Calls the server's `len` handler.
+    pub fn len(&self) -> ::otp_core::Call<'_, Queue, usize> {
+        let (__sender, __receiver) = ::otp_core::__private::reply_channel();
+        self.server.__call(__QueueMessage::len(__sender), __receiver)
+    }
+}
+impl ::core::clone::Clone for QueueRef {
+    fn clone(&self) -> Self {
+        QueueRef {
+            server: ::core::clone::Clone::clone(&self.server),
+        }
+    }
+}
+impl ::core::fmt::Debug for QueueRef {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.server, f)
+    }
+}
+impl ::core::cmp::PartialEq for QueueRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.server == other.server
+    }
+}
+impl ::core::cmp::Eq for QueueRef {}
+impl ::core::convert::AsRef<::otp_core::ServerRef<Queue>> for QueueRef {
+    fn as_ref(&self) -> &::otp_core::ServerRef<Queue> {
+        &self.server
+    }
+}
+impl ::core::convert::From<::otp_core::ServerRef<Queue>> for QueueRef {
+    fn from(server: ::otp_core::ServerRef<Queue>) -> Self {
+        QueueRef { server }
+    }
+}
+#[allow(private_interfaces, clippy::all, clippy::pedantic)]
+impl QueueRef {
+    /// The server's pid.
+    #[must_use]
+    pub fn pid(&self) -> ::otp_core::Pid {
+        self.server.pid()
+    }
+    /// Whether the server is still running.
+    #[must_use]
+    pub fn is_alive(&self) -> bool {
+        self.server.is_alive()
+    }
+    /// Stops the server (`GenServer.stop/2`): `terminate` runs with `reason`, and this
+    /// waits until the server has exited.
+    pub async fn stop(
+        &self,
+        reason: ::otp_core::ExitReason,
+    ) -> ::core::result::Result<(), ::otp_core::CallError> {
+        self.server.stop(reason).await
+    }
+    /// The untyped handle of the server.
+    #[must_use]
+    pub fn server(&self) -> &::otp_core::ServerRef<Queue> {
+        &self.server
+    }
+}
+#[allow(private_interfaces, clippy::all, clippy::pedantic)]
+impl Queue {
+    ///Starts a [`Queue`] without a link and waits for its init (`GenServer.start/3`).
+    pub async fn start(
+        args: Queue,
+    ) -> ::core::result::Result<QueueRef, ::otp_core::StartError> {
+        ::otp_core::StartOptions::<Self>::default().start(args).await
+    }
+    ///Starts a [`Queue`] linked to the calling process and waits for its init (`GenServer.start_link/3`).
+    pub async fn start_link(
+        args: Queue,
+    ) -> ::core::result::Result<QueueRef, ::otp_core::StartError> {
+        ::otp_core::StartOptions::<Self>::default().start_link(args).await
+    }
+    /// Options for starting this server: a name (`Self::options().name("x").start(args)`).
+    #[must_use]
+    pub fn options() -> ::otp_core::StartOptions<Self> {
+        ::otp_core::StartOptions::default()
+    }
+    /// The running server registered under `name`, if it is one of this type.
+    #[must_use]
+    pub fn whereis(name: &str) -> ::core::option::Option<QueueRef> {
+        let pid = ::otp_core::whereis(name)?;
+        ::otp_core::ServerRef::<Self>::from_pid(&pid).map(::core::convert::From::from)
+    }
+}

@@ -1,0 +1,15 @@
+// `mailbox` given twice.
+use otp_core::prelude::*;
+
+struct Sink;
+
+#[genserver(mailbox = 16, mailbox = 32)]
+impl Sink {
+    #[handle_cast]
+    fn put(&mut self, _item: u32) {}
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}

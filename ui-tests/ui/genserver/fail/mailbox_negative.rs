@@ -1,0 +1,15 @@
+// A negative mailbox capacity.
+use otp_core::prelude::*;
+
+struct Sink;
+
+#[genserver(mailbox = -1)]
+impl Sink {
+    #[handle_cast]
+    fn put(&mut self, _item: u32) {}
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {}
