@@ -19,7 +19,6 @@ use crate::{AnyMessage, Context, ExitReason, GenServer, IdleTimeout, InitError, 
 /// the exit and tells links and monitors first, then drops the mailbox, which fails the
 /// callers still queued with the exit reason.
 struct ExitGuard<S: GenServer> {
-    pid: Pid,
     server: ServerRef<S>,
     inbox: Inbox<Envelope<S>>,
 }
@@ -31,7 +30,7 @@ impl<S: GenServer> ExitGuard<S> {
         let queued = self.server.process().mailbox.close();
         // Casts waiting for room in a bounded mailbox return, their messages dropped.
         self.server.process().close_room();
-        process::finish(&self.pid);
+        process::finish(&self.server.pid());
         drop(queued);
         drop(self.inbox.take_all());
     }
@@ -156,7 +155,7 @@ fn receive<'a, S: GenServer>(
 /// What `start` learns of an init: the state, or the exit reason and the start error.
 fn init_outcome<S>(
     init: Result<Result<S, InitError>, Option<ExitReason>>,
-    pid: &Pid,
+    cell: &ProcessCell,
 ) -> Result<S, (ExitReason, StartError)> {
     match init {
         Ok(Ok(state)) => Ok(state),
@@ -164,7 +163,7 @@ fn init_outcome<S>(
         Ok(Err(InitError::Stop(reason))) => Err((reason.clone(), StartError::Init(reason))),
         Err(reason) => {
             let reason = reason
-                .or_else(|| pid.exit_reason())
+                .or_else(|| cell.exit_reason())
                 .unwrap_or(ExitReason::Killed);
             Err((reason.clone(), StartError::Init(reason)))
         }
@@ -177,16 +176,16 @@ pub(crate) async fn run<S: GenServer>(
     parent: Option<Pid>,
     started: oneshot::Sender<Result<(), StartError>>,
 ) {
-    let pid = server.pid();
+    // One handle to the process is kept across the loop (the guard's): every other is made from
+    // it when needed, so the loop's state holds no copy of the pid.
     let mut guard = ExitGuard {
-        pid: pid.clone(),
         server: server.clone(),
         inbox: Inbox::new(),
     };
-    let cell = pid.process().cell();
+    let cell = &guard.server.process().cell;
     let mut callbacks = Callbacks {
         cell,
-        current: Some(pid.clone()),
+        current: Some(server.pid()),
     };
     // The idle timeout's timer, made on first use and reused: boxed, so a server that never
     // sets one does not carry a timer in its task.
@@ -195,12 +194,12 @@ pub(crate) async fn run<S: GenServer>(
 
     let init = callbacks.run(pin!(S::init(args, &mut ctx))).await;
     settle(cell, &init);
-    let mut state = match init_outcome(init, &pid) {
+    let mut state = match init_outcome(init, cell) {
         Ok(state) => state,
         Err((reason, error)) => {
             // The starter gets the error as a value, not as an exit signal, and only once the
             // process is gone: its name is free again when `start` returns.
-            process::unlink_all(&pid);
+            process::unlink_all(&guard.server.pid());
             cell.begin_exit(reason, false);
             guard.exit();
             let _ = started.send(Err(error));
@@ -280,7 +279,7 @@ pub(crate) async fn run<S: GenServer>(
         settle(cell, &terminated);
         if terminated.is_err() {
             // The exit reason stays the one terminate was called with.
-            tracing::error!(pid = %pid, reason = %reason, "terminate panicked");
+            tracing::error!(pid = %guard.server.pid(), reason = %reason, "terminate panicked");
         }
         for reply in ctx.deferred_replies.drain(..) {
             reply();
