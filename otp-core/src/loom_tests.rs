@@ -437,3 +437,27 @@ fn loom_relink_racing_finish_is_told_once() {
         assert_eq!(target.counts().0, 0);
     });
 }
+
+/// A link taken by one process while its partner unlinks from it never leaves half a link:
+/// afterwards each holds the other or neither does. (Without both locks at once, `link` could
+/// write its side, `unlink` clear both, and `link` write the other side: the partner's exit
+/// would then reach a process whose own exit would not reach the partner.)
+#[test]
+fn loom_link_racing_unlink_leaves_no_half_link() {
+    loom::model(|| {
+        let first = Probe::new(true);
+        let second = Probe::new(true);
+        let unlinker = {
+            let (first, second) = (first.pid.clone(), second.pid.clone());
+            thread::spawn(move || process::unlink(&second, &first))
+        };
+        assert!(process::link(&first.pid, &second.pid));
+        unlinker.join().unwrap();
+
+        let (first_links, second_links) = (first.counts().0, second.counts().0);
+        assert_eq!(
+            first_links, second_links,
+            "half a link: {first_links} one way, {second_links} the other"
+        );
+    });
+}

@@ -283,40 +283,53 @@ fn link_exit_signal(target: &Pid, from: &Pid, reason: &ExitReason) {
     }
 }
 
-/// Links two processes; false when `other` is already dead.
+/// The relations of two distinct processes, both locked, in the order of their ids: `link`
+/// and `unlink` change both sides at once, so neither sees, nor leaves, half a link. Every other
+/// path holds one process's lock at a time, so this order is the only one that matters.
+fn lock_pair<'a>(
+    this: &'a Pid,
+    other: &'a Pid,
+) -> (MutexGuard<'a, Relations>, MutexGuard<'a, Relations>) {
+    let (this_cell, other_cell) = (this.process().cell(), other.process().cell());
+    if this_cell.id() < other_cell.id() {
+        let mine = this_cell.relations();
+        (mine, other_cell.relations())
+    } else {
+        let theirs = other_cell.relations();
+        (this_cell.relations(), theirs)
+    }
+}
+
+/// Links two processes; false when `other` is already dead (or `this` is).
 pub(crate) fn link(this: &Pid, other: &Pid) -> bool {
     if this == other {
         return true;
     }
-    // Our side first: `other`'s `finish` signals us only if it finds its side in our links
-    // (see `link_exit_signal`), so it must be there before `other` can take the link.
-    let fresh = this
-        .process()
-        .cell()
-        .relations()
-        .links
-        .insert(other.clone());
-    {
-        let mut relations = other.process().cell().relations();
-        if !relations.finished {
-            relations.links.insert(this.clone());
-            return true;
-        }
+    let (mut mine, mut theirs) = lock_pair(this, other);
+    if mine.finished {
+        return false;
     }
-    // `other` finished before the link was made. An old link it took with it is still ours,
-    // and its signal on its way (a `NoProc` as well would tell a process trapping exits
-    // twice): keep it. A new half-link to a dead process is dropped.
-    if fresh {
-        this.process().cell().relations().links.remove(other);
+    if theirs.finished {
+        // A link made before `other` finished went with it, and its exit signal reaches us
+        // while our side holds it (see `link_exit_signal`): it counts as made, and a `NoProc`
+        // as well would tell a process trapping exits twice. A new one to a dead process is
+        // not made.
+        return mine.links.contains(other);
     }
-    !fresh
+    mine.links.insert(other.clone());
+    theirs.links.insert(this.clone());
+    true
 }
 
 /// Removes the link between two processes, if there is one. Once our side is gone, `other`'s
 /// `finish` sends us nothing (see `link_exit_signal`).
 pub(crate) fn unlink(this: &Pid, other: &Pid) {
-    this.process().cell().relations().links.remove(other);
-    other.process().cell().relations().links.remove(this);
+    if this == other {
+        return;
+    }
+    let (mut mine, mut theirs) = lock_pair(this, other);
+    mine.links.remove(other);
+    theirs.links.remove(this);
 }
 
 /// Monitors `target` on behalf of `watcher`: a [`Down`] message comes when it exits, at once
