@@ -42,17 +42,6 @@ impl<S: GenServer> Drop for ExitGuard<S> {
     }
 }
 
-/// Runs a callback, turning a panic into the exit reason `Panic`.
-///
-/// The reason is recorded, and the reply senders dropped by the crash are parked (see
-/// `ReplySender`) until the process has told its links and monitors: a caller reads
-/// `Exited(Panic(..))` then, not a missing reply, and a linked caller dies first, as in OTP.
-/// `Err(None)` means the process had already begun to exit for another reason. After a panic
-/// the run loop calls [`settle`] once the callback's future is dropped.
-///
-/// The callback's future is pinned where it is made, in the run loop's frame, and this holds
-/// only a reference to it: the loop's state stores each callback future once, which keeps a
-/// server's task small (a generic `async fn` here stored it twice).
 /// What the run loop needs to run a callback: the process's cell, and its pid to lend to the
 /// thread while the callback is polled (`current_pid`).
 struct Callbacks<'a> {
@@ -61,6 +50,17 @@ struct Callbacks<'a> {
 }
 
 impl Callbacks<'_> {
+    /// Runs a callback, turning a panic into the exit reason `Panic`.
+    ///
+    /// The reason is recorded, and the reply senders dropped by the crash are parked (see
+    /// `ReplySender`) until the process has told its links and monitors: a caller reads
+    /// `Exited(Panic(..))` then, not a missing reply, and a linked caller dies first, as in OTP.
+    /// `Err(None)` means the process had already begun to exit for another reason. After a
+    /// panic the run loop calls [`settle`] once the callback's future is dropped.
+    ///
+    /// The callback's future is pinned where it is made, in the run loop's frame, and this
+    /// holds only a reference to it: the loop's state stores each callback future once, which
+    /// keeps a server's task small (a generic `async fn` here stored it twice).
     fn run<'b, F: Future>(&'b mut self, future: Pin<&'b mut F>) -> CatchPanic<'b, F> {
         CatchPanic {
             cell: self.cell,
@@ -114,6 +114,7 @@ fn settle<T>(cell: &ProcessCell, outcome: &Result<T, Option<ExitReason>>) {
     }
 }
 
+/// A deferred reply, boxed to be dropped with the process's other leftovers after its exit.
 fn boxed<T: Send + 'static>(value: T) -> Box<dyn Any + Send> {
     Box::new(value)
 }
