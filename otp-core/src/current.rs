@@ -25,32 +25,41 @@ thread_local! {
 /// ```
 #[must_use]
 pub fn current_pid() -> Option<Pid> {
-    CURRENT.with(|current| {
-        let pid = current.take();
-        let copy = pid.clone();
-        current.set(pid);
-        copy
-    })
+    // `try_with`: at thread exit, after the thread-local is gone, there is no current process.
+    CURRENT
+        .try_with(|current| {
+            let pid = current.take();
+            let copy = pid.clone();
+            current.set(pid);
+            copy
+        })
+        .ok()
+        .flatten()
 }
 
 /// The id of the current process, without cloning its pid.
 pub(crate) fn current_id() -> Option<u64> {
-    CURRENT.with(|current| {
-        let pid = current.take();
-        let id = pid.as_ref().map(Pid::id);
-        current.set(pid);
-        id
-    })
+    CURRENT
+        .try_with(|current| {
+            let pid = current.take();
+            let id = pid.as_ref().map(Pid::id);
+            current.set(pid);
+            id
+        })
+        .ok()
+        .flatten()
 }
 
 /// Whether the calling code is a process callback being polled.
 pub(crate) fn in_process() -> bool {
-    CURRENT.with(|current| {
-        let pid = current.take();
-        let inside = pid.is_some();
-        current.set(pid);
-        inside
-    })
+    CURRENT
+        .try_with(|current| {
+            let pid = current.take();
+            let inside = pid.is_some();
+            current.set(pid);
+            inside
+        })
+        .unwrap_or(false)
 }
 
 /// Runs `poll` as a callback of the process whose pid `slot` holds: the pid is lent to the
@@ -62,10 +71,17 @@ pub(crate) fn run_as<R>(slot: &mut Option<Pid>, poll: impl FnOnce() -> R) -> R {
     }
     impl Drop for Restore<'_> {
         fn drop(&mut self) {
-            *self.slot = CURRENT.with(|current| current.replace(self.outer.take()));
+            let outer = self.outer.take();
+            if let Ok(lent) = CURRENT.try_with(|current| current.replace(outer)) {
+                *self.slot = lent;
+            }
         }
     }
-    let outer = CURRENT.with(|current| current.replace(slot.take()));
+    // At thread exit the thread-local may be gone: the callback then runs without a current
+    // process, and the pid stays in `slot`.
+    let Ok(outer) = CURRENT.try_with(|current| current.replace(slot.take())) else {
+        return poll();
+    };
     let _restore = Restore { slot, outer };
     poll()
 }
