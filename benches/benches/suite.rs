@@ -3,7 +3,7 @@
 //! ```text
 //! suite [--quick] [--reverse]        run every workload once; one `metric<TAB>impl<TAB>value` line per figure
 //! suite one <metric> <impl> [--quick] one figure of one implementation (for callgrind, perf);
-//!                                     E to I (`restart_us` .. `stream_ips`): otp-core, hand-written
+//!                                     E to J (`restart_us` .. `children_us`): otp-core, hand-written
 //! suite spawn-child <impl> [--quick]  workload C in this process (the suite runs it in a child)
 //! suite report <run files...>         the markdown table of several runs
 //! ```
@@ -243,7 +243,7 @@ fn run_all(sizes: Sizes, more_sizes: &MoreSizes, quick: bool, reverse: bool) {
     for metric in workloads_more::KEYS {
         for implementation in in_order(workloads_more::IMPLEMENTATIONS) {
             let value = workloads_more::measure(metric, implementation, more_sizes)
-                .expect("every workload of E to I has both implementations");
+                .expect("every workload of E to J has both implementations");
             figure(metric, implementation, value);
         }
     }

@@ -9,8 +9,8 @@
 //! task on a worker (actix, which runs on its own single-threaded `System`, overrides
 //! [`Counter::run`]).
 //!
-//! Workloads E to I ([`workloads_more`]: supervisor restarts, registry and table lookups, PubSub
-//! broadcast, `async_stream`) are not about a counter: each compares otp-core's feature with
+//! Workloads E to J ([`workloads_more`]: supervisor restarts, registry and table lookups, PubSub
+//! broadcast, `async_stream`, many children of one supervisor) are not about a counter: each compares otp-core's feature with
 //! what a tokio user writes by hand for the same job.
 //!
 //! The `suite` bench binary runs them all and prints one line per figure; `scripts/bench` runs

@@ -25,7 +25,9 @@
 //!
 //! Two more tests: escalation happens exactly when the intensity says (paused clock), and
 //! resident memory stays flat across 10 rounds of 10,000 processes started, crashed and
-//! stopped. The last two tests pin bugs found on the way (a killed supervisor's restart, quadratic links), now fixed.
+//! stopped. A fourth pins a bug found on the way (a killed supervisor's restart), now fixed;
+//! the quadratic start and stop of many children it also found are measured by benchmark J
+//! (`benches/`), as a timing belongs there.
 //!
 //! The load run lasts `OTP_CHAOS_SECS` seconds of faults (default 3) on a 2-worker runtime,
 //! in real time, inside a `tokio::time::timeout`. The figures are printed at the end
@@ -39,7 +41,7 @@ use std::time::Duration;
 
 use common::chaos::checks::{check_restarts, full_strength};
 use common::chaos::load::{caller, caster, churn, injector};
-use common::chaos::memory::{Cell, memory_round, resident_bytes};
+use common::chaos::memory::{memory_round, resident_bytes};
 use common::chaos::state::{Chaos, Incarnation, is_injected, read, reaper};
 use common::chaos::tree::{Layout, kill_worker};
 use common::chaos::worker::worker_spec;
@@ -47,7 +49,7 @@ use common::chaos::{
     fault_duration, lock, multi_thread_runtime, quiet_injected_panics, seed, serial,
 };
 use otp_core::prelude::*;
-use otp_core::{ChildSpec, DynamicSupervisor, DynamicSupervisorOptions, Strategy, SupervisorSpec};
+use otp_core::{ChildSpec, Strategy, SupervisorSpec};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -444,39 +446,6 @@ fn killing_a_supervisor_costs_its_parent_exactly_one_restart() {
             "{} failed restarts for 200 kills, e.g. {}",
             failures.len(),
             failures[0]
-        );
-    });
-}
-
-/// Starting and stopping N children of one supervisor must stay near-linear. Two quadratic
-/// paths were found here: links kept in a `Vec` per process (`contains` on every link,
-/// `retain` on every exit: 20,000 children took 4.4 s to start in debug; now a `HashSet`), and a
-/// dynamic supervisor's terminate that `join_all`ed its children's waits (tokio's cooperative
-/// budget made it re-poll thousands of pending waits per wake-up: 16,000 children took 9.4
-/// times as long to stop as 4,000; now each is waited for in deadline order). The ratio is
-/// loose (8 for 4 times the children) because the machine running the tests is shared.
-#[test]
-fn a_supervisor_starts_and_stops_its_children_in_near_linear_time() {
-    let _serial = serial();
-    multi_thread_runtime().block_on(async {
-        let mut took = Vec::new();
-        for children in [4_000, 16_000] {
-            let sup = DynamicSupervisor::start(DynamicSupervisorOptions::default())
-                .await
-                .expect("starts");
-            let began = Instant::now();
-            for _ in 0..children {
-                sup.start_child::<Cell>(8).await.expect("cell starts");
-            }
-            sup.stop(ExitReason::Shutdown).await.expect("stops");
-            took.push(began.elapsed());
-        }
-        // Four times the children: linear is four times the time, quadratic sixteen.
-        assert!(
-            took[1] < took[0] * 8,
-            "4,000 children: {:?}; 16,000: {:?}",
-            took[0],
-            took[1]
         );
     });
 }

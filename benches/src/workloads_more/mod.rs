@@ -1,4 +1,4 @@
-//! Workloads E to I of issue 6: the parts of otp-core around the GenServer (supervisor,
+//! Workloads E to J of issue 6: the parts of otp-core around the GenServer (supervisor,
 //! registry, table, PubSub, `async_stream`), each against what a tokio user would write by hand
 //! for the same job. They are not counter workloads, so each is a pair of functions (ours and
 //! the hand-written one) rather than one generic over [`Counter`](crate::Counter); only
@@ -11,8 +11,10 @@
 //! | `table_mps` | G: reads of random keys from 2 tasks | `Table` (set, protected) | `RwLock<HashMap<u64, u64>>` |
 //! | `pubsub_us` | H: one broadcast until every subscriber handled it | `PubSub`, a server per subscriber | `tokio::sync::broadcast`, a task per receiver |
 //! | `stream_ips` | I: trivial async items, ≤ 10 in flight | `TaskSupervisorRef::async_stream` | a `JoinSet` loop |
+//! | `children_us` | J: start N children one by one, then stop them all | `DynamicSupervisor` | N actor tasks in a `Vec` |
 
 mod broadcast;
+mod children;
 mod lookups;
 mod restart;
 mod stream;
@@ -23,7 +25,7 @@ use crate::impls::Impl;
 use crate::report::median;
 use crate::runtime::run_on_worker;
 
-/// The sizes of workloads E to I; [`MoreSizes::QUICK`] repeats each a tenth as often (or less)
+/// The sizes of workloads E to J; [`MoreSizes::QUICK`] repeats each a tenth as often (or less)
 /// on the same populations, for smoke runs.
 ///
 /// ```
@@ -50,12 +52,14 @@ pub struct MoreSizes {
     pub items: u64,
     /// I: passes measured, after one to warm up.
     pub passes: usize,
+    /// J: children started and stopped.
+    pub children: usize,
 }
 
 impl MoreSizes {
     /// The sizes the table labels name: 1,000 restarts; 10,000 keys, 2 × 2,000,000 registry
     /// lookups and 2 × 10,000,000 table reads; 10,000 subscribers, 21 broadcasts; 10,000 items,
-    /// 21 passes. Each workload of each implementation takes under 1 s on the 2-core machine.
+    /// 21 passes; 16,000 children. Each workload of each implementation takes under 1 s on the 2-core machine.
     pub const FULL: MoreSizes = MoreSizes {
         restarts: 1_000,
         keys: 10_000,
@@ -65,6 +69,7 @@ impl MoreSizes {
         broadcasts: 21,
         items: 10_000,
         passes: 21,
+        children: 16_000,
     };
 
     /// The same populations, measured about a tenth as often.
@@ -77,16 +82,18 @@ impl MoreSizes {
         broadcasts: 3,
         items: 10_000,
         passes: 3,
+        children: 16_000,
     };
 }
 
-/// The metric keys of workloads E to I, in the order the suite runs them.
+/// The metric keys of workloads E to J, in the order the suite runs them.
 pub const KEYS: &[&str] = &[
     "restart_us",
     "registry_mps",
     "table_mps",
     "pubsub_us",
     "stream_ips",
+    "children_us",
 ];
 
 /// The implementations these workloads have: the hand-written reference, then ours.
@@ -109,6 +116,7 @@ pub const IMPLEMENTATIONS: &[Impl] = &[Impl::HandWritten, Impl::Ours];
 ///     broadcasts: 1,
 ///     items: 100,
 ///     passes: 1,
+///     children: 20,
 /// };
 /// for metric in workloads_more::KEYS {
 ///     for &implementation in workloads_more::IMPLEMENTATIONS {
@@ -146,6 +154,8 @@ pub fn measure(metric: &str, implementation: Impl, sizes: &MoreSizes) -> Option<
         }
         ("stream_ips", true) => run_on_worker(stream::ours(sizes.items, sizes.passes)),
         ("stream_ips", false) => run_on_worker(stream::hand_written(sizes.items, sizes.passes)),
+        ("children_us", true) => run_on_worker(children::ours(sizes.children)),
+        ("children_us", false) => run_on_worker(children::hand_written(sizes.children)),
         _ => return None,
     };
     Some(value)
@@ -207,6 +217,7 @@ mod tests {
                 vec![full.subscribers as u64, full.broadcasts as u64],
             ),
             ("stream_ips", vec![full.items, full.passes as u64]),
+            ("children_us", vec![full.children as u64]),
         ];
         for (key, sizes) in expected {
             let label = METRICS.iter().find(|m| m.key == key).expect(key).label;
