@@ -25,41 +25,30 @@ thread_local! {
 /// ```
 #[must_use]
 pub fn current_pid() -> Option<Pid> {
-    // `try_with`: at thread exit, after the thread-local is gone, there is no current process.
-    CURRENT
-        .try_with(|current| {
-            let pid = current.take();
-            let copy = pid.clone();
-            current.set(pid);
-            copy
-        })
-        .ok()
-        .flatten()
+    peek(|pid: Option<&Pid>| pid.cloned()).flatten()
 }
 
 /// The id of the current process, without cloning its pid.
 pub(crate) fn current_id() -> Option<u64> {
-    CURRENT
-        .try_with(|current| {
-            let pid = current.take();
-            let id = pid.as_ref().map(Pid::id);
-            current.set(pid);
-            id
-        })
-        .ok()
-        .flatten()
+    peek(|pid| pid.map(Pid::id)).flatten()
 }
 
 /// Whether the calling code is a process callback being polled.
 pub(crate) fn in_process() -> bool {
+    peek(|pid| pid.is_some()).unwrap_or(false)
+}
+
+/// Reads the lent pid in place. `None` at thread exit, after the thread-local is gone: there is
+/// no current process then (a `with` would panic).
+fn peek<R>(read: impl FnOnce(Option<&Pid>) -> R) -> Option<R> {
     CURRENT
         .try_with(|current| {
             let pid = current.take();
-            let inside = pid.is_some();
+            let result = read(pid.as_ref());
             current.set(pid);
-            inside
+            result
         })
-        .unwrap_or(false)
+        .ok()
 }
 
 /// Runs `poll` as a callback of the process whose pid `slot` holds: the pid is lent to the

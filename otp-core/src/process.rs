@@ -244,42 +244,47 @@ fn stop_task(process: &Arc<dyn Process>) {
 /// [`Exit`] message; otherwise a normal exit is ignored and any other reason ends the target.
 pub(crate) fn exit_signal(target: &Pid, from: &Pid, reason: ExitReason) {
     let process = target.process();
-    if process.cell().traps_exits() {
-        process.deliver_info(AnyMessage::new(Exit {
-            from: from.clone(),
-            reason,
-        }));
-    } else if !reason.is_normal() {
-        terminate_now(process, reason);
+    let doomed = signal_locked(process, &mut process.cell().relations(), from, reason);
+    if doomed {
+        stop_task(process);
     }
 }
 
 /// The exit signal of a link, sent by `from`'s `finish` only if `target` still holds its side
 /// of the link, checked and delivered under `target`'s lock: an `unlink` by `target` comes
 /// wholly before (no signal) or wholly after (the signal is already queued or has doomed it),
-/// so none arrives once `unlink` has returned, as OTP promises. The lock is held across
-/// `deliver_info`, which takes only the mailbox's lock (relations, then mailbox: no path takes
-/// them the other way) and runs no user code.
+/// so none arrives once `unlink` has returned, as OTP promises.
 fn link_exit_signal(target: &Pid, from: &Pid, reason: &ExitReason) {
     let process = target.process();
-    let cell = process.cell();
     let doomed = {
-        let mut relations = cell.relations();
-        if !relations.links.remove(from) {
-            return;
-        }
-        if cell.traps_exits() {
-            process.deliver_info(AnyMessage::new(Exit {
-                from: from.clone(),
-                reason: reason.clone(),
-            }));
-            false
-        } else {
-            !reason.is_normal() && doom(cell, &mut relations, reason.clone())
-        }
+        let mut relations = process.cell().relations();
+        relations.links.remove(from) && signal_locked(process, &mut relations, from, reason.clone())
     };
     if doomed {
         stop_task(process);
+    }
+}
+
+/// OTP's rule for an exit signal, applied under the target's lock: a trapping target gets an
+/// [`Exit`] message, a normal exit is otherwise ignored, and any other reason dooms the target;
+/// true when its task is to be stopped, which the caller does with [`stop_task`] once the lock
+/// is released. The lock is held across `deliver_info`, which takes only the mailbox's lock
+/// (relations, then mailbox: no path takes them the other way) and runs no user code.
+fn signal_locked(
+    process: &Arc<dyn Process>,
+    relations: &mut Relations,
+    from: &Pid,
+    reason: ExitReason,
+) -> bool {
+    let cell = process.cell();
+    if cell.traps_exits() {
+        process.deliver_info(AnyMessage::new(Exit {
+            from: from.clone(),
+            reason,
+        }));
+        false
+    } else {
+        !reason.is_normal() && doom(cell, relations, reason)
     }
 }
 

@@ -1,4 +1,10 @@
-//! Stopping one child as its spec says: ask, wait, then kill.
+//! Stopping children as their specs say: ask, wait, then kill.
+//!
+//! Two steps, shared by one child and many: [`ask`] sends the stop (or the kill) and gives the
+//! time by which the child must be gone; [`await_exit`] waits until then and kills it if it is
+//! still there.
+
+use tokio::time::Instant;
 
 use crate::{ExitReason, Pid, Shutdown};
 
@@ -8,21 +14,8 @@ use crate::{ExitReason, Pid, Shutdown};
 /// reason `Shutdown`), waits `d`, then kills it. `Infinity` asks and waits. Returns the reason
 /// the child exited with.
 pub(crate) async fn shut_down(pid: &Pid, shutdown: Shutdown) -> ExitReason {
-    match shutdown {
-        Shutdown::BrutalKill => pid.kill(),
-        Shutdown::Timeout(limit) => {
-            pid.process().request_stop(ExitReason::Shutdown);
-            if let Ok(reason) = tokio::time::timeout(limit, pid.wait_exit()).await {
-                return reason;
-            }
-            tracing::warn!(child = %pid, ?limit, "child did not stop within its shutdown time; killing it");
-            pid.kill();
-        }
-        Shutdown::Infinity => {
-            pid.process().request_stop(ExitReason::Shutdown);
-        }
-    }
-    pid.wait_exit().await
+    let deadline = ask(pid, shutdown, Instant::now());
+    await_exit(pid, deadline).await
 }
 
 /// Stops many children at once, each within its own shutdown (a dynamic supervisor's exit):
@@ -35,37 +28,47 @@ pub(crate) async fn shut_down(pid: &Pid, shutdown: Shutdown) -> ExitReason {
 /// thousands of pending waits was woken and polled again (16,000 children took 9 times as long
 /// to stop as 4,000).
 pub(crate) async fn shut_down_all<'a>(children: impl Iterator<Item = (&'a Pid, Shutdown)>) {
-    let asked = tokio::time::Instant::now();
-    // `None`: wait as long as it takes (`Shutdown::Infinity`), after every other child.
-    let mut waits: Vec<(Option<tokio::time::Instant>, &Pid)> = children
-        .map(|(pid, shutdown)| match shutdown {
-            Shutdown::BrutalKill => {
-                pid.kill();
-                (Some(asked), pid)
-            }
-            Shutdown::Timeout(limit) => {
-                pid.process().request_stop(ExitReason::Shutdown);
-                (asked.checked_add(limit), pid)
-            }
-            Shutdown::Infinity => {
-                pid.process().request_stop(ExitReason::Shutdown);
-                (None, pid)
-            }
-        })
+    let asked = Instant::now();
+    let mut waits: Vec<(Option<Instant>, &Pid)> = children
+        .map(|(pid, shutdown)| (ask(pid, shutdown, asked), pid))
         .collect();
-    // Stable: children due at the same time are waited for in the order they were given.
+    // Stable: children due at the same time are waited for in the order they were given; those
+    // with no deadline (killed already, or `Infinity`) last.
     waits.sort_by_key(|(deadline, _)| (deadline.is_none(), *deadline));
     for (deadline, pid) in waits {
-        if let Some(deadline) = deadline {
-            if tokio::time::timeout_at(deadline, pid.wait_exit())
-                .await
-                .is_ok()
-            {
-                continue;
-            }
-            tracing::warn!(child = %pid, "child did not stop within its shutdown time; killing it");
-            pid.kill();
-        }
-        pid.wait_exit().await;
+        await_exit(pid, deadline).await;
     }
+}
+
+/// Sends `pid` the stop its `shutdown` says, asked at `asked`; the time by which it must have
+/// exited before it is killed, `None` when it is only to be waited for (killed already, or
+/// `Infinity`).
+fn ask(pid: &Pid, shutdown: Shutdown, asked: Instant) -> Option<Instant> {
+    match shutdown {
+        Shutdown::BrutalKill => {
+            pid.kill();
+            None
+        }
+        Shutdown::Timeout(limit) => {
+            pid.process().request_stop(ExitReason::Shutdown);
+            // A limit too long to represent never runs out.
+            asked.checked_add(limit)
+        }
+        Shutdown::Infinity => {
+            pid.process().request_stop(ExitReason::Shutdown);
+            None
+        }
+    }
+}
+
+/// Waits for `pid` to exit, killing it at `deadline` if it is still there; its exit reason.
+async fn await_exit(pid: &Pid, deadline: Option<Instant>) -> ExitReason {
+    if let Some(deadline) = deadline {
+        if let Ok(reason) = tokio::time::timeout_at(deadline, pid.wait_exit()).await {
+            return reason;
+        }
+        tracing::warn!(child = %pid, "child did not stop within its shutdown time; killing it");
+        pid.kill();
+    }
+    pid.wait_exit().await
 }
