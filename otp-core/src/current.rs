@@ -13,6 +13,9 @@ use crate::Pid;
 
 thread_local! {
     static CURRENT: Cell<Option<Pid>> = const { Cell::new(None) };
+    /// The lent pid's id, 0 when none (ids start at 1): a call checks it to refuse calling its
+    /// own process, and a plain integer needs no destructor, so reading it is one load.
+    static CURRENT_ID: Cell<u64> = const { Cell::new(0) };
 }
 
 /// The process the calling code runs in, or `None` outside any process (`self/0`).
@@ -25,38 +28,37 @@ thread_local! {
 /// ```
 #[must_use]
 pub fn current_pid() -> Option<Pid> {
-    peek(|pid: Option<&Pid>| pid.cloned()).flatten()
+    // `try_with`: at thread exit, once the thread-local is gone, there is no current process
+    // (a `with` would panic).
+    CURRENT
+        .try_with(|current| {
+            let pid = current.take();
+            let clone = pid.clone();
+            current.set(pid);
+            clone
+        })
+        .ok()
+        .flatten()
 }
 
-/// The id of the current process, without cloning its pid.
+/// The id of the current process, without touching its pid.
 pub(crate) fn current_id() -> Option<u64> {
-    peek(|pid| pid.map(Pid::id)).flatten()
+    CURRENT_ID.try_with(Cell::get).ok().filter(|&id| id != 0)
 }
 
 /// Whether the calling code is a process callback being polled.
 pub(crate) fn in_process() -> bool {
-    peek(|pid| pid.is_some()).unwrap_or(false)
+    current_id().is_some()
 }
 
-/// Reads the lent pid in place. `None` at thread exit, after the thread-local is gone: there is
-/// no current process then (a `with` would panic).
-fn peek<R>(read: impl FnOnce(Option<&Pid>) -> R) -> Option<R> {
-    CURRENT
-        .try_with(|current| {
-            let pid = current.take();
-            let result = read(pid.as_ref());
-            current.set(pid);
-            result
-        })
-        .ok()
-}
-
-/// Runs `poll` as a callback of the process whose pid `slot` holds: the pid is lent to the
-/// thread for the call and put back in `slot` after, even when `poll` unwinds.
-pub(crate) fn run_as<R>(slot: &mut Option<Pid>, poll: impl FnOnce() -> R) -> R {
+/// Runs `poll` as a callback of the process whose pid `slot` holds, `id` its id: the pid is
+/// lent to the thread for the call and put back in `slot` after, even when `poll` unwinds.
+#[inline]
+pub(crate) fn run_as<R>(slot: &mut Option<Pid>, id: u64, poll: impl FnOnce() -> R) -> R {
     struct Restore<'a> {
         slot: &'a mut Option<Pid>,
         outer: Option<Pid>,
+        outer_id: u64,
     }
     impl Drop for Restore<'_> {
         fn drop(&mut self) {
@@ -64,13 +66,21 @@ pub(crate) fn run_as<R>(slot: &mut Option<Pid>, poll: impl FnOnce() -> R) -> R {
             if let Ok(lent) = CURRENT.try_with(|current| current.replace(outer)) {
                 *self.slot = lent;
             }
+            let _ = CURRENT_ID.try_with(|id| id.set(self.outer_id));
         }
     }
-    // At thread exit the thread-local may be gone: the callback then runs without a current
+    // At thread exit the thread-locals may be gone: the callback then runs without a current
     // process, and the pid stays in `slot`.
     let Ok(outer) = CURRENT.try_with(|current| current.replace(slot.take())) else {
         return poll();
     };
-    let _restore = Restore { slot, outer };
+    let outer_id = CURRENT_ID
+        .try_with(|current| current.replace(id))
+        .unwrap_or(0);
+    let _restore = Restore {
+        slot,
+        outer,
+        outer_id,
+    };
     poll()
 }

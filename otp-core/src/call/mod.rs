@@ -10,7 +10,6 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::sync::oneshot;
-use tokio::time::Instant;
 
 pub use reply::ReplyTo;
 pub use reply_sender::{ReplySender, reply_channel};
@@ -95,7 +94,15 @@ impl<'a, S: GenServer, R> Call<'a, S, R> {
         }
     }
 
-    /// Waits at most `timeout` for the reply instead of the default 5 seconds.
+    /// Waits at most `timeout` for the reply instead of the default 5 seconds;
+    /// `Duration::MAX` waits as long as it takes (OTP's `:infinity`), as does any timeout too
+    /// long to represent.
+    ///
+    /// The call fails with [`CallError::Timeout`] no sooner than `timeout` after it was first
+    /// awaited, at the timer wheel's next tick (tokio's timers have a resolution of 1 ms). On a
+    /// thread that makes many calls, a call may take its start from the timer wheel's tick
+    /// rather than from a clock reading, and time out up to one tick later (see the
+    /// `call::deadline` module).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -153,16 +160,13 @@ impl<S: GenServer, R> Future for CallFuture<'_, S, R> {
             }
             Poll::Pending => {}
         }
-        if this.deadline.is_none() {
-            // A timeout too long to represent never fires.
-            let Some(at) = Instant::now().checked_add(this.timeout) else {
-                return Poll::Pending;
-            };
-            this.deadline = Some(Deadline::new(at));
-        }
-        let Some(deadline) = this.deadline.as_mut() else {
+        if this.timeout == Duration::MAX {
+            // `:infinity`: no timer at all.
             return Poll::Pending;
-        };
+        }
+        let deadline = this
+            .deadline
+            .get_or_insert_with(|| Deadline::new(this.timeout));
         match deadline.poll(cx) {
             Poll::Ready(()) => Poll::Ready(Err(CallError::Timeout)),
             Poll::Pending => Poll::Pending,

@@ -19,6 +19,9 @@ thread_local! {
     /// Set from a callback's panic until the run loop has dropped its future.
     static PARKING: Cell<bool> = const { Cell::new(false) };
     static PARKED: RefCell<Vec<Box<dyn Any + Send>>> = const { RefCell::new(Vec::new()) };
+    /// Whether `PARKED` may hold senders: a plain flag, so the check after every callback poll
+    /// is one load instead of a borrow of the list.
+    static ANY_PARKED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// A callback panicked: park the senders its future drops too.
@@ -29,17 +32,22 @@ pub(crate) fn begin_parking() {
 /// The senders parked since the panic, for the process to drop once it has exited.
 pub(crate) fn end_parking() -> Vec<Box<dyn Any + Send>> {
     PARKING.with(|flag| flag.set(false));
-    PARKED.with(|parked| std::mem::take(&mut *parked.borrow_mut()))
+    take_parked()
+}
+
+fn take_parked() -> Vec<Box<dyn Any + Send>> {
+    let _ = ANY_PARKED.try_with(|any| any.set(false));
+    PARKED
+        .try_with(|parked| std::mem::take(&mut *parked.borrow_mut()))
+        .unwrap_or_default()
 }
 
 /// Drops senders parked by a panic that user code caught itself: the server lives on, so their
 /// callers get `NoReply` at once.
 pub(crate) fn drop_caught() {
-    let parked = PARKED.with(|parked| {
-        let mut parked = parked.borrow_mut();
-        (!parked.is_empty()).then(|| std::mem::take(&mut *parked))
-    });
-    drop(parked);
+    if ANY_PARKED.try_with(Cell::get).unwrap_or(false) {
+        drop(take_parked());
+    }
 }
 
 /// A call's reply channel, as the generated message enum holds it.
@@ -77,6 +85,7 @@ impl<T: Send + 'static> Drop for ReplySender<T> {
             (std::thread::panicking() && crate::current::in_process()) || PARKING.with(Cell::get);
         if park {
             let _ = PARKED.try_with(|parked| parked.borrow_mut().push(Box::new(sender)));
+            let _ = ANY_PARKED.try_with(|any| any.set(true));
         }
     }
 }

@@ -47,6 +47,8 @@ impl<S: GenServer> Drop for ExitGuard<S> {
 struct Callbacks<'a> {
     cell: &'a ProcessCell,
     current: Option<Pid>,
+    /// The pid's id, lent with it.
+    id: u64,
 }
 
 impl Callbacks<'_> {
@@ -65,6 +67,7 @@ impl Callbacks<'_> {
         CatchPanic {
             cell: self.cell,
             current: &mut self.current,
+            id: self.id,
             future,
         }
     }
@@ -74,6 +77,7 @@ struct CatchPanic<'a, F> {
     cell: &'a ProcessCell,
     /// The process's pid, lent to the thread while the callback is polled (`current_pid`).
     current: &'a mut Option<Pid>,
+    id: u64,
     future: Pin<&'a mut F>,
 }
 
@@ -83,7 +87,7 @@ impl<F: Future> Future for CatchPanic<'_, F> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         let future = this.future.as_mut();
-        let polled = crate::current::run_as(this.current, || {
+        let polled = crate::current::run_as(this.current, this.id, || {
             catch_unwind(AssertUnwindSafe(|| future.poll(cx)))
         });
         match polled {
@@ -187,6 +191,7 @@ pub(crate) async fn run<S: GenServer>(
     let mut callbacks = Callbacks {
         cell,
         current: Some(server.pid()),
+        id: server.id(),
     };
     // The idle timeout's timer, made on first use and reused: boxed, so a server that never
     // sets one does not carry a timer in its task.
