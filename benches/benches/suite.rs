@@ -110,6 +110,17 @@ impl WithCounter for CallRoundTrip {
     }
 }
 
+/// A beside a 1 ms timer task: mean ns per call.
+struct CallBesideTimer(u64);
+
+impl WithCounter for CallBesideTimer {
+    type Output = f64;
+    fn run<C: Counter>(self) -> f64 {
+        let per_call = C::run(workloads::call_round_trip_beside_timer::<C>(self.0));
+        per_call.as_secs_f64() * 1e9
+    }
+}
+
 /// A: % of calls handled on another worker.
 struct ThreadHops(u64);
 
@@ -159,6 +170,7 @@ impl WithCounter for FanOut {
 fn one(metric: &str, implementation: Impl, sizes: Sizes) -> ExitCode {
     let value = match metric {
         "call_ns" => implementation.with(CallRoundTrip(sizes.calls)),
+        "call_timer_ns" => implementation.with(CallBesideTimer(sizes.calls)),
         "hops_pct" => implementation.with(ThreadHops(sizes.calls / 10)),
         "cast1_mps" => implementation.with(Casts {
             casts: sizes.casts,
@@ -208,6 +220,10 @@ fn run_all(sizes: Sizes, more_sizes: &MoreSizes, quick: bool, reverse: bool) {
     for implementation in in_order(Impl::ALL) {
         let value = implementation.with(CallRoundTrip(sizes.calls));
         figure("call_ns", implementation, value);
+    }
+    for implementation in in_order(Impl::ALL) {
+        let value = implementation.with(CallBesideTimer(sizes.calls));
+        figure("call_timer_ns", implementation, value);
     }
     for implementation in in_order(Impl::COMPARED) {
         figure(

@@ -60,6 +60,26 @@ pub async fn call_round_trip<C: Counter>(calls: u64) -> Duration {
     elapsed / u32::try_from(calls).expect("calls fit in u32")
 }
 
+/// A beside a timer: [`call_round_trip`] with a task in the same runtime that sleeps 1 ms in a
+/// loop, so the other worker is woken by a timer every millisecond whatever the implementation
+/// does.
+///
+/// Why: on this project's 2-core KVM machines, a runtime whose idle worker sleeps without a
+/// timer makes sequential calls slower (the hand-written actor: about 320 ns per call, 265 ns
+/// with this task beside it). otp-core's call deadlines keep a timer due at the next tick on a
+/// thread that calls densely (see `otp_core::call`), which wakes that worker the same way; this
+/// row gives every implementation the same timer traffic, so their ratio is otp-core's own.
+pub async fn call_round_trip_beside_timer<C: Counter>(calls: u64) -> Duration {
+    let ticker = tokio::spawn(async {
+        loop {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    });
+    let per_call = call_round_trip::<C>(calls).await;
+    ticker.abort();
+    per_call
+}
+
 /// A, thread hops: the share of `calls` sequential calls whose handler ran on another worker
 /// than the caller, in percent.
 pub async fn thread_hops<C: Counter>(calls: u64) -> f64 {
