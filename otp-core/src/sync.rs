@@ -3,8 +3,44 @@
 //! interleaving of the real code (`cargo test -p otp-core --lib loom`, see `.ci/run`).
 //!
 //! Only the primitives whose orderings matter go through here: the mailbox's lock, and a
-//! process's exit bookkeeping (its lock and flags). Counters for ids and `OnceLock`s stay
+//! process's exit bookkeeping (its lock and flags).
+//!
+//! The mailbox's lock is a spin lock (the `spin` crate's, yielding the thread while another
+//! holds it): every call takes a mailbox's lock three times (the caller's push, the server's
+//! take, the server's check before it waits), and std's futex mutex releases with an atomic
+//! swap where a spin lock releases with a plain store. Measured, 2 workers, medians of 10:
+//! a call 282.5 -> 269 ns (the hand-written actor: 268.5), casts from 2 producers 10.2 ->
+//! 21.3 M/s (a contended futex mutex parks the loser; this one yields and retries at once).
+//! Each hold is a `push_back`, a swap of two queues or a flag, never a callback. Under loom it
+//! is loom's mutex, so the models still explore every interleaving of the mailbox's code. Counters for ids and `OnceLock`s stay
 //! `std`'s; so does `Arc`, as loom's cannot hold a `dyn Process`.
+
+/// The mailbox's lock; see the module's doc.
+#[cfg(not(otp_loom))]
+pub(crate) type SpinMutex<T> = spin::mutex::SpinMutex<T, spin::relax::Yield>;
+
+#[cfg(not(otp_loom))]
+pub(crate) use spin::mutex::SpinMutexGuard;
+
+/// Loom's mutex with the spin lock's interface (no poisoning).
+#[cfg(otp_loom)]
+pub(crate) struct SpinMutex<T>(loom::sync::Mutex<T>);
+
+#[cfg(otp_loom)]
+pub(crate) type SpinMutexGuard<'a, T> = loom::sync::MutexGuard<'a, T>;
+
+#[cfg(otp_loom)]
+impl<T> SpinMutex<T> {
+    pub(crate) fn new(value: T) -> Self {
+        SpinMutex(loom::sync::Mutex::new(value))
+    }
+
+    pub(crate) fn lock(&self) -> SpinMutexGuard<'_, T> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
 
 #[cfg(not(otp_loom))]
 pub(crate) use std::sync::{

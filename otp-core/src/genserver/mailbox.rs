@@ -8,18 +8,18 @@
 //! then works through it without touching shared memory. A sender takes the lock for one
 //! `push_back`; it wakes the receiver only when the receiver said it was waiting.
 //!
-//! The lock is held for a push, a swap or a flag, never across a callback or an allocation
-//! larger than the queue's own growth; it comes from [`crate::sync`] so the loom models
-//! (`--cfg otp_loom`) explore it.
+//! The lock, a spin lock (see [`crate::sync`] for why and for the figures), is held for a push,
+//! a swap or a flag, never across a callback, a message's drop or an allocation larger than the
+//! queue's own growth; under `--cfg otp_loom` it is loom's, so the models explore it.
 
 use std::collections::VecDeque;
 use std::task::{Context, Poll, Waker};
 
-use crate::sync::Mutex;
+use crate::sync::{SpinMutex, SpinMutexGuard};
 
 /// The shared side of a mailbox: what senders push into.
 pub(crate) struct Mailbox<T> {
-    shared: Mutex<Shared<T>>,
+    shared: SpinMutex<Shared<T>>,
 }
 
 struct Shared<T> {
@@ -33,7 +33,7 @@ struct Shared<T> {
 impl<T> Mailbox<T> {
     pub(crate) fn new() -> Self {
         Mailbox {
-            shared: Mutex::new(Shared {
+            shared: SpinMutex::new(Shared {
                 queue: VecDeque::new(),
                 waiting: None,
                 closed: false,
@@ -41,11 +41,8 @@ impl<T> Mailbox<T> {
         }
     }
 
-    fn lock(&self) -> crate::sync::MutexGuard<'_, Shared<T>> {
-        // No code panics while holding this lock (a push, a swap, a flag); recover if it did.
-        self.shared
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn lock(&self) -> SpinMutexGuard<'_, Shared<T>> {
+        self.shared.lock()
     }
 
     /// Queues `message`; gives it back when the mailbox is closed.
