@@ -32,6 +32,10 @@ impl Process for TestProcess {
         &self.cell
     }
 
+    fn type_name(&self) -> &'static str {
+        "TestProcess"
+    }
+
     fn deliver_info(&self, message: AnyMessage) {
         self.inbox.lock().unwrap().push(message);
     }
@@ -57,7 +61,7 @@ struct Probe {
 impl Probe {
     fn new(trap_exit: bool) -> Self {
         let process = Arc::new(TestProcess {
-            cell: ProcessCell::new("TestProcess"),
+            cell: ProcessCell::new(),
             inbox: Mutex::new(Vec::new()),
         });
         process.cell.set_trap_exit(trap_exit);

@@ -23,6 +23,8 @@ use crate::{AnyMessage, ExitReason, Pid};
 pub(crate) trait Process: Send + Sync + 'static {
     /// The untyped state shared by all processes.
     fn cell(&self) -> &ProcessCell;
+    /// The server's type, for logs.
+    fn type_name(&self) -> &'static str;
     /// Puts an info message in the mailbox; does nothing when the process is dead.
     fn deliver_info(&self, message: AnyMessage);
     /// Wakes the run loop so it notices a pending exit.
@@ -37,7 +39,6 @@ pub(crate) trait Process: Send + Sync + 'static {
 /// The identity and exit bookkeeping of one process.
 pub(crate) struct ProcessCell {
     id: u64,
-    type_name: &'static str,
     dying: AtomicBool,
     /// Set by a kill or a fatal exit signal: the process runs no more callbacks.
     doomed: AtomicBool,
@@ -55,6 +56,21 @@ struct Relations {
     finished: bool,
     /// Links and monitors have been told of the exit: waiters return at once.
     notified: bool,
+    /// Made on the first name, link, monitor, timer or exit hook: a process with none of them
+    /// (a server started on its own) carries one pointer instead of a name and six empty
+    /// collections: 176 bytes less per process.
+    ties: Option<Box<Ties>>,
+}
+
+impl Relations {
+    /// The ties, made now if the process had none.
+    fn ties(&mut self) -> &mut Ties {
+        self.ties.get_or_insert_with(Box::default)
+    }
+}
+
+#[derive(Default)]
+struct Ties {
     name: Option<Arc<str>>,
     /// A set: a supervisor links to every child, and each link or exit looks one up.
     links: HashSet<Pid>,
@@ -76,11 +92,10 @@ enum Watcher {
 }
 
 impl ProcessCell {
-    pub(crate) fn new(type_name: &'static str) -> Self {
+    pub(crate) fn new() -> Self {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         ProcessCell {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            type_name,
             dying: AtomicBool::new(false),
             doomed: AtomicBool::new(false),
             trap_exit: AtomicBool::new(false),
@@ -92,10 +107,6 @@ impl ProcessCell {
 
     pub(crate) fn id(&self) -> u64 {
         self.id
-    }
-
-    pub(crate) fn type_name(&self) -> &'static str {
-        self.type_name
     }
 
     fn relations(&self) -> MutexGuard<'_, Relations> {
@@ -143,11 +154,15 @@ impl ProcessCell {
     }
 
     pub(crate) fn name(&self) -> Option<Arc<str>> {
-        self.relations().name.clone()
+        let relations = self.relations();
+        relations.ties.as_ref().and_then(|ties| ties.name.clone())
     }
 
     pub(crate) fn set_name(&self, name: Option<Arc<str>>) {
-        self.relations().name = name;
+        let mut relations = self.relations();
+        if name.is_some() || relations.ties.is_some() {
+            relations.ties().name = name;
+        }
     }
 
     /// Records why the process is exiting. The first reason wins, except `overwrite`, which
@@ -179,7 +194,7 @@ impl ProcessCell {
         }
         let mut relations = self.relations();
         if !relations.notified {
-            relations.after_exit.extend(items);
+            relations.ties().after_exit.extend(items);
         }
     }
 
@@ -190,8 +205,9 @@ impl ProcessCell {
         if relations.finished {
             return Err(timer);
         }
-        relations.timers.retain(|timer| !timer.is_finished());
-        relations.timers.push(timer);
+        let ties = relations.ties();
+        ties.timers.retain(|timer| !timer.is_finished());
+        ties.timers.push(timer);
         Ok(())
     }
 }
@@ -203,11 +219,9 @@ impl ProcessCell {
     /// How many links, monitors and watched processes the cell holds.
     pub(crate) fn relation_counts(&self) -> (usize, usize, usize) {
         let relations = self.relations();
-        (
-            relations.links.len(),
-            relations.monitors.len(),
-            relations.watching.len(),
-        )
+        relations.ties.as_ref().map_or((0, 0, 0), |ties| {
+            (ties.links.len(), ties.monitors.len(), ties.watching.len())
+        })
     }
 }
 
@@ -258,7 +272,8 @@ fn link_exit_signal(target: &Pid, from: &Pid, reason: &ExitReason) {
     let process = target.process();
     let doomed = {
         let mut relations = process.cell().relations();
-        relations.links.remove(from) && signal_locked(process, &mut relations, from, reason.clone())
+        let linked = (relations.ties.as_mut()).is_some_and(|ties| ties.links.remove(from));
+        linked && signal_locked(process, &mut relations, from, reason.clone())
     };
     if doomed {
         stop_task(process);
@@ -319,10 +334,10 @@ pub(crate) fn link(this: &Pid, other: &Pid) -> bool {
         // while our side holds it (see `link_exit_signal`): it counts as made, and a `NoProc`
         // as well would tell a process trapping exits twice. A new one to a dead process is
         // not made.
-        return mine.links.contains(other);
+        return (mine.ties.as_ref()).is_some_and(|ties| ties.links.contains(other));
     }
-    mine.links.insert(other.clone());
-    theirs.links.insert(this.clone());
+    mine.ties().links.insert(other.clone());
+    theirs.ties().links.insert(this.clone());
     true
 }
 
@@ -333,8 +348,12 @@ pub(crate) fn unlink(this: &Pid, other: &Pid) {
         return;
     }
     let (mut mine, mut theirs) = lock_pair(this, other);
-    mine.links.remove(other);
-    theirs.links.remove(this);
+    if let Some(ties) = mine.ties.as_mut() {
+        ties.links.remove(other);
+    }
+    if let Some(ties) = theirs.ties.as_mut() {
+        ties.links.remove(this);
+    }
 }
 
 /// Monitors `target` on behalf of `watcher`: a [`Down`] message comes when it exits, at once
@@ -349,6 +368,7 @@ pub(crate) fn monitor(watcher: &Pid, target: &Pid) -> MonitorRef {
             false
         } else {
             relations
+                .ties()
                 .monitors
                 .push((reference, Watcher::Process(watcher.clone())));
             true
@@ -359,6 +379,7 @@ pub(crate) fn monitor(watcher: &Pid, target: &Pid) -> MonitorRef {
         .process()
         .cell()
         .relations()
+        .ties()
         .watching
         .push((reference, target.clone()));
     if !registered {
@@ -385,24 +406,27 @@ pub(crate) enum Demonitored {
 pub(crate) fn demonitor(watcher: &Pid, reference: MonitorRef) -> Demonitored {
     let target = {
         let mut relations = watcher.process().cell().relations();
-        let position = relations
-            .watching
-            .iter()
-            .position(|(watched, _)| *watched == reference);
-        position.map(|index| relations.watching.swap_remove(index).1)
+        relations.ties.as_mut().and_then(|ties| {
+            let position = ties
+                .watching
+                .iter()
+                .position(|(watched, _)| *watched == reference);
+            position.map(|index| ties.watching.swap_remove(index).1)
+        })
     };
     let Some(target) = target else {
         return Demonitored::Unknown;
     };
     let mut relations = target.process().cell().relations();
-    let before = relations.monitors.len();
-    relations
-        .monitors
-        .retain(|(watched, _)| *watched != reference);
-    if relations.monitors.len() == before {
-        Demonitored::Fired
-    } else {
+    let removed = relations.ties.as_mut().is_some_and(|ties| {
+        let before = ties.monitors.len();
+        ties.monitors.retain(|(watched, _)| *watched != reference);
+        ties.monitors.len() != before
+    });
+    if removed {
         Demonitored::Active
+    } else {
+        Demonitored::Fired
     }
 }
 
@@ -420,33 +444,30 @@ pub(crate) fn on_exit_keyed(pid: &Pid, hook: ExitHook) -> Result<u64, ExitHook> 
         return Err(hook);
     }
     let key = NEXT_KEY.fetch_add(1, Ordering::Relaxed);
-    relations.exit_hooks.push((key, hook));
+    relations.ties().exit_hooks.push((key, hook));
     Ok(key)
 }
 
 /// Removes a hook added by [`on_exit_keyed`].
 pub(crate) fn remove_exit_hook(pid: &Pid, key: u64) {
-    pid.process()
-        .cell()
-        .relations()
-        .exit_hooks
-        .retain(|(held, _)| *held != key);
+    if let Some(ties) = pid.process().cell().relations().ties.as_mut() {
+        ties.exit_hooks.retain(|(held, _)| *held != key);
+    }
 }
 
 /// Forgets a monitor of `watcher` whose `Down` message has arrived.
 pub(crate) fn forget_monitor(watcher: &Pid, reference: MonitorRef) {
-    watcher
-        .process()
-        .cell()
-        .relations()
-        .watching
-        .retain(|(watched, _)| *watched != reference);
+    if let Some(ties) = watcher.process().cell().relations().ties.as_mut() {
+        ties.watching.retain(|(watched, _)| *watched != reference);
+    }
 }
 
 /// Removes every link of `pid`: a failed `init` returns its error to the starter instead of
 /// sending it an exit signal.
 pub(crate) fn unlink_all(pid: &Pid) {
-    let links = std::mem::take(&mut pid.process().cell().relations().links);
+    let links = (pid.process().cell().relations().ties.as_mut())
+        .map(|ties| std::mem::take(&mut ties.links))
+        .unwrap_or_default();
     for linked in links {
         unlink(pid, &linked);
     }
@@ -463,6 +484,7 @@ pub(crate) async fn wait_exit(target: &Pid) -> ExitReason {
         // `wait_exit` wakes sees the exit where its supervisor and watchers see it.
         let (sender, receiver) = oneshot::channel();
         relations
+            .ties()
             .monitors
             .push((MonitorRef::next(), Watcher::Waiter(sender)));
         receiver
@@ -488,7 +510,7 @@ fn tell_watcher(pid: &Pid, reference: MonitorRef, watcher: Watcher, reason: &Exi
 /// name and the timers, and logs a reason other than normal or shutdown.
 pub(crate) fn finish(pid: &Pid) {
     let cell = pid.process().cell();
-    let (reason, relations) = {
+    let (reason, ties) = {
         let mut relations = cell.relations();
         if relations.finished {
             return;
@@ -497,69 +519,57 @@ pub(crate) fn finish(pid: &Pid) {
         // No reason means the task was dropped from outside, by the runtime shutting down.
         let reason = relations.reason.get_or_insert(ExitReason::Shutdown).clone();
         cell.dying.store(true, Ordering::Release);
-        let taken = Relations {
-            reason: None,
-            finished: true,
-            notified: false,
-            name: relations.name.take(),
-            links: std::mem::take(&mut relations.links),
-            monitors: std::mem::take(&mut relations.monitors),
-            watching: std::mem::take(&mut relations.watching),
-            timers: std::mem::take(&mut relations.timers),
-            exit_hooks: std::mem::take(&mut relations.exit_hooks),
-            after_exit: std::mem::take(&mut relations.after_exit),
-        };
+        let taken = relations.ties.take().map(|ties| *ties).unwrap_or_default();
         (reason, taken)
     };
-    if let Some(name) = &relations.name {
+    if let Some(name) = &ties.name {
         crate::names::unregister_pid(name, pid);
     }
-    for timer in &relations.timers {
+    for timer in &ties.timers {
         timer.cancel();
     }
     // Before links and monitors hear of the exit: whoever sees the `Down` finds the registry
     // entries of the process gone and its tables handed over.
-    for (_, hook) in relations.exit_hooks {
+    for (_, hook) in ties.exit_hooks {
         hook(pid, &reason);
     }
-    for (reference, target) in relations.watching {
-        target
-            .process()
-            .cell()
-            .relations()
-            .monitors
-            .retain(|(watched, _)| *watched != reference);
+    for (reference, target) in ties.watching {
+        if let Some(theirs) = target.process().cell().relations().ties.as_mut() {
+            theirs.monitors.retain(|(watched, _)| *watched != reference);
+        }
     }
     // Processes that die of the exit first, then those that trap it: a supervisor trapping
     // the exit of a child supervisor restarts it only once the grandchildren are dead, so
     // their names are free again.
-    let (trapping, dying): (Vec<Pid>, Vec<Pid>) = relations
+    let (trapping, dying): (Vec<Pid>, Vec<Pid>) = ties
         .links
         .into_iter()
         .partition(|linked| linked.process().cell().traps_exits());
     for linked in dying.iter().chain(&trapping) {
         link_exit_signal(linked, pid, &reason);
     }
-    for (reference, watcher) in relations.monitors {
+    for (reference, watcher) in ties.monitors {
         tell_watcher(pid, reference, watcher, &reason);
     }
     // Monitors and waiters that came while the exit was being told.
     let late_waiters = {
         let mut relations = cell.relations();
         relations.notified = true;
-        std::mem::take(&mut relations.monitors)
+        (relations.ties.as_mut())
+            .map(|ties| std::mem::take(&mut ties.monitors))
+            .unwrap_or_default()
     };
     for (reference, watcher) in late_waiters {
         tell_watcher(pid, reference, watcher, &reason);
     }
     // The callers of a crashed callback, after its links: a linked caller dies first.
-    drop(relations.after_exit);
+    drop(ties.after_exit);
     if !reason.is_quiet() {
-        let name = relations.name.as_deref().unwrap_or("");
+        let name = ties.name.as_deref().unwrap_or("");
         tracing::error!(
             pid = %pid,
             name,
-            server = cell.type_name(),
+            server = pid.process().type_name(),
             reason = %reason,
             "process exited"
         );

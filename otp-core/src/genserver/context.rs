@@ -53,11 +53,17 @@ pub struct Context<S: GenServer> {
     myself: ServerRef<S>,
     pid: Pid,
     parent: Option<Pid>,
-    pub(crate) stop: Option<ExitReason>,
+    /// Boxed: a stop is rare, and the context lives in every server's task.
+    pub(crate) stop: Option<Box<Stopping>>,
     pub(crate) continue_with: Option<S::Continue>,
     pub(crate) idle_timeout: Option<Duration>,
-    pub(crate) deferred_replies: Vec<Box<dyn FnOnce() + Send>>,
     flushed_monitors: Vec<MonitorRef>,
+}
+
+/// A stop a callback asked for: the reason, and the replies to send once `terminate` has run.
+pub(crate) struct Stopping {
+    pub(crate) reason: ExitReason,
+    pub(crate) deferred_replies: Vec<Box<dyn FnOnce() + Send>>,
 }
 
 /// What the run loop does with an info message; see [`Context::classify_info`].
@@ -93,7 +99,6 @@ impl<S: GenServer> Context<S> {
             stop: None,
             continue_with: None,
             idle_timeout: None,
-            deferred_replies: Vec::new(),
             flushed_monitors: Vec::new(),
         }
     }
@@ -113,7 +118,16 @@ impl<S: GenServer> Context<S> {
     /// Stops the server after the current callback (`{:stop, reason, ...}`): `terminate` runs
     /// with `reason`, then, in a call handler, the reply is sent.
     pub fn stop(&mut self, reason: ExitReason) {
-        self.stop = Some(reason);
+        match &mut self.stop {
+            // A second stop in the same callback: the last reason wins, the replies stay.
+            Some(stopping) => stopping.reason = reason,
+            None => {
+                self.stop = Some(Box::new(Stopping {
+                    reason,
+                    deferred_replies: Vec::new(),
+                }));
+            }
+        }
     }
 
     /// Runs the `#[handle_continue]` handler for `message` before any other message is taken
@@ -210,9 +224,9 @@ impl<S: GenServer> Context<S> {
 
     #[doc(hidden)]
     pub fn __reply<R: Send + 'static>(&mut self, to: crate::call::ReplySender<R>, value: R) {
-        if self.stop.is_some() {
+        if let Some(stopping) = &mut self.stop {
             // `{:stop, reason, reply, state}`: terminate runs first, then the reply is sent.
-            self.deferred_replies.push(Box::new(move || {
+            stopping.deferred_replies.push(Box::new(move || {
                 let _ = to.send(value);
             }));
         } else {

@@ -175,6 +175,41 @@ fn init_outcome<S>(
     }
 }
 
+/// What the loop does once a callback has run.
+enum AfterCallback {
+    /// Takes the next message.
+    Next,
+    /// Ends at once, without `terminate`.
+    Exit,
+    /// Runs `terminate` with the reason, then sends the replies deferred until it has run.
+    Terminate(ExitReason, Vec<Box<dyn FnOnce() + Send>>),
+}
+
+fn after_callback<S: GenServer>(
+    outcome: Result<(), Option<ExitReason>>,
+    ctx: &mut Context<S>,
+    cell: &ProcessCell,
+) -> AfterCallback {
+    match outcome {
+        Ok(()) => match ctx.stop.take() {
+            None => AfterCallback::Next,
+            Some(stopping) if cell.begin_exit(stopping.reason.clone(), false) => {
+                AfterCallback::Terminate(stopping.reason, stopping.deferred_replies)
+            }
+            // An exit signal came first: the process dies of it, without terminate.
+            Some(_) => AfterCallback::Exit,
+        },
+        Err(Some(panic)) => {
+            // Callers waiting on deferred replies learn the reason once the exit is told.
+            if let Some(stopping) = ctx.stop.take() {
+                cell.drop_after_exit(stopping.deferred_replies.into_iter().map(boxed).collect());
+            }
+            AfterCallback::Terminate(panic, Vec::new())
+        }
+        Err(None) => AfterCallback::Exit,
+    }
+}
+
 pub(crate) async fn run<S: GenServer>(
     server: ServerRef<S>,
     args: S::Args,
@@ -253,31 +288,22 @@ pub(crate) async fn run<S: GenServer>(
                     }
                     InfoAction::Drop => continue,
                     InfoAction::Stop(reason) => {
-                        ctx.stop = Some(reason);
+                        ctx.stop(reason);
                         Ok(())
                     }
                 },
                 Envelope::Stop(reason) => {
-                    ctx.stop = Some(*reason);
+                    ctx.stop(*reason);
                     Ok(())
                 }
                 Envelope::Wake => continue,
             }
         };
         settle(cell, &outcome);
-        let reason = match outcome {
-            Ok(()) => match ctx.stop.take() {
-                None => continue,
-                Some(reason) if cell.begin_exit(reason.clone(), false) => reason,
-                // An exit signal came first: the process dies of it, without terminate.
-                Some(_) => return,
-            },
-            Err(Some(panic)) => {
-                // Callers waiting on deferred replies learn the reason once the exit is told.
-                cell.drop_after_exit(ctx.deferred_replies.drain(..).map(boxed).collect());
-                panic
-            }
-            Err(None) => return,
+        let (reason, deferred_replies) = match after_callback(outcome, &mut ctx, cell) {
+            AfterCallback::Next => continue,
+            AfterCallback::Exit => return,
+            AfterCallback::Terminate(reason, deferred_replies) => (reason, deferred_replies),
         };
         let terminated = callbacks
             .run(pin!(state.terminate(&reason, &mut ctx)))
@@ -287,7 +313,7 @@ pub(crate) async fn run<S: GenServer>(
             // The exit reason stays the one terminate was called with.
             tracing::error!(pid = %guard.server.pid(), reason = %reason, "terminate panicked");
         }
-        for reply in ctx.deferred_replies.drain(..) {
+        for reply in deferred_replies {
             reply();
         }
         return;

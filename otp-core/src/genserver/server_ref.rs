@@ -70,6 +70,10 @@ impl<S: GenServer> Process for ServerProcess<S> {
         &self.cell
     }
 
+    fn type_name(&self) -> &'static str {
+        std::any::type_name::<S>()
+    }
+
     fn deliver_info(&self, message: AnyMessage) {
         let _ = self.mailbox.send(Envelope::Info(message));
     }
@@ -327,7 +331,7 @@ impl<S: GenServer> fmt::Debug for ServerRef<S> {
         write!(
             f,
             "ServerRef<{}>({})",
-            self.process.cell.type_name(),
+            std::any::type_name::<S>(),
             self.pid()
         )
     }
