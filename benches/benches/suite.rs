@@ -99,24 +99,36 @@ fn figure(metric: &str, implementation: Impl, value: f64) {
     println!("{metric}\t{}\t{value}", implementation.key());
 }
 
-/// A: mean ns per call.
-struct CallRoundTrip(u64);
+/// A: mean ns per call; `beside_timer`: with a task sleeping 1 ms in a loop beside it.
+struct CallRoundTrip {
+    calls: u64,
+    beside_timer: bool,
+}
+
+impl CallRoundTrip {
+    fn alone(calls: u64) -> Self {
+        CallRoundTrip {
+            calls,
+            beside_timer: false,
+        }
+    }
+
+    fn beside_timer(calls: u64) -> Self {
+        CallRoundTrip {
+            calls,
+            beside_timer: true,
+        }
+    }
+}
 
 impl WithCounter for CallRoundTrip {
     type Output = f64;
     fn run<C: Counter>(self) -> f64 {
-        let per_call = C::run(workloads::call_round_trip::<C>(self.0));
-        per_call.as_secs_f64() * 1e9
-    }
-}
-
-/// A beside a 1 ms timer task: mean ns per call.
-struct CallBesideTimer(u64);
-
-impl WithCounter for CallBesideTimer {
-    type Output = f64;
-    fn run<C: Counter>(self) -> f64 {
-        let per_call = C::run(workloads::call_round_trip_beside_timer::<C>(self.0));
+        let per_call = if self.beside_timer {
+            C::run(workloads::call_round_trip_beside_timer::<C>(self.calls))
+        } else {
+            C::run(workloads::call_round_trip::<C>(self.calls))
+        };
         per_call.as_secs_f64() * 1e9
     }
 }
@@ -169,8 +181,8 @@ impl WithCounter for FanOut {
 
 fn one(metric: &str, implementation: Impl, sizes: Sizes) -> ExitCode {
     let value = match metric {
-        "call_ns" => implementation.with(CallRoundTrip(sizes.calls)),
-        "call_timer_ns" => implementation.with(CallBesideTimer(sizes.calls)),
+        "call_ns" => implementation.with(CallRoundTrip::alone(sizes.calls)),
+        "call_timer_ns" => implementation.with(CallRoundTrip::beside_timer(sizes.calls)),
         "hops_pct" => implementation.with(ThreadHops(sizes.calls / 10)),
         "cast1_mps" => implementation.with(Casts {
             casts: sizes.casts,
@@ -215,14 +227,14 @@ fn run_all(sizes: Sizes, more_sizes: &MoreSizes, quick: bool, reverse: bool) {
     };
     // A throwaway pass: the first runtime of a process pays for thread stacks, allocator arenas
     // and page faults that would otherwise land on whichever row runs first.
-    let _ = Impl::HandWritten.with(CallRoundTrip(sizes.calls / 4));
-    let _ = Impl::Ours.with(CallRoundTrip(sizes.calls / 4));
+    let _ = Impl::HandWritten.with(CallRoundTrip::alone(sizes.calls / 4));
+    let _ = Impl::Ours.with(CallRoundTrip::alone(sizes.calls / 4));
     for implementation in in_order(Impl::ALL) {
-        let value = implementation.with(CallRoundTrip(sizes.calls));
+        let value = implementation.with(CallRoundTrip::alone(sizes.calls));
         figure("call_ns", implementation, value);
     }
     for implementation in in_order(Impl::ALL) {
-        let value = implementation.with(CallBesideTimer(sizes.calls));
+        let value = implementation.with(CallRoundTrip::beside_timer(sizes.calls));
         figure("call_timer_ns", implementation, value);
     }
     for implementation in in_order(Impl::COMPARED) {
