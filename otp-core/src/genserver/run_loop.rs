@@ -24,6 +24,12 @@ struct ExitGuard<S: GenServer> {
 }
 
 impl<S: GenServer> ExitGuard<S> {
+    /// The process's cell, looked up where it is used: a reference kept across the loop's
+    /// awaits would take a slot of its future.
+    fn cell(&self) -> &ProcessCell {
+        &self.server.process().cell
+    }
+
     /// Ends the process: from here a call fails with `NoProc`; then links and monitors are told.
     /// Messages still queued are dropped after that, so their callers read the exit reason.
     fn exit(&mut self) {
@@ -42,16 +48,16 @@ impl<S: GenServer> Drop for ExitGuard<S> {
     }
 }
 
-/// What the run loop needs to run a callback: the process's cell, and its pid to lend to the
-/// thread while the callback is polled (`current_pid`).
-struct Callbacks<'a> {
-    cell: &'a ProcessCell,
+/// What the run loop needs to run a callback besides the process's cell: its pid to lend to the
+/// thread while the callback is polled (`current_pid`). Built before the task runs and used in
+/// place by the loop (it cannot hold the cell, which the loop's future itself owns).
+struct Callbacks {
     current: Option<Pid>,
     /// The pid's id, lent with it.
     id: u64,
 }
 
-impl Callbacks<'_> {
+impl Callbacks {
     /// Runs a callback, turning a panic into the exit reason `Panic`.
     ///
     /// The reason is recorded, and the reply senders dropped by the crash are parked (see
@@ -63,15 +69,24 @@ impl Callbacks<'_> {
     /// The callback's future is pinned where it is made, in the run loop's frame, and this
     /// holds only a reference to it: the loop's state stores each callback future once, which
     /// keeps a server's task small (a generic `async fn` here stored it twice).
-    fn run<'b, F: Future>(&'b mut self, future: Pin<&'b mut F>) -> CatchPanic<'b, F> {
+    fn run<'b, F: Future>(
+        &'b mut self,
+        cell: &'b ProcessCell,
+        future: Pin<&'b mut F>,
+    ) -> CatchPanic<'b, F> {
         CatchPanic {
-            cell: self.cell,
+            cell,
             current: &mut self.current,
             id: self.id,
             future,
         }
     }
 }
+
+/// A callback's panic: the exit reason recorded for it, `None` if the process had already begun
+/// to exit for another reason. Boxed: panics are rare, and the loop keeps a callback's outcome
+/// in its future, which a server's task pays for in 128-byte blocks.
+type Panicked = Option<Box<ExitReason>>;
 
 struct CatchPanic<'a, F> {
     cell: &'a ProcessCell,
@@ -82,7 +97,7 @@ struct CatchPanic<'a, F> {
 }
 
 impl<F: Future> Future for CatchPanic<'_, F> {
-    type Output = Result<F::Output, Option<ExitReason>>;
+    type Output = Result<F::Output, Panicked>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
@@ -100,7 +115,7 @@ impl<F: Future> Future for CatchPanic<'_, F> {
                 let recorded = self
                     .cell
                     .begin_exit(reason.clone(), false)
-                    .then_some(reason);
+                    .then(|| Box::new(reason));
                 // Senders dropped from here until the run loop drops the callback's future are
                 // parked too; `settle` hands them all to the process.
                 begin_parking();
@@ -112,7 +127,7 @@ impl<F: Future> Future for CatchPanic<'_, F> {
 
 /// After a callback's panic, once its future is dropped: the parked reply senders go to the
 /// process, to be dropped after its exit is told.
-fn settle<T>(cell: &ProcessCell, outcome: &Result<T, Option<ExitReason>>) {
+fn settle<T>(cell: &ProcessCell, outcome: &Result<T, Panicked>) {
     if outcome.is_err() {
         cell.drop_after_exit(end_parking());
     }
@@ -159,7 +174,7 @@ fn receive<'a, S: GenServer>(
 
 /// What `start` learns of an init: the state, or the exit reason and the start error.
 fn init_outcome<S>(
-    init: Result<Result<S, InitError>, Option<ExitReason>>,
+    init: Result<Result<S, InitError>, Panicked>,
     cell: &ProcessCell,
 ) -> Result<S, (ExitReason, StartError)> {
     match init {
@@ -168,6 +183,7 @@ fn init_outcome<S>(
         Ok(Err(InitError::Stop(reason))) => Err((reason.clone(), StartError::Init(reason))),
         Err(reason) => {
             let reason = reason
+                .map(|reason| *reason)
                 .or_else(|| cell.exit_reason())
                 .unwrap_or(ExitReason::Killed);
             Err((reason.clone(), StartError::Init(reason)))
@@ -186,7 +202,7 @@ enum AfterCallback {
 }
 
 fn after_callback<S: GenServer>(
-    outcome: Result<(), Option<ExitReason>>,
+    outcome: Result<(), Panicked>,
     ctx: &mut Context<S>,
     cell: &ProcessCell,
 ) -> AfterCallback {
@@ -204,118 +220,128 @@ fn after_callback<S: GenServer>(
             if let Some(stopping) = ctx.stop.take() {
                 cell.drop_after_exit(stopping.deferred_replies.into_iter().map(boxed).collect());
             }
-            AfterCallback::Terminate(panic, Vec::new())
+            AfterCallback::Terminate(*panic, Vec::new())
         }
         Err(None) => AfterCallback::Exit,
     }
 }
 
-pub(crate) async fn run<S: GenServer>(
+/// The server's task: built here, run by `tokio::spawn`.
+///
+/// An `async` block, not an `async fn`: an `async fn` moves each argument into a second slot of
+/// its future, where the block uses what it captures in place, and a server's task pays for its
+/// future in 128-byte blocks (tokio aligns a task's cell to the cache line). Built before the
+/// task first runs, the exit guard also ends the process if the task is aborted before then.
+pub(crate) fn run<S: GenServer>(
     server: ServerRef<S>,
     args: S::Args,
     parent: Option<Pid>,
     started: oneshot::Sender<Result<(), StartError>>,
-) {
+) -> impl Future<Output = ()> + Send {
     // One handle to the process is kept across the loop (the guard's): every other is made from
     // it when needed, so the loop's state holds no copy of the pid.
     let mut guard = ExitGuard {
         server: server.clone(),
         inbox: Inbox::new(),
     };
-    let cell = &guard.server.process().cell;
     let mut callbacks = Callbacks {
-        cell,
         current: Some(server.pid()),
         id: server.id(),
     };
-    // The idle timeout's timer, made on first use and reused: boxed, so a server that never
-    // sets one does not carry a timer in its task.
-    let mut idle_timer: Option<Pin<Box<tokio::time::Sleep>>> = None;
     let mut ctx = Context::new(server, parent);
+    async move {
+        // The idle timeout's timer, made on first use and reused: boxed, so a server that never
+        // sets one does not carry a timer in its task.
+        let mut idle_timer: Option<Pin<Box<tokio::time::Sleep>>> = None;
 
-    let init = callbacks.run(pin!(S::init(args, &mut ctx))).await;
-    settle(cell, &init);
-    let mut state = match init_outcome(init, cell) {
-        Ok(state) => state,
-        Err((reason, error)) => {
-            // The starter gets the error as a value, not as an exit signal, and only once the
-            // process is gone: its name is free again when `start` returns.
-            process::unlink_all(&guard.server.pid());
-            cell.begin_exit(reason, false);
-            guard.exit();
-            let _ = started.send(Err(error));
-            return;
-        }
-    };
-    // A starter that went away does not stop the server, as in OTP.
-    let _ = started.send(Ok(()));
-
-    loop {
-        let outcome = if let Some(message) = ctx.continue_with.take() {
-            callbacks
-                .run(pin!(state.handle_continue(message, &mut ctx)))
-                .await
-        } else {
-            let idle = ctx
-                .idle_timeout
-                .take()
-                .and_then(|after| tokio::time::Instant::now().checked_add(after))
-                .map(|deadline| arm(&mut idle_timer, deadline));
-            let mailbox = &guard.server.process().mailbox;
-            let next = receive(&mut guard.inbox, mailbox, idle).await;
-            let Some(envelope) = next else {
-                // Unreachable while the mailbox holds a sender; end quietly if it happens.
-                return;
-            };
-            if cell.is_dying() {
-                // An exit signal: the process dies at once, without terminate.
-                return;
-            }
-            if let Envelope::BoundedCast(_) = envelope {
-                guard.server.process().cast_taken();
-            }
-            match envelope {
-                Envelope::Message(message) | Envelope::BoundedCast(message) => {
-                    callbacks
-                        .run(pin!(state.handle_message(message, &mut ctx)))
-                        .await
+        // In a block, so the generator does not keep the init's result beside the state.
+        let mut state = {
+            let init = callbacks
+                .run(guard.cell(), pin!(S::init(args, &mut ctx)))
+                .await;
+            settle(guard.cell(), &init);
+            match init_outcome(init, guard.cell()) {
+                Ok(state) => state,
+                Err((reason, error)) => {
+                    // The starter gets the error as a value, not as an exit signal, and only once
+                    // the process is gone: its name is free again when `start` returns.
+                    process::unlink_all(&guard.server.pid());
+                    guard.cell().begin_exit(reason, false);
+                    guard.exit();
+                    let _ = started.send(Err(error));
+                    return;
                 }
-                Envelope::Info(message) => match ctx.classify_info(&message) {
-                    InfoAction::Handle => {
+            }
+        };
+        // A starter that went away does not stop the server, as in OTP.
+        let _ = started.send(Ok(()));
+
+        loop {
+            let outcome = if let Some(message) = ctx.continue_with.take() {
+                callbacks
+                    .run(guard.cell(), pin!(state.handle_continue(message, &mut ctx)))
+                    .await
+            } else {
+                let idle = ctx
+                    .idle_timeout
+                    .take()
+                    .and_then(|after| tokio::time::Instant::now().checked_add(after))
+                    .map(|deadline| arm(&mut idle_timer, deadline));
+                let mailbox = &guard.server.process().mailbox;
+                let Some(envelope) = receive(&mut guard.inbox, mailbox, idle).await else {
+                    // Unreachable while the mailbox holds a sender; end quietly if it happens.
+                    return;
+                };
+                if guard.cell().is_dying() {
+                    // An exit signal: the process dies at once, without terminate.
+                    return;
+                }
+                if let Envelope::BoundedCast(_) = envelope {
+                    guard.server.process().cast_taken();
+                }
+                match envelope {
+                    Envelope::Message(message) | Envelope::BoundedCast(message) => {
                         callbacks
-                            .run(pin!(state.handle_info(message, &mut ctx)))
+                            .run(guard.cell(), pin!(state.handle_message(message, &mut ctx)))
                             .await
                     }
-                    InfoAction::Drop => continue,
-                    InfoAction::Stop(reason) => {
-                        ctx.stop(reason);
+                    Envelope::Info(message) => match ctx.classify_info(&message) {
+                        InfoAction::Handle => {
+                            callbacks
+                                .run(guard.cell(), pin!(state.handle_info(message, &mut ctx)))
+                                .await
+                        }
+                        InfoAction::Drop => continue,
+                        InfoAction::Stop(reason) => {
+                            ctx.stop(reason);
+                            Ok(())
+                        }
+                    },
+                    Envelope::Stop(reason) => {
+                        ctx.stop(*reason);
                         Ok(())
                     }
-                },
-                Envelope::Stop(reason) => {
-                    ctx.stop(*reason);
-                    Ok(())
+                    Envelope::Wake => continue,
                 }
-                Envelope::Wake => continue,
+            };
+            settle(guard.cell(), &outcome);
+            let (reason, deferred_replies) = match after_callback(outcome, &mut ctx, guard.cell()) {
+                AfterCallback::Next => continue,
+                AfterCallback::Exit => return,
+                AfterCallback::Terminate(reason, deferred_replies) => (reason, deferred_replies),
+            };
+            let terminated = callbacks
+                .run(guard.cell(), pin!(state.terminate(&reason, &mut ctx)))
+                .await;
+            settle(guard.cell(), &terminated);
+            if terminated.is_err() {
+                // The exit reason stays the one terminate was called with.
+                tracing::error!(pid = %guard.server.pid(), reason = %reason, "terminate panicked");
             }
-        };
-        settle(cell, &outcome);
-        let (reason, deferred_replies) = match after_callback(outcome, &mut ctx, cell) {
-            AfterCallback::Next => continue,
-            AfterCallback::Exit => return,
-            AfterCallback::Terminate(reason, deferred_replies) => (reason, deferred_replies),
-        };
-        let terminated = callbacks
-            .run(pin!(state.terminate(&reason, &mut ctx)))
-            .await;
-        settle(cell, &terminated);
-        if terminated.is_err() {
-            // The exit reason stays the one terminate was called with.
-            tracing::error!(pid = %guard.server.pid(), reason = %reason, "terminate panicked");
+            for reply in deferred_replies {
+                reply();
+            }
+            return;
         }
-        for reply in deferred_replies {
-            reply();
-        }
-        return;
     }
 }

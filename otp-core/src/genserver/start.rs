@@ -279,10 +279,9 @@ async fn spawn<S: GenServer>(
                 process::unlink(&parent, &pid);
             }
             pid.kill();
-            // A task aborted before its first poll never made its exit guard, so finish the
-            // process here too (a no-op otherwise): its name is free when `start` returns.
+            // Once the task has ended, its exit guard has finished the process (even if it was
+            // aborted before its first poll): its name is free when `start` returns.
             let _ = task.await;
-            process::finish(&pid);
             Err(StartError::Timeout)
         }
     }
