@@ -33,19 +33,17 @@
 //! in real time, inside a `tokio::time::timeout`. The figures are printed at the end
 //! (`cargo test --test chaos -- --nocapture`).
 
-mod common;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::chaos::checks::{check_restarts, full_strength};
-use common::chaos::load::{caller, caster, churn, injector};
-use common::chaos::memory::{memory_round, resident_bytes};
-use common::chaos::state::{Chaos, Incarnation, is_injected, read, reaper};
-use common::chaos::tree::{Layout, kill_worker};
-use common::chaos::worker::worker_spec;
-use common::chaos::{
+use otp_behaviour_tests::chaos::checks::{check_restarts, full_strength};
+use otp_behaviour_tests::chaos::load::{caller, caster, churn, injector};
+use otp_behaviour_tests::chaos::memory::{memory_round, resident_bytes};
+use otp_behaviour_tests::chaos::state::{Chaos, Incarnation, is_injected, read, reaper};
+use otp_behaviour_tests::chaos::tree::{Layout, kill_worker};
+use otp_behaviour_tests::chaos::worker::worker_spec;
+use otp_behaviour_tests::chaos::{
     fault_duration, lock, multi_thread_runtime, quiet_injected_panics, seed, serial,
 };
 use otp_core::prelude::*;

@@ -1,0 +1,5 @@
+//! Leak tests: each runs many events (tasks, processes, waiters, messages) and asserts that the
+//! live heap bytes return to within a small bound of where they started. They count the whole
+//! process's allocations, so each holds `memory::exclusive()` while it measures.
+
+mod calls_keep_nothing;
