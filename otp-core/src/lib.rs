@@ -111,6 +111,7 @@ mod exit_reason;
 mod genserver;
 mod message;
 mod names;
+mod no_proc;
 mod pid;
 mod process;
 mod pubsub;
@@ -131,11 +132,12 @@ pub use call::{Call, CallError, CallFuture, DEFAULT_CALL_TIMEOUT, ReplyTo};
 pub use current::current_pid;
 pub use exit_reason::ExitReason;
 pub use genserver::{
-    Context, ContinueWith, GenServer, InitError, IntoInitResult, MailboxFull, NoProcError,
-    ServerRef, StartError, StartOptions, ViaRegistration, ViaRegistry,
+    Context, ContinueWith, GenServer, InitError, IntoInitResult, MailboxFull, ServerRef,
+    StartError, StartOptions, ViaRegistration, ViaRegistry,
 };
 pub use message::{AnyMessage, Down, Exit, IdleTimeout, MonitorRef};
 pub use names::{RegisterError, register, unregister, whereis};
+pub use no_proc::NoProc;
 pub use pid::Pid;
 pub use pubsub::{PubSub, PubSubOptions, PubSubRef};
 pub use registry::{

@@ -3,7 +3,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use otp_core::NoProcError;
 use otp_core::prelude::*;
 
 /// The `(name, reason)` of each node whose `terminate` ran, in order.
@@ -18,7 +17,7 @@ pub struct Node {
 #[genserver]
 impl Node {
     #[handle_call]
-    fn link_to(&mut self, other: Pid, ctx: &mut Context<Self>) -> Result<(), NoProcError> {
+    fn link_to(&mut self, other: Pid, ctx: &mut Context<Self>) -> Result<(), NoProc> {
         ctx.link(&other)
     }
 

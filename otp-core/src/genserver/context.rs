@@ -1,5 +1,6 @@
 //! `Context<S>`: what a callback can ask of its own process.
 
+use crate::no_proc::NoProc;
 use std::time::Duration;
 
 use crate::message::MonitorRef;
@@ -72,11 +73,6 @@ pub(crate) enum InfoAction {
     Drop,
     Stop(ExitReason),
 }
-
-/// The process to link to was not running.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("no such process")]
-pub struct NoProcError;
 
 /// Continue messages a server has a `#[handle_continue]` handler for; written by `#[genserver]`.
 #[diagnostic::on_unimplemented(
@@ -156,14 +152,14 @@ impl<S: GenServer> Context<S> {
     /// does too unless it traps exits. Linking twice makes one link; linking to yourself does
     /// nothing. Fails when `other` is dead; a process trapping exits then also receives an
     /// [`Exit`](crate::Exit) with reason `NoProc`.
-    pub fn link(&mut self, other: &Pid) -> Result<(), NoProcError> {
+    pub fn link(&mut self, other: &Pid) -> Result<(), NoProc> {
         if process::link(&self.pid, other) {
             return Ok(());
         }
         if self.pid.process().cell().traps_exits() {
             process::exit_signal(&self.pid, other, ExitReason::NoProc);
         }
-        Err(NoProcError)
+        Err(NoProc)
     }
 
     /// Removes the link with `other`, if any (`Process.unlink/1`).

@@ -13,7 +13,7 @@ mod start;
 
 use std::future::Future;
 
-pub use context::{Context, ContinueWith, NoProcError};
+pub use context::{Context, ContinueWith};
 pub use server_ref::{MailboxFull, Reservation, ServerRef};
 pub use start::{StartError, StartOptions, ViaRegistration, ViaRegistry};
 

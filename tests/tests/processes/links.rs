@@ -3,7 +3,7 @@
 //! not; linking to a dead process fails.
 
 use otp_behaviour_tests::node::{Log, NodeRef, node, terminated};
-use otp_core::NoProcError;
+use otp_core::NoProc;
 use otp_core::prelude::*;
 
 #[derive(Debug)]
@@ -225,14 +225,14 @@ async fn linking_to_a_dead_process_fails_with_noproc() {
     dead.stop_with(ExitReason::Normal);
     dead.pid().wait_exit().await;
 
-    assert_eq!(a.link_to(dead.pid()).await, Ok(Err(NoProcError)));
+    assert_eq!(a.link_to(dead.pid()).await, Ok(Err(NoProc)));
     // A process that does not trap exits just gets the error.
     assert_alive(&a, "a").await;
     assert_eq!(a.exits().await, Ok(vec![]));
 
     // A trapping process also receives an Exit with reason NoProc from the dead pid.
     assert_eq!(a.trap(true).await, Ok(false));
-    assert_eq!(a.link_to(dead.pid()).await, Ok(Err(NoProcError)));
+    assert_eq!(a.link_to(dead.pid()).await, Ok(Err(NoProc)));
     assert_eq!(
         a.exits().await,
         Ok(vec![Exit {
