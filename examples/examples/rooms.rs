@@ -163,7 +163,7 @@ async fn start_room(room_id: &str) -> Result<RoomRef, BoxError> {
                 .map(|room| room.pid())
         }
     })
-    .restart(Restart::Transient);
+    .with_restart(Restart::Transient);
     match room_sup.start_child_spec(spec).await {
         // Started, or started meanwhile by someone else: either way it is registered.
         Ok(_) | Err(StartChildError::AlreadyStarted(_)) => Ok(rooms

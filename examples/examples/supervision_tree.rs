@@ -173,7 +173,7 @@ async fn start_room(
     id: &str,
 ) -> Result<RoomRef, Box<dyn std::error::Error>> {
     let name = format!("room:{id}");
-    let spec = ChildSpec::of::<Room>(id.to_owned()).name(name.as_str());
+    let spec = ChildSpec::of::<Room>(id.to_owned()).with_name(name.as_str());
     rooms.start_child_spec(spec).await?;
     Ok(Room::whereis(&name).ok_or("the room is not registered")?)
 }

@@ -130,7 +130,7 @@ impl Agent {
         F: Fn() -> S + Send + Sync + 'static,
     {
         let init: InitFn<S> = Arc::new(init);
-        <AgentServer<S> as Child>::child_spec(init).id_as(id)
+        <AgentServer<S> as Child>::child_spec(init).with_id(id)
     }
 
     /// The agent of state type `S` registered under `name`.

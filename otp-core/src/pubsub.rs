@@ -109,8 +109,8 @@ impl Child for PubSub {
 
     fn child_spec(options: PubSubOptions) -> ChildSpec {
         Registry::<String, (), Duplicate>::child_spec(options.registry)
-            .id_as("PubSub")
-            .child_type_as(ChildType::Supervisor)
+            .with_id("PubSub")
+            .with_child_type(ChildType::Supervisor)
     }
 
     fn handle(pid: &Pid) -> Option<PubSubRef> {

@@ -357,8 +357,8 @@ fn expand_child(cx: &mut Ctxt, entry: &ChildEntry) -> TokenStream {
             continue;
         }
         match item.key.to_string().as_str() {
-            "id" => calls.push(quote!(.id_as(#value))),
-            "name" => calls.push(quote!(.name(#value))),
+            "id" => calls.push(quote!(.with_id(#value))),
+            "name" => calls.push(quote!(.with_name(#value))),
             "restart" => {
                 let variant = word(
                     cx,
@@ -372,12 +372,12 @@ fn expand_child(cx: &mut Ctxt, entry: &ChildEntry) -> TokenStream {
                     "`permanent`, `transient`, `temporary`",
                 );
                 restart_permanent = Some(variant.to_string() == "Permanent");
-                calls.push(quote!(.restart(::otp_core::Restart::#variant)));
+                calls.push(quote!(.with_restart(::otp_core::Restart::#variant)));
             }
             "shutdown" => calls.push(shutdown(cx, value)),
             "significant" => {
                 significant = Some((value.to_token_stream().to_string() == "true", value.span()));
-                calls.push(quote!(.significant(#value)));
+                calls.push(quote!(.with_significant(#value)));
             }
             other => cx.error_spanned_by(
                 &item.key,
@@ -397,14 +397,14 @@ fn expand_child(cx: &mut Ctxt, entry: &ChildEntry) -> TokenStream {
 fn shutdown(cx: &mut Ctxt, value: &Expr) -> TokenStream {
     let text = value.to_token_stream().to_string().replace('"', "");
     match text.as_str() {
-        "brutal_kill" => return quote!(.shutdown(::otp_core::Shutdown::BrutalKill)),
-        "infinity" => return quote!(.shutdown(::otp_core::Shutdown::Infinity)),
+        "brutal_kill" => return quote!(.with_shutdown(::otp_core::Shutdown::BrutalKill)),
+        "infinity" => return quote!(.with_shutdown(::otp_core::Shutdown::Infinity)),
         _ => {}
     }
     if let Ok(lit) = syn::parse2::<syn::Lit>(value.to_token_stream()) {
         if let syn::Lit::Str(_) | syn::Lit::Int(_) = lit {
             match crate::child_spec::shutdown_tokens(&lit) {
-                Ok(tokens) => return quote!(.shutdown(#tokens)),
+                Ok(tokens) => return quote!(.with_shutdown(#tokens)),
                 Err(error) => {
                     cx.syn_error(error);
                     return TokenStream::new();
@@ -413,5 +413,5 @@ fn shutdown(cx: &mut Ctxt, value: &Expr) -> TokenStream {
         }
     }
     // Any other expression: a `Shutdown` value computed by the user.
-    quote!(.shutdown(#value))
+    quote!(.with_shutdown(#value))
 }

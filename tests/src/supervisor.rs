@@ -125,7 +125,7 @@ impl Tree {
             .into_iter()
             .zip(IDS)
             .fold(SupervisorSpec::new(strategy), |spec, (args, id)| {
-                spec.child(ChildSpec::of::<Worker>(args).id_as(id))
+                spec.child(ChildSpec::of::<Worker>(args).with_id(id))
             })
             .start_link()
             .await

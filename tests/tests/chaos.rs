@@ -423,7 +423,7 @@ fn killing_a_supervisor_costs_its_parent_exactly_one_restart() {
                 started
             }
         })
-        .child_type_as(otp_core::ChildType::Supervisor);
+        .with_child_type(otp_core::ChildType::Supervisor);
         let root = SupervisorSpec::new(Strategy::OneForOne)
             .max_restarts(1_000)
             .child(child)

@@ -76,8 +76,8 @@ pub(super) async fn ours(restarts: usize) -> f64 {
         .max_restarts(u32::MAX)
         .child(
             ChildSpec::of::<Restartable>(Arc::new(AtomicU64::new(0)))
-                .id_as("restartable")
-                .name(NAME),
+                .with_id("restartable")
+                .with_name(NAME),
         )
         .start()
         .await

@@ -217,7 +217,7 @@ where
             }
             async move { options.start_link().await.map(|registry| registry.pid()) }
         })
-        .child_type_as(ChildType::Supervisor)
+        .with_child_type(ChildType::Supervisor)
     }
 
     fn handle(pid: &Pid) -> Option<Self::Handle> {

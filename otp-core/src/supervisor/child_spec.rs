@@ -94,11 +94,11 @@ type StartFn = Arc<dyn Fn(Option<Arc<str>>) -> StartFuture + Send + Sync>;
 ///
 /// # impl Clone for Worker { fn clone(&self) -> Self { Worker } }
 /// let spec = ChildSpec::of::<Worker>(Worker)
-///     .id_as("worker-1")
-///     .restart(Restart::Transient)
-///     .shutdown(Shutdown::Timeout(Duration::from_secs(10)));
+///     .with_id("worker-1")
+///     .with_restart(Restart::Transient)
+///     .with_shutdown(Shutdown::Timeout(Duration::from_secs(10)));
 /// assert_eq!(spec.id(), "worker-1");
-/// assert_eq!(spec.restart_type(), Restart::Transient);
+/// assert_eq!(spec.restart(), Restart::Transient);
 /// ```
 #[derive(Clone)]
 pub struct ChildSpec {
@@ -141,14 +141,14 @@ impl ChildSpec {
     /// Registers the child under `name` at each start, so it is found under that name again
     /// after a restart.
     #[must_use]
-    pub fn name(mut self, name: impl Into<Arc<str>>) -> Self {
+    pub fn with_name(mut self, name: impl Into<Arc<str>>) -> Self {
         self.name = Some(name.into());
         self
     }
 
     /// The name the child is registered under, if any.
     #[must_use]
-    pub fn registered_name(&self) -> Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 
@@ -160,13 +160,13 @@ impl ChildSpec {
 
     /// The restart type.
     #[must_use]
-    pub fn restart_type(&self) -> Restart {
+    pub fn restart(&self) -> Restart {
         self.restart
     }
 
     /// The shutdown.
     #[must_use]
-    pub fn shutdown_type(&self) -> Shutdown {
+    pub fn shutdown(&self) -> Shutdown {
         self.shutdown
     }
 
@@ -184,34 +184,34 @@ impl ChildSpec {
 
     /// The start timeout, or `None` to wait as long as the child's init takes.
     #[must_use]
-    pub fn start_timeout_duration(&self) -> Option<Duration> {
+    pub fn start_timeout(&self) -> Option<Duration> {
         self.start_timeout
     }
 
     /// Sets the id.
     #[must_use]
-    pub fn id_as(mut self, id: impl Into<Cow<'static, str>>) -> Self {
+    pub fn with_id(mut self, id: impl Into<Cow<'static, str>>) -> Self {
         self.id = id.into();
         self
     }
 
     /// Sets the restart type.
     #[must_use]
-    pub fn restart(mut self, restart: Restart) -> Self {
+    pub fn with_restart(mut self, restart: Restart) -> Self {
         self.restart = restart;
         self
     }
 
     /// Sets the shutdown.
     #[must_use]
-    pub fn shutdown(mut self, shutdown: Shutdown) -> Self {
+    pub fn with_shutdown(mut self, shutdown: Shutdown) -> Self {
         self.shutdown = shutdown;
         self
     }
 
     /// Sets worker or supervisor; a supervisor's shutdown becomes `Infinity` unless set after.
     #[must_use]
-    pub fn child_type_as(mut self, kind: ChildType) -> Self {
+    pub fn with_child_type(mut self, kind: ChildType) -> Self {
         self.kind = kind;
         if kind == ChildType::Supervisor {
             self.shutdown = Shutdown::Infinity;
@@ -222,7 +222,7 @@ impl ChildSpec {
     /// Marks the child significant for `auto_shutdown` (only transient or temporary children
     /// may be: the supervisor refuses a significant permanent child).
     #[must_use]
-    pub fn significant(mut self, significant: bool) -> Self {
+    pub fn with_significant(mut self, significant: bool) -> Self {
         self.significant = significant;
         self
     }
@@ -260,8 +260,8 @@ impl ChildSpec {
     ///
     /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
     /// # async fn main() {
-    /// let spec = ChildSpec::of::<Stuck>(Stuck).start_timeout(Duration::from_secs(5));
-    /// assert_eq!(spec.start_timeout_duration(), Some(Duration::from_secs(5)));
+    /// let spec = ChildSpec::of::<Stuck>(Stuck).with_start_timeout(Duration::from_secs(5));
+    /// assert_eq!(spec.start_timeout(), Some(Duration::from_secs(5)));
     /// let started = SupervisorSpec::new(Strategy::OneForOne).child(spec).start().await;
     /// let Err(StartError::Init(ExitReason::Error(error))) = started else { panic!() };
     /// assert_eq!(
@@ -274,7 +274,7 @@ impl ChildSpec {
     /// # }
     /// ```
     #[must_use]
-    pub fn start_timeout(mut self, timeout: Duration) -> Self {
+    pub fn with_start_timeout(mut self, timeout: Duration) -> Self {
         self.start_timeout = Some(timeout);
         self
     }

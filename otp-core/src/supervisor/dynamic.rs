@@ -169,7 +169,7 @@ impl Child for DynamicSupervisor {
                     .map(|sup| sup.pid())
             }
         })
-        .child_type_as(ChildType::Supervisor)
+        .with_child_type(ChildType::Supervisor)
     }
 
     fn handle(pid: &Pid) -> Option<DynamicSupervisorRef> {

@@ -54,8 +54,8 @@ pub enum AutoShutdown {
 /// let tree = SupervisorSpec::new(Strategy::OneForOne)
 ///     .max_restarts(3)
 ///     .max_seconds(5)
-///     .child(ChildSpec::of::<Worker>(Worker).id_as("a"))
-///     .child(ChildSpec::of::<Worker>(Worker).id_as("b"));
+///     .child(ChildSpec::of::<Worker>(Worker).with_id("a"))
+///     .child(ChildSpec::of::<Worker>(Worker).with_id("b"));
 /// let sup = tree.start_link().await?;
 /// assert_eq!(sup.count_children().await?.active, 2);
 /// sup.stop(ExitReason::Shutdown).await?;
@@ -151,7 +151,7 @@ impl SupervisorSpec {
     /// This supervisor as a child of another, with id `id`.
     #[must_use]
     pub fn into_child_spec(self, id: &'static str) -> ChildSpec {
-        Self::child_spec(self).id_as(id)
+        Self::child_spec(self).with_id(id)
     }
 }
 
@@ -171,7 +171,7 @@ impl Child for SupervisorSpec {
             }
             async move { spec.start_link().await.map(|sup| sup.pid()) }
         })
-        .child_type_as(ChildType::Supervisor)
+        .with_child_type(ChildType::Supervisor)
     }
 }
 

@@ -186,7 +186,7 @@ impl Child for TaskSupervisor {
                     .map(|sup| sup.pid())
             }
         })
-        .child_type_as(ChildType::Supervisor)
+        .with_child_type(ChildType::Supervisor)
     }
 
     fn handle(pid: &Pid) -> Option<TaskSupervisorRef> {

@@ -83,7 +83,7 @@ pub async fn memory_round(round: usize) {
                     for n in 0..PROCESSES / SUPERVISORS {
                         let mut spec = ChildSpec::of::<Cell>(8);
                         if n % 10 == 0 {
-                            spec = spec.name(format!("mem-{round}-{s}-{n}"));
+                            spec = spec.with_name(format!("mem-{round}-{s}-{n}"));
                         }
                         cells.push(sup.start_child_spec(spec).await.expect("cell starts"));
                     }

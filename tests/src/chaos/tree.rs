@@ -91,7 +91,7 @@ impl Layout {
                     .max_seconds(5)
                     .name(self.dynamic_name()),
             )
-            .id_as("dyn"),
+            .with_id("dyn"),
         )
     }
 }

@@ -101,7 +101,7 @@ pub fn worker_spec(id: &Arc<str>, chaos: &Arc<Chaos>, named: bool) -> ChildSpec 
         }
     });
     match registered {
-        Some(name) => spec.name(name),
+        Some(name) => spec.with_name(name),
         None => spec,
     }
 }

@@ -223,9 +223,9 @@ async fn the_reply_of_a_call_that_stops_the_server_is_sent_after_terminate_panic
 async fn a_supervisor_restarts_and_stops_a_child_whose_terminate_panics_as_any_other() {
     let log = Log::default();
     let sup = SupervisorSpec::new(Strategy::OneForOne)
-        .child(ChildSpec::of::<Fragile>(args("a", &log, false)).id_as("a"))
-        .child(ChildSpec::of::<Fragile>(args("b", &log, true)).id_as("b"))
-        .child(ChildSpec::of::<Fragile>(args("c", &log, false)).id_as("c"))
+        .child(ChildSpec::of::<Fragile>(args("a", &log, false)).with_id("a"))
+        .child(ChildSpec::of::<Fragile>(args("b", &log, true)).with_id("b"))
+        .child(ChildSpec::of::<Fragile>(args("c", &log, false)).with_id("c"))
         .start()
         .await
         .unwrap();

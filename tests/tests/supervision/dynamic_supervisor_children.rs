@@ -101,7 +101,7 @@ async fn terminate_child_waits_for_the_shutdown_then_kills() {
     slow.terminate_takes = Duration::from_secs(60);
     let pid = sup
         .start_child_spec(
-            ChildSpec::of::<Worker>(slow).shutdown(Shutdown::Timeout(Duration::from_secs(2))),
+            ChildSpec::of::<Worker>(slow).with_shutdown(Shutdown::Timeout(Duration::from_secs(2))),
         )
         .await
         .unwrap();
@@ -112,7 +112,7 @@ async fn terminate_child_waits_for_the_shutdown_then_kills() {
 
     let pid = sup
         .start_child_spec(
-            ChildSpec::of::<Worker>(args("brutal", &log)).shutdown(Shutdown::BrutalKill),
+            ChildSpec::of::<Worker>(args("brutal", &log)).with_shutdown(Shutdown::BrutalKill),
         )
         .await
         .unwrap();

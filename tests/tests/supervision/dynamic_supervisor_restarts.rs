@@ -124,7 +124,7 @@ async fn a_transient_child_is_restarted_only_after_an_abnormal_exit() {
         let sup = start(DynamicSupervisorOptions::default()).await;
         let pid = sup
             .start_child_spec(
-                ChildSpec::of::<Worker>(Args::new("t", &log)).restart(Restart::Transient),
+                ChildSpec::of::<Worker>(Args::new("t", &log)).with_restart(Restart::Transient),
             )
             .await
             .unwrap();
@@ -152,7 +152,7 @@ async fn a_temporary_child_is_never_restarted_and_forgotten() {
         let sup = start(DynamicSupervisorOptions::default()).await;
         let pid = sup
             .start_child_spec(
-                ChildSpec::of::<Worker>(Args::new("t", &log)).restart(Restart::Temporary),
+                ChildSpec::of::<Worker>(Args::new("t", &log)).with_restart(Restart::Temporary),
             )
             .await
             .unwrap();

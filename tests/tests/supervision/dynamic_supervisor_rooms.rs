@@ -53,8 +53,8 @@ async fn room(rooms: &DynamicSupervisorRef, prefix: &str, name: &str) -> RoomRef
         return room;
     }
     let spec = ChildSpec::of::<Room>(name.to_owned())
-        .name(registered.as_str())
-        .restart(Restart::Transient);
+        .with_name(registered.as_str())
+        .with_restart(Restart::Transient);
     match rooms.start_child_spec(spec).await {
         Ok(_) | Err(StartChildError::AlreadyStarted(_)) => Room::whereis(&registered).unwrap(),
         Err(error) => panic!("room {name} did not start: {error}"),

@@ -141,13 +141,13 @@ async fn a_hanging_child_is_killed_at_its_timeout_while_the_others_stop() {
     let hung = sup
         .start_child_spec(
             ChildSpec::of::<Worker>(fx.args("hung", 60_000))
-                .shutdown(Shutdown::Timeout(Duration::from_secs(2))),
+                .with_shutdown(Shutdown::Timeout(Duration::from_secs(2))),
         )
         .await
         .unwrap();
     let brutal = sup
         .start_child_spec(
-            ChildSpec::of::<Worker>(fx.args("brutal", 0)).shutdown(Shutdown::BrutalKill),
+            ChildSpec::of::<Worker>(fx.args("brutal", 0)).with_shutdown(Shutdown::BrutalKill),
         )
         .await
         .unwrap();

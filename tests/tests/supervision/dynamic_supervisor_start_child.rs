@@ -201,7 +201,7 @@ async fn a_child_spec_with_a_taken_name_gives_already_started() {
         .unwrap();
     let inits = Arc::new(AtomicUsize::new(0));
     let spec = ChildSpec::of::<Worker>((Start::Ok("named"), inits.clone()))
-        .name("dynamic_start_child_named");
+        .with_name("dynamic_start_child_named");
     let pid = sup.start_child_spec(spec.clone()).await.unwrap();
     assert_eq!(
         otp_core::whereis("dynamic_start_child_named"),

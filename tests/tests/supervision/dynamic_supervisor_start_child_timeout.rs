@@ -51,7 +51,7 @@ async fn start_child_returns_timeout_and_the_supervisor_goes_on() {
     assert_eq!(began.elapsed(), Duration::from_secs(2));
 
     // A spec's own timeout, set on the spec.
-    let spec = ChildSpec::of::<Session>(hanging).start_timeout(Duration::from_millis(300));
+    let spec = ChildSpec::of::<Session>(hanging).with_start_timeout(Duration::from_millis(300));
     let began = Instant::now();
     assert_eq!(
         sup.start_child_spec(spec).await,

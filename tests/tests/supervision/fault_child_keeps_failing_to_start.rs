@@ -127,7 +127,7 @@ impl Flaky {
 fn spec(strategy: Strategy, children: &[Args]) -> SupervisorSpec {
     children.iter().fold(
         SupervisorSpec::new(strategy).max_restarts(3).max_seconds(5),
-        |spec, args| spec.child(ChildSpec::of::<Flaky>(args.clone()).id_as(args.name)),
+        |spec, args| spec.child(ChildSpec::of::<Flaky>(args.clone()).with_id(args.name)),
     )
 }
 

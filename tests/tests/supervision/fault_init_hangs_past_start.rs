@@ -104,10 +104,10 @@ fn tree_with_start_timeout(
             hang_ms: hang_ms.clone(),
         };
         let mut child = ChildSpec::of::<Sleeper>(args)
-            .id_as(*name)
-            .name(format!("{prefix}-{name}"));
+            .with_id(*name)
+            .with_name(format!("{prefix}-{name}"));
         if let Some(timeout) = start_timeout {
-            child = child.start_timeout(timeout);
+            child = child.with_start_timeout(timeout);
         }
         spec = spec.child(child);
     }

@@ -96,20 +96,20 @@ async fn finish(sup: &SupervisorRef, id: &str) {
 fn tree(auto: AutoShutdown, log: &Log) -> SupervisorSpec {
     SupervisorSpec::new(otp_core::Strategy::OneForOne)
         .auto_shutdown(auto)
-        .child(ChildSpec::of::<Worker>(args("a", log)).id_as("a"))
+        .child(ChildSpec::of::<Worker>(args("a", log)).with_id("a"))
         .child(
             ChildSpec::of::<Worker>(args("s1", log))
-                .id_as("s1")
-                .restart(otp_core::Restart::Transient)
-                .significant(true),
+                .with_id("s1")
+                .with_restart(otp_core::Restart::Transient)
+                .with_significant(true),
         )
         .child(
             ChildSpec::of::<Worker>(args("s2", log))
-                .id_as("s2")
-                .restart(otp_core::Restart::Temporary)
-                .significant(true),
+                .with_id("s2")
+                .with_restart(otp_core::Restart::Temporary)
+                .with_significant(true),
         )
-        .child(ChildSpec::of::<Worker>(args("z", log)).id_as("z"))
+        .child(ChildSpec::of::<Worker>(args("z", log)).with_id("z"))
 }
 
 #[tokio::test(start_paused = true)]
@@ -141,9 +141,9 @@ async fn a_significant_child_under_never_is_refused() {
     let log = Log::default();
     let significant = || {
         ChildSpec::of::<Worker>(args("s", &log))
-            .id_as("s")
-            .restart(otp_core::Restart::Transient)
-            .significant(true)
+            .with_id("s")
+            .with_restart(otp_core::Restart::Transient)
+            .with_significant(true)
     };
     let result = SupervisorSpec::new(otp_core::Strategy::OneForOne)
         .child(significant())
@@ -291,12 +291,12 @@ async fn a_significant_permanent_child_is_refused() {
     let log = Log::default();
     let significant_permanent = || {
         ChildSpec::of::<Worker>(args("p", &log))
-            .id_as("p")
-            .significant(true)
+            .with_id("p")
+            .with_significant(true)
     };
     let result = SupervisorSpec::new(otp_core::Strategy::OneForOne)
         .auto_shutdown(AutoShutdown::AnySignificant)
-        .child(ChildSpec::of::<Worker>(args("a", &log)).id_as("a"))
+        .child(ChildSpec::of::<Worker>(args("a", &log)).with_id("a"))
         .child(significant_permanent())
         .start_link()
         .await;

@@ -44,8 +44,8 @@ async fn start_tree(args: &Args, max_restarts: u32) -> SupervisorRef {
         .max_seconds(60)
         .child(
             ChildSpec::of::<Flaky>(args.clone())
-                .id_as("flaky")
-                .start_timeout(Duration::from_secs(1)),
+                .with_id("flaky")
+                .with_start_timeout(Duration::from_secs(1)),
         )
         .start()
         .await

@@ -161,7 +161,7 @@ async fn the_intensity_is_set_by_max_restarts_and_max_seconds() {
     let b = child("b", &log);
     let zero = SupervisorSpec::new(otp_core::Strategy::OneForOne)
         .max_restarts(0)
-        .child(otp_core::ChildSpec::of::<Worker>(b.args).id_as("b"))
+        .child(otp_core::ChildSpec::of::<Worker>(b.args).with_id("b"))
         .start_link()
         .await
         .unwrap();
@@ -192,7 +192,7 @@ async fn nested(
         max_restarts: parent_max_restarts,
         children: [Worker(p.args) { id = "p" }],
     }
-    .child(sub.into_child_spec("sub").restart(restart))
+    .child(sub.into_child_spec("sub").with_restart(restart))
     .start_link()
     .await
     .unwrap();

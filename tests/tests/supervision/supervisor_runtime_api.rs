@@ -88,7 +88,7 @@ impl Fixture {
     }
 
     fn spec(&self, name: &'static str) -> ChildSpec {
-        ChildSpec::of::<Worker>(self.args(name)).id_as(name)
+        ChildSpec::of::<Worker>(self.args(name)).with_id(name)
     }
 
     fn take(&self) -> Vec<String> {
@@ -261,7 +261,7 @@ async fn delete_child_removes_a_stopped_child_but_not_a_running_one() {
 async fn terminate_child_drops_a_temporary_childs_spec() {
     let fx = Fixture::new();
     let sup = one_child(&fx).await;
-    sup.start_child(fx.spec("t").restart(Restart::Temporary))
+    sup.start_child(fx.spec("t").with_restart(Restart::Temporary))
         .await
         .unwrap();
     sup.terminate_child("t").await.unwrap();
@@ -280,7 +280,7 @@ async fn start_child_reports_an_init_failure_and_keeps_nothing() {
     let mut refusing = fx.args("r");
     refusing.refuse = true;
     assert_eq!(
-        sup.start_child(ChildSpec::of::<Worker>(refusing).id_as("r"))
+        sup.start_child(ChildSpec::of::<Worker>(refusing).with_id("r"))
             .await,
         Err(SupervisorError::Init(ExitReason::ShutdownWith(
             "refused".into()
@@ -298,7 +298,7 @@ async fn start_child_whose_init_ignores_keeps_the_spec_without_a_process() {
     let mut ignoring = fx.args("i");
     ignoring.ignore = true;
     assert_eq!(
-        sup.start_child(ChildSpec::of::<Worker>(ignoring.clone()).id_as("i"))
+        sup.start_child(ChildSpec::of::<Worker>(ignoring.clone()).with_id("i"))
             .await,
         Ok(None)
     );
@@ -309,8 +309,8 @@ async fn start_child_whose_init_ignores_keeps_the_spec_without_a_process() {
     assert_eq!(
         sup.start_child(
             ChildSpec::of::<Worker>(ignoring)
-                .id_as("ti")
-                .restart(Restart::Temporary)
+                .with_id("ti")
+                .with_restart(Restart::Temporary)
         )
         .await,
         Ok(None)

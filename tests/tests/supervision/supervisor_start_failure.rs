@@ -273,8 +273,8 @@ async fn a_failure_in_a_nested_supervisor_fails_the_whole_start() {
 async fn duplicate_ids_fail_the_start_before_any_child_starts() {
     let fx = Fixture::new();
     let result = SupervisorSpec::new(otp_core::Strategy::OneForOne)
-        .child(otp_core::ChildSpec::of::<Worker>(fx.args("a", Mode::Start)).id_as("same"))
-        .child(otp_core::ChildSpec::of::<Worker>(fx.args("b", Mode::Start)).id_as("same"))
+        .child(otp_core::ChildSpec::of::<Worker>(fx.args("a", Mode::Start)).with_id("same"))
+        .child(otp_core::ChildSpec::of::<Worker>(fx.args("b", Mode::Start)).with_id("same"))
         .start_link()
         .await;
     assert_eq!(

@@ -292,7 +292,7 @@ async fn shutdown_in_every_spelling() {
         (
             otp_core::SupervisorSpec::new(otp_core::Strategy::OneForOne).child(
                 otp_core::ChildSpec::of::<Worker>(hanging())
-                    .shutdown(Shutdown::Timeout(Duration::from_millis(1500))),
+                    .with_shutdown(Shutdown::Timeout(Duration::from_millis(1500))),
             ),
             1500,
             ExitReason::Killed,
@@ -425,29 +425,23 @@ async fn defaults_five_seconds_for_workers_infinity_for_supervisors() {
     let clock = Clock::new();
     let worker = otp_core::ChildSpec::of::<Worker>(clock.args("a"));
     assert_eq!(worker.id(), "worker", "#[child_spec(id)] names it");
-    assert_eq!(
-        worker.shutdown_type(),
-        Shutdown::Timeout(Duration::from_secs(5))
-    );
+    assert_eq!(worker.shutdown(), Shutdown::Timeout(Duration::from_secs(5)));
     assert_eq!(worker.child_type(), ChildType::Worker);
-    assert_eq!(worker.restart_type(), otp_core::Restart::Permanent);
+    assert_eq!(worker.restart(), otp_core::Restart::Permanent);
     assert!(!worker.is_significant());
 
     let plain = otp_core::ChildSpec::of::<Plain>(Plain);
     assert_eq!(plain.id(), "plain");
-    assert_eq!(plain.restart_type(), otp_core::Restart::Transient);
-    assert_eq!(
-        plain.shutdown_type(),
-        Shutdown::Timeout(Duration::from_secs(10))
-    );
+    assert_eq!(plain.restart(), otp_core::Restart::Transient);
+    assert_eq!(plain.shutdown(), Shutdown::Timeout(Duration::from_secs(10)));
 
     let nested = supervisor! { strategy: one_for_one, children: [] };
     let spec = otp_core::ChildSpec::of::<otp_core::SupervisorSpec>(nested);
-    assert_eq!(spec.shutdown_type(), Shutdown::Infinity);
+    assert_eq!(spec.shutdown(), Shutdown::Infinity);
     assert_eq!(spec.child_type(), ChildType::Supervisor);
-    assert_eq!(spec.restart_type(), otp_core::Restart::Permanent);
+    assert_eq!(spec.restart(), otp_core::Restart::Permanent);
 
     let dynamic = otp_core::ChildSpec::of::<DynamicSupervisor>(DynamicSupervisorOptions::default());
-    assert_eq!(dynamic.shutdown_type(), Shutdown::Infinity);
+    assert_eq!(dynamic.shutdown(), Shutdown::Infinity);
     assert_eq!(dynamic.child_type(), ChildType::Supervisor);
 }

@@ -21,9 +21,9 @@ impl Tree {
             counted.fetch_add(1, Ordering::SeqCst);
             0_u64
         })
-        .name(name);
+        .with_name(name);
         assert_eq!(spec.id(), "counter");
-        assert_eq!(spec.restart_type(), Restart::Permanent);
+        assert_eq!(spec.restart(), Restart::Permanent);
         let sup = SupervisorSpec::new(Strategy::OneForOne)
             .child(spec)
             .start()

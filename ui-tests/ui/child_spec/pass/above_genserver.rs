@@ -40,17 +40,17 @@ impl Probe {
 async fn main() {
     let spec = ChildSpec::of::<Endpoint>(4000);
     assert_eq!(spec.id(), "web");
-    assert_eq!(spec.restart_type(), Restart::Transient);
+    assert_eq!(spec.restart(), Restart::Transient);
     assert_eq!(
-        spec.shutdown_type(),
+        spec.shutdown(),
         Shutdown::Timeout(Duration::from_secs(10))
     );
     assert!(!spec.is_significant());
 
     let probe = ChildSpec::of::<Probe>(Probe);
     assert_eq!(probe.id(), "Probe");
-    assert_eq!(probe.restart_type(), Restart::Temporary);
-    assert_eq!(probe.shutdown_type(), Shutdown::WORKER_DEFAULT);
+    assert_eq!(probe.restart(), Restart::Temporary);
+    assert_eq!(probe.shutdown(), Shutdown::WORKER_DEFAULT);
 
     let sup = supervisor! {
         strategy: one_for_one,

@@ -31,35 +31,35 @@ worker!(Unset, id = "unset");
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     assert_eq!(
-        ChildSpec::of::<Brutal>(Brutal).shutdown_type(),
+        ChildSpec::of::<Brutal>(Brutal).shutdown(),
         Shutdown::BrutalKill
     );
     assert_eq!(
-        ChildSpec::of::<Patient>(Patient).shutdown_type(),
+        ChildSpec::of::<Patient>(Patient).shutdown(),
         Shutdown::Infinity
     );
     let timeout = |millis| Shutdown::Timeout(Duration::from_millis(millis));
     assert_eq!(
-        ChildSpec::of::<Millis>(Millis).shutdown_type(),
+        ChildSpec::of::<Millis>(Millis).shutdown(),
         timeout(500)
     );
     assert_eq!(
-        ChildSpec::of::<Seconds>(Seconds).shutdown_type(),
+        ChildSpec::of::<Seconds>(Seconds).shutdown(),
         timeout(10_000)
     );
     assert_eq!(
-        ChildSpec::of::<Minutes>(Minutes).shutdown_type(),
+        ChildSpec::of::<Minutes>(Minutes).shutdown(),
         timeout(120_000)
     );
     assert_eq!(
-        ChildSpec::of::<Hours>(Hours).shutdown_type(),
+        ChildSpec::of::<Hours>(Hours).shutdown(),
         timeout(3_600_000)
     );
     assert_eq!(
-        ChildSpec::of::<Integer>(Integer).shutdown_type(),
+        ChildSpec::of::<Integer>(Integer).shutdown(),
         timeout(2500)
     );
-    assert_eq!(ChildSpec::of::<Unset>(Unset).shutdown_type(), timeout(5000));
+    assert_eq!(ChildSpec::of::<Unset>(Unset).shutdown(), timeout(5000));
     assert_eq!(ChildSpec::of::<Unset>(Unset).id(), "unset");
 
     let sup = supervisor! {

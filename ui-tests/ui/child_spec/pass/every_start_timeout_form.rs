@@ -31,17 +31,17 @@ worker!(Unset, id = "unset");
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let millis = |millis| Some(Duration::from_millis(millis));
-    assert_eq!(ChildSpec::of::<Word>(Word).start_timeout_duration(), None);
-    assert_eq!(ChildSpec::of::<Infinity>(Infinity).start_timeout_duration(), None);
-    assert_eq!(ChildSpec::of::<Millis>(Millis).start_timeout_duration(), millis(500));
-    assert_eq!(ChildSpec::of::<Seconds>(Seconds).start_timeout_duration(), millis(10_000));
-    assert_eq!(ChildSpec::of::<Minutes>(Minutes).start_timeout_duration(), millis(120_000));
-    assert_eq!(ChildSpec::of::<Integer>(Integer).start_timeout_duration(), millis(2500));
+    assert_eq!(ChildSpec::of::<Word>(Word).start_timeout(), None);
+    assert_eq!(ChildSpec::of::<Infinity>(Infinity).start_timeout(), None);
+    assert_eq!(ChildSpec::of::<Millis>(Millis).start_timeout(), millis(500));
+    assert_eq!(ChildSpec::of::<Seconds>(Seconds).start_timeout(), millis(10_000));
+    assert_eq!(ChildSpec::of::<Minutes>(Minutes).start_timeout(), millis(120_000));
+    assert_eq!(ChildSpec::of::<Integer>(Integer).start_timeout(), millis(2500));
     assert_eq!(
-        ChildSpec::of::<WithOthers>(WithOthers).start_timeout_duration(),
+        ChildSpec::of::<WithOthers>(WithOthers).start_timeout(),
         millis(3_600_000)
     );
-    assert_eq!(ChildSpec::of::<Unset>(Unset).start_timeout_duration(), None);
+    assert_eq!(ChildSpec::of::<Unset>(Unset).start_timeout(), None);
 
     let sup = supervisor! {
         strategy: one_for_one,

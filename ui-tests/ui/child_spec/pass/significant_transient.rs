@@ -41,13 +41,13 @@ impl Plain {
 async fn main() {
     let job = ChildSpec::of::<Job>(Job);
     assert!(job.is_significant());
-    assert_eq!(job.restart_type(), Restart::Transient);
+    assert_eq!(job.restart(), Restart::Transient);
     let one_shot = ChildSpec::of::<OneShot>(OneShot);
     assert!(one_shot.is_significant());
-    assert_eq!(one_shot.restart_type(), Restart::Temporary);
+    assert_eq!(one_shot.restart(), Restart::Temporary);
     let plain = ChildSpec::of::<Plain>(Plain);
     assert!(!plain.is_significant());
-    assert_eq!(plain.restart_type(), Restart::Permanent);
+    assert_eq!(plain.restart(), Restart::Permanent);
 
     // The significant job ending normally takes its supervisor down.
     let sup = supervisor! {
