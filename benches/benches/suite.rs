@@ -1,4 +1,4 @@
-//! Every workload of issue 6, each implementation side by side in the same run.
+//! Every workload of the suite, each implementation side by side in the same run.
 //!
 //! ```text
 //! suite [--quick] [--reverse]        run every workload once; one `metric<TAB>impl<TAB>value` line per figure

@@ -1,8 +1,8 @@
-//! The benchmark suite of issue 6: otp-core beside a hand-written tokio actor.
+//! The benchmark suite: otp-core beside a hand-written tokio actor.
 //!
 //! Every workload is written once, generic over [`Counter`]: a counter actor with one cast
 //! (`add`), two calls (`get`, `worker`) and an orderly stop. Each implementation under test is a
-//! type that implements it: ours ([`ours::Ours`]), the hand-written actor of the issue
+//! type that implements it: ours ([`ours::Ours`]), the hand-written actor it replaces
 //! ([`hand_written::HandWritten`], an unbounded mpsc and a oneshot per call) and its variants,
 //! and, behind the `peers` feature, ractor, kameo and actix. Workloads run on the runtime of
 //! [`runtime::runtime`]: tokio's multi-thread scheduler with 2 workers, the client spawned as a

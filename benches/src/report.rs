@@ -3,8 +3,8 @@
 //! The `suite` binary prints one line per figure, `metric<TAB>implementation<TAB>value`; a file
 //! holds one run. [`table`] reads the runs and writes, per metric and implementation, the median
 //! of the runs, their spread, and the median of the per-run ratios to the hand-written actor
-//! (a ratio taken inside one run cancels most of the machine's noise), then the goals of
-//! issue 6, met or not.
+//! (a ratio taken inside one run cancels most of the machine's noise), then the suite's
+//! goals, met or not.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -333,7 +333,7 @@ fn order(key: &str) -> usize {
     .unwrap_or(usize::MAX)
 }
 
-/// A goal of issue 6 on a ratio: `value` must be at most (or at least) `bound`.
+/// A goal of the suite on a ratio: `value` must be at most (or at least) `bound`.
 struct Goal {
     what: &'static str,
     metric: &'static str,

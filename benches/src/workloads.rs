@@ -1,4 +1,4 @@
-//! The workloads of issue 6, generic over the implementation under test. Each runs inside a
+//! Workloads A to D of the suite, generic over the implementation under test. Each runs inside a
 //! task on a runtime worker and returns its figures; the caller (the `suite` binary) prints them.
 
 use std::hint::black_box;
@@ -25,7 +25,7 @@ pub struct Sizes {
 }
 
 impl Sizes {
-    /// The sizes of the issue: 200,000 calls, 2,000,000 casts, 100,000 servers, 1,000 × 1,000.
+    /// The full sizes: 200,000 calls, 2,000,000 casts, 100,000 servers, 1,000 × 1,000.
     pub const FULL: Sizes = Sizes {
         calls: 200_000,
         casts: 2_000_000,

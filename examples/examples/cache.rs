@@ -1,4 +1,4 @@
-//! A cache with a time-to-live: the seed's `MyApp.Cache` GenServer.
+//! A cache with a time-to-live: the Elixir OTP guide's `MyApp.Cache` GenServer.
 //!
 //! The Elixir it replaces (abridged):
 //!
@@ -15,7 +15,7 @@
 //! Here `{:ok, value}` / `:miss` become `Some(value)` / `None`, the `name:` option becomes
 //! `Cache::options().name(..)`, and `Cache::whereis(..)` gives back the typed client from the
 //! name. The durations are short (a 300 ms TTL, a cleanup every 100 ms) so the demo runs in
-//! about half a second. `size` is not in the seed: it lets the demo show what the cleanup removed.
+//! about half a second. `size` is not in the guide: it lets the demo show what the cleanup removed.
 //!
 //! Run it with `cargo run --example cache`.
 
@@ -24,14 +24,14 @@ use std::collections::HashMap;
 use otp_core::prelude::*;
 use tokio::time::Instant;
 
-/// The start options: `start_link(name: .., ttl: ..)` in the seed.
+/// The start options: `start_link(name: .., ttl: ..)` in the guide.
 struct Options {
     ttl: Duration,
     cleanup_every: Duration,
 }
 
 impl Default for Options {
-    /// The seed's defaults: entries live 5 minutes, the cleanup runs every minute.
+    /// The guide's defaults: entries live 5 minutes, the cleanup runs every minute.
     fn default() -> Self {
         Options {
             ttl: Duration::from_secs(5 * 60),

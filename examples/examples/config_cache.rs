@@ -1,5 +1,5 @@
-//! An ETS-backed configuration cache: the seed's `MyApp.ConfigCache`, with an heir that keeps
-//! the table while the cache is restarted.
+//! An ETS-backed configuration cache: the Elixir OTP guide's `MyApp.ConfigCache`, with an heir
+//! that keeps the table while the cache is restarted.
 //!
 //! The Elixir it replaces (abridged):
 //!
@@ -22,7 +22,7 @@
 //! end
 //! ```
 //!
-//! The seed's table dies with its owner: a crash of the ConfigCache loses every row. Here the
+//! The guide's table dies with its owner: a crash of the ConfigCache loses every row. Here the
 //! table names an heir, a `TableKeeper` started before the cache under the same one_for_one
 //! supervisor (`{heir, KeeperPid, :config_cache}` in ETS terms). When the cache crashes the
 //! keeper receives the table (ETS's `{'ETS-TRANSFER', ..}`, here a `TableTransfer` info

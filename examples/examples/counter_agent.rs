@@ -1,4 +1,4 @@
-//! A shared counter: the seed's `Agent` example.
+//! A shared counter: the Elixir OTP guide's `Agent` example.
 //!
 //! The Elixir it replaces:
 //!

@@ -1,4 +1,4 @@
-//! Concurrent fetches with backpressure: the seed's `Task.Supervisor.async_stream`.
+//! Concurrent fetches with backpressure: the Elixir OTP guide's `Task.Supervisor.async_stream`.
 //!
 //! The Elixir it replaces:
 //!
@@ -18,7 +18,7 @@
 //! pages answer with an error value, `/flaky` ones crash (a panic, which Rust's panic hook
 //! prints on stderr), and `/hang` never answers and is killed at the 800 ms timeout
 //! (`on_timeout(KillTask)`, so the other fetches go on). The reduce keeps the pages and skips
-//! every failure, as the seed's does. The whole run takes about one second.
+//! every failure, as the guide's does. The whole run takes about one second.
 //!
 //! Run it with `cargo run --example fetch_all`.
 

@@ -1,7 +1,7 @@
-//! A token-bucket rate limiter: the seed's `MyApp.RateLimiter` ("rate limiting IS
+//! A token-bucket rate limiter: the Elixir OTP guide's `MyApp.RateLimiter` ("rate limiting IS
 //! infrastructure — process is appropriate").
 //!
-//! The Elixir it replaces (the seed names the module; this is the usual body):
+//! The Elixir it replaces (the guide names the module; this is the usual body):
 //!
 //! ```elixir
 //! def check(key), do: GenServer.call(__MODULE__, {:check, key})    # :allowed | {:denied, retry_in}

@@ -1,4 +1,4 @@
-//! Offloading heavy work from a call: the seed's "✅ Offload heavy work" pattern.
+//! Offloading heavy work from a call: the Elixir OTP guide's "✅ Offload heavy work" pattern.
 //!
 //! The Elixir it replaces:
 //!
@@ -85,7 +85,7 @@ impl Reports {
     }
 }
 
-/// The seed's `generate_huge_report()`: slow, and run outside the server.
+/// The guide's `generate_huge_report()`: slow, and run outside the server.
 async fn generate_huge_report(title: String) -> Report {
     tokio::time::sleep(Duration::from_millis(600)).await;
     let sales: Vec<u64> = (1..=1_000).collect();

@@ -1,4 +1,4 @@
-//! Chat rooms: the seed's Registry pattern, with rooms chatting over PubSub.
+//! Chat rooms: the Elixir OTP guide's Registry pattern, with rooms chatting over PubSub.
 //!
 //! The Elixir it replaces (abridged):
 //!
@@ -142,7 +142,7 @@ impl Room {
     }
 }
 
-/// The seed's `start_room/1`: the running room `room_id`, or a new one started under
+/// The guide's `start_room/1`: the running room `room_id`, or a new one started under
 /// `room_sup` with the via-name `room_id` in `rooms_registry`. Transient: restarted after a
 /// crash, not after a normal close.
 async fn start_room(room_id: &str) -> Result<RoomRef, BoxError> {

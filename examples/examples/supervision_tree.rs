@@ -1,4 +1,4 @@
-//! A two-level supervision tree: the seed's `MyApp.Application`, crashed at every level.
+//! A two-level supervision tree, the Elixir OTP guide's `MyApp.Application`, crashed at each level.
 //!
 //! The Elixir it replaces (abridged):
 //!
@@ -166,7 +166,7 @@ impl Room {
     }
 }
 
-/// The seed's `start_room/1`: a room under the `rooms` supervisor, registered as `room:<id>`
+/// The guide's `start_room/1`: a room under the `rooms` supervisor, registered as `room:<id>`
 /// (the `{:via, Registry, ..}` name), so it is found again after a restart.
 async fn start_room(
     rooms: &DynamicSupervisorRef,

@@ -1,7 +1,7 @@
 //! `Agent`: a process around one value, read and changed with closures (Elixir's `Agent`).
 //!
 //! Each closure runs inside the agent's process, one at a time, so it sees and leaves the
-//! state whole. Keep them short: a slow closure blocks every other caller, as the seed warns.
+//! state whole. Keep them short: a slow closure blocks every caller, as the Elixir OTP guide warns.
 //! A panic in a closure crashes the agent with the panic as its reason, and the caller gets
 //! `CallError::Exited(Panic(..))`.
 

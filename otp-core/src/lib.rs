@@ -41,6 +41,10 @@
 //! The semantics follow OTP; where Rust needs another shape (a `Result` instead of an exit, a
 //! type instead of an atom), the item's documentation says so.
 //!
+//! Coming from Elixir? [The guide](guide) walks through the Elixir OTP guide's patterns
+//! (GenServer, Agent, Task, ETS, Registry, PubSub, supervision trees, common mistakes), each
+//! Elixir snippet beside its Rust form here, with every difference from OTP stated.
+//!
 //! # The `#[genserver]` contract
 //!
 //! - Every callback carries its attribute, the `@impl true` of this DSL: a method named like a
@@ -125,6 +129,7 @@ mod timer;
 #[cfg(all(test, otp_loom))]
 mod loom_tests;
 
+pub mod guide;
 pub mod prelude;
 
 pub use agent::{Agent, AgentOptions, AgentRef, AgentServer};

@@ -1,4 +1,4 @@
-//! Workloads E to J of issue 6: the parts of otp-core around the GenServer (supervisor,
+//! Workloads E to J of the suite: the parts of otp-core around the GenServer (supervisor,
 //! registry, table, PubSub, `async_stream`), each against what a tokio user would write by hand
 //! for the same job. They are not counter workloads, so each is a pair of functions (ours and
 //! the hand-written one) rather than one generic over [`Counter`](crate::Counter); only

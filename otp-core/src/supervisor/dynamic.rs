@@ -17,7 +17,7 @@ use crate::{Child, ChildSpec, ChildType};
 /// A supervisor of children started on demand (`DynamicSupervisor`): one_for_one, no child at
 /// start, `start_child` waits for the child's init and returns its typed handle.
 ///
-/// The seed's rooms: a `DynamicSupervisor` of `Room` servers, started on demand.
+/// The Elixir OTP guide's rooms: a `DynamicSupervisor` of `Room` servers, started on demand.
 ///
 /// ```
 /// use otp_core::prelude::*;

@@ -1,4 +1,4 @@
-//! A PubSub in a supervision tree (`PubSub(name = ...)`, the seed's `{Phoenix.PubSub, name:
+//! A PubSub in a tree (`PubSub(name = ...)`, the Elixir OTP guide's `{Phoenix.PubSub, name:
 //! MyApp.PubSub}`): found by its name; killed, it is restarted empty under the same name, and
 //! the handle of the old one reaches no one.
 

@@ -1,4 +1,4 @@
-//! The seed's rooms pattern: a named DynamicSupervisor in the application's tree, of `Room`
+//! The Elixir OTP guide's rooms: a named DynamicSupervisor in the application's tree, of `Room`
 //! servers started on demand and found by name; a room that crashes is restarted under the
 //! same name; a room that closes is gone and the next demand starts a fresh one; concurrent
 //! demands for one room end with one room.

@@ -84,7 +84,7 @@ async fn a_crash_is_one_result_among_the_others() {
 
 #[tokio::test(start_paused = true)]
 async fn the_default_style_deadline_of_the_seed() {
-    // The seed: `Task.await_many(tasks, 10_000)` over concurrent fetches.
+    // The Elixir OTP guide: `Task.await_many(tasks, 10_000)` over concurrent fetches.
     let tasks: Vec<Task<u64>> = (1..=9).map(|i| after(i, i * i)).collect();
     let started = Instant::now();
     let results = Task::await_many(tasks, Duration::from_secs(10)).await;

@@ -18,7 +18,7 @@ async fn supervisor() -> TaskSupervisorRef {
 #[tokio::test(start_paused = true)]
 async fn the_caller_awaits_the_value() {
     let tasks = supervisor().await;
-    // The seed: `task = Task.Supervisor.async(sup, fn -> fetch_external_data(url) end)`.
+    // Elixir OTP guide: `task = Task.Supervisor.async(sup, fn -> fetch_external_data(url) end)`.
     let task: Task<String> = tasks
         .async_(async {
             sleep(Duration::from_secs(2)).await;

@@ -1,6 +1,6 @@
 //! `async_stream` results: `Ok(value)` or `Err(TaskExit { reason, .. })`; a crashing item
 //! yields its panic and the stream goes on. With `zip_input_on_exit` an exit carries its input,
-//! without it `input` is `None`. The seed's reduce keeps the values and skips the exits.
+//! without it `input` is `None`. The Elixir OTP guide's reduce keeps values, skips exits.
 
 use std::time::Duration;
 

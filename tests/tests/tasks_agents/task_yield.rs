@@ -75,7 +75,7 @@ async fn yield_of_a_crashed_task_gives_its_exit() {
 
 #[tokio::test(start_paused = true)]
 async fn yield_then_shutdown_stops_a_task_that_is_still_running() {
-    // The seed's pattern: yield for a while, shut down if no answer.
+    // The Elixir OTP guide's pattern: yield for a while, shut down if no answer.
     let done = Arc::new(AtomicBool::new(false));
     let flag = done.clone();
     let mut task = Task::spawn(async move {
