@@ -2,4 +2,5 @@
 //! live heap bytes return to within a small bound of where they started. They count the whole
 //! process's allocations, so each holds `memory::exclusive()` while it measures.
 
+mod abandoned_waits_keep_nothing;
 mod calls_keep_nothing;
