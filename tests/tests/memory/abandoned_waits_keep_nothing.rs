@@ -3,8 +3,10 @@
 //! bytes flat, and a wait that is not abandoned still gets the exit reason.
 
 use futures_util::FutureExt;
-use otp_behaviour_tests::memory::{bytes_per_event, exclusive, live_bytes};
+use otp_behaviour_tests::memory::exclusive;
 use otp_core::prelude::*;
+
+use super::measure::flat_across;
 
 struct Idle;
 
@@ -21,13 +23,7 @@ async fn a_hundred_thousand_abandoned_waits_leave_live_bytes_flat() {
     let _alone = exclusive().await;
     let server = Idle::start(Idle).await.unwrap();
     let pid = server.pid();
-    // Warm up: the first wait gives the process its bookkeeping of links and monitors, which it
-    // keeps for life.
-    for _ in 0..100 {
-        assert_eq!(pid.wait_exit().now_or_never(), None, "the server lives");
-    }
-    let before = live_bytes();
-    for n in 0..WAITS {
+    flat_across("abandoned wait_exit", WAITS, async |n| {
         // Polled once, then dropped: as a `select!` drops the branch that lost.
         if n % 2 == 0 {
             assert_eq!(pid.wait_exit().now_or_never(), None, "the server lives");
@@ -38,13 +34,8 @@ async fn a_hundred_thousand_abandoned_waits_leave_live_bytes_flat() {
                 () = std::future::ready(()) => {}
             }
         }
-    }
-    let after = live_bytes();
-    let per_wait = bytes_per_event(before, after, WAITS);
-    assert!(
-        after <= before + 8 * 1024,
-        "live bytes {before} -> {after} after {WAITS} abandoned waits ({per_wait:.2} bytes per wait)"
-    );
+    })
+    .await;
     // A wait that is not abandoned still hears of the exit.
     let waiting = tokio::spawn({
         let pid = pid.clone();

@@ -4,3 +4,7 @@
 
 mod abandoned_waits_keep_nothing;
 mod calls_keep_nothing;
+mod measure;
+mod names_keep_nothing;
+mod relations_keep_nothing;
+mod servers_keep_nothing;
