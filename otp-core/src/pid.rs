@@ -113,6 +113,9 @@ impl Pid {
     }
 
     /// Waits until the process has exited and returns why; at once if it already has.
+    ///
+    /// Dropping the wait before the process exits (a `select!` whose other branch won, a
+    /// timeout around it) is free: nothing of it stays with the process.
     pub async fn wait_exit(&self) -> ExitReason {
         process::wait_exit(self).await
     }

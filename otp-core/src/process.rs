@@ -473,9 +473,11 @@ pub(crate) fn unlink_all(pid: &Pid) {
     }
 }
 
-/// Waits for the process to exit and returns its reason.
+/// Waits for the process to exit and returns its reason. A wait dropped before the exit (the
+/// losing branch of a `select!`, a timeout around it) takes its waiter back out of the process,
+/// so abandoned waits on a long-lived process keep nothing.
 pub(crate) async fn wait_exit(target: &Pid) -> ExitReason {
-    let receiver = {
+    let (reference, receiver) = {
         let mut relations = target.process().cell().relations();
         if relations.notified {
             return relations.reason.clone().unwrap_or(ExitReason::NoProc);
@@ -483,13 +485,45 @@ pub(crate) async fn wait_exit(target: &Pid) -> ExitReason {
         // Finished but links and monitors not yet told: wait for that too, so that whoever
         // `wait_exit` wakes sees the exit where its supervisor and watchers see it.
         let (sender, receiver) = oneshot::channel();
+        let reference = MonitorRef::next();
         relations
             .ties()
             .monitors
-            .push((MonitorRef::next(), Watcher::Waiter(sender)));
-        receiver
+            .push((reference, Watcher::Waiter(sender)));
+        (reference, receiver)
     };
-    receiver.await.unwrap_or(ExitReason::NoProc)
+    let mut waiter = Waiter {
+        target,
+        reference: Some(reference),
+    };
+    let reason = receiver.await;
+    // Told (or dropped by `finish`): the entry is gone already.
+    waiter.reference = None;
+    reason.unwrap_or(ExitReason::NoProc)
+}
+
+/// A pending [`wait_exit`]: dropped before it is told, it removes its entry from the target's
+/// monitors.
+struct Waiter<'a> {
+    target: &'a Pid,
+    reference: Option<MonitorRef>,
+}
+
+impl Drop for Waiter<'_> {
+    fn drop(&mut self) {
+        let Some(reference) = self.reference else {
+            return;
+        };
+        let removed = {
+            let mut relations = self.target.process().cell().relations();
+            relations.ties.as_mut().and_then(|ties| {
+                let index = (ties.monitors.iter()).position(|(held, _)| *held == reference)?;
+                Some(ties.monitors.remove(index))
+            })
+        };
+        // The sender is dropped outside the lock.
+        drop(removed);
+    }
 }
 
 /// Tells a monitor or a waiter that `pid` exited with `reason`.

@@ -4,14 +4,15 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use otp_core::prelude::*;
-use otp_core::{DynamicSupervisorRef, Strategy, SupervisorError, SupervisorRef};
+use otp_core::{DynamicSupervisorRef, Strategy, SupervisorRef};
 
+use super::lineage::{Run, check_restarted, is_left_down};
 use super::lock;
-use super::state::{Chaos, is_expected, is_injected};
+use super::state::{Chaos, read};
 use super::tree::{Group, Layout};
 use super::worker::Worker;
 
-/// Restarts counted from the incarnations, and the crashes behind them.
+/// Restarts counted from the records, and the crashes behind them.
 #[derive(Default, Debug)]
 pub struct Restarts {
     pub workers: u64,
@@ -21,35 +22,6 @@ pub struct Restarts {
     pub crashes: u64,
     /// Restarted sub-supervisors whose start failed on a child of their killed predecessor.
     pub start_races: u64,
-}
-
-/// Whether `reason` is the start failure of a sub-supervisor restarted after a kill, on a
-/// named child whose previous incarnation, under the killed supervisor, still held its name:
-/// `failed_to_start_child` with `already_started` of a process that then died of the kill.
-async fn start_race(chaos: &Chaos, reason: &ExitReason) -> bool {
-    let ExitReason::Error(error) = reason else {
-        return false;
-    };
-    let Some(SupervisorError::FailedToStartChild { id, reason }) =
-        error.downcast_ref::<SupervisorError>()
-    else {
-        return false;
-    };
-    let ExitReason::Error(error) = reason else {
-        return false;
-    };
-    let Some(StartError::AlreadyStarted(holder)) = error.downcast_ref::<StartError>() else {
-        return false;
-    };
-    let history = chaos.incarnations_of(id);
-    let Some(held) = history.iter().find(|i| i.id == holder.id()) else {
-        return false;
-    };
-    let Some(supervisor) = held.supervisor.and_then(|sup| chaos.supervisor(sup)) else {
-        return false;
-    };
-    held.fate().await == Some(ExitReason::Killed)
-        && supervisor.wait_exit().await == ExitReason::Killed
 }
 
 /// Whether every level is at full strength: the root's four children, each sub-supervisor's
@@ -108,43 +80,30 @@ pub async fn full_strength(
     Ok(())
 }
 
-/// The dynamic children that should be running under `current`, checking each id's history:
-/// every restart follows a death its restart type restarts after; the last incarnation is alive
-/// unless its death is one its type does not restart after, or it was terminated on purpose.
+/// The dynamic children that should be running under `current`, checking each id's record
+/// (what is not yet settled; the rest was checked as it settled): every restart follows a
+/// death its restart type restarts after; the last incarnation is alive unless its death is
+/// one its type does not restart after, or it was terminated on purpose.
 async fn expected_dynamic_children(chaos: &Chaos, current: &Pid) -> Result<HashSet<u64>, String> {
-    let restart_types = lock(&chaos.dynamic_restart).clone();
     let terminated = lock(&chaos.terminated).clone();
     let mut expected = HashSet::new();
-    for (id, restart) in restart_types {
-        let history = chaos.incarnations_of(&id);
+    for (id, restart, history) in chaos.dynamic_lineages() {
         let Some((last, earlier)) = history.split_last() else {
             continue;
         };
-        if history.iter().any(|i| i.supervisor != last.supervisor) {
-            return Err(format!("{id} was restarted under another supervisor"));
-        }
-        for dead in earlier {
+        for (dead, next) in earlier.iter().zip(&history[1..]) {
             let reason = dead.fate().await;
-            let restartable = reason
-                .as_ref()
-                .is_some_and(|reason| restart.restarts_after(reason) && is_injected(reason));
-            if !restartable || terminated.contains(&dead.id) {
-                return Err(format!(
-                    "{id} ({restart:?}) restarted after <0.{}> ended with {reason:?}",
-                    dead.id
-                ));
-            }
+            let on_purpose = terminated.contains(&dead.id);
+            check_restarted(&id, restart, dead, reason.as_ref(), next, on_purpose)?;
         }
-        if last.supervisor != Some(current.id()) {
+        if last.supervisor_id() != Some(current.id()) {
             continue;
         }
         let Some(reason) = last.fate().await else {
             expected.insert(last.id);
             continue;
         };
-        let left_down = terminated.contains(&last.id)
-            || (is_injected(&reason) && !restart.restarts_after(&reason));
-        if !left_down {
+        if !terminated.contains(&last.id) && !is_left_down(restart, &reason) {
             return Err(format!("{id} ({restart:?}) not restarted after {reason}"));
         }
     }
@@ -160,7 +119,8 @@ struct UnderCurrent {
     pub shut_down: u64,
 }
 
-/// Checks every worker's history against its supervisor's strategy; returns the restarts.
+/// Checks every worker's record against its supervisor's strategy; returns the restarts. The
+/// supervisors were checked as they died (see `Chaos::supervisor_exited`).
 pub async fn check_restarts(chaos: &Chaos, layout: &Layout) -> Restarts {
     let mut restarts = Restarts::default();
     for group in &layout.groups {
@@ -169,77 +129,46 @@ pub async fn check_restarts(chaos: &Chaos, layout: &Layout) -> Restarts {
             .id();
         let mut workers = Vec::new();
         for id in &group.workers {
-            let history = chaos.incarnations_of(id);
-            assert!(!history.is_empty(), "{id} never started");
-            restarts.workers += history.len() as u64 - 1;
-            let first_current = history
-                .iter()
-                .position(|i| i.supervisor == Some(current))
-                .unwrap_or_else(|| panic!("{id} never ran under the current supervisor"));
-            let (old, new) = history.split_at(first_current);
-            // Under the supervisors killed before: each ended with an expected reason.
-            for incarnation in old {
-                let reason = incarnation.fate().await;
-                assert!(
-                    reason.as_ref().is_some_and(is_expected),
-                    "{id}: <0.{}> under a killed supervisor ended with {reason:?}",
-                    incarnation.id
-                );
-            }
-            let (last, dead) = new.split_last().expect("at least one");
-            assert!(
-                new.iter().all(|i| i.supervisor == Some(current)),
-                "{id}: an incarnation of an old supervisor after the current one's"
-            );
-            assert!(last.is_alive(), "{id}: the last incarnation is dead");
-            let mut under = UnderCurrent {
-                id: id.clone(),
-                count: new.len() as u64,
-                crashed_at: Vec::new(),
-                shut_down: 0,
-            };
-            for (generation, incarnation) in dead.iter().enumerate() {
+            let lineage = chaos
+                .lineage(id)
+                .unwrap_or_else(|| panic!("{id} never started"));
+            restarts.workers += lineage.started - 1;
+            let history: Vec<_> = lineage.recent.into_iter().collect();
+            let (last, dead) = history.split_last().expect("the last is kept");
+            // The settled incarnations are folded into `run`; fold the others the same way.
+            let mut run = lineage.run;
+            for incarnation in dead {
                 let reason = incarnation.fate().await.expect("dead");
-                if is_injected(&reason) {
-                    under.crashed_at.push(generation);
-                    restarts.crashes += 1;
-                } else if reason == ExitReason::Shutdown {
-                    under.shut_down += 1;
-                } else {
-                    panic!("{id}: <0.{}> ended with {reason}", incarnation.id);
-                }
+                run.fold(id, incarnation, &reason)
+                    .unwrap_or_else(|error| panic!("{error}"));
             }
-            workers.push(under);
+            assert!(last.is_alive(), "{id}: the last incarnation is dead");
+            assert_eq!(
+                last.supervisor_id(),
+                Some(current),
+                "{id}: the last incarnation is not under the current supervisor"
+            );
+            assert!(
+                run.supervisor <= Some(current),
+                "{id}: an incarnation of a later supervisor than the current one"
+            );
+            if run.supervisor != Some(current) {
+                // Every earlier incarnation was under supervisors killed before.
+                run = Run::default();
+            }
+            restarts.crashes += run.crashed_at.len() as u64;
+            workers.push(UnderCurrent {
+                id: id.clone(),
+                count: run.settled + 1,
+                crashed_at: run.crashed_at,
+                shut_down: run.shut_down,
+            });
         }
         check_strategy(group, &workers);
     }
-    for id in lock(&chaos.dynamic_restart).keys() {
-        restarts.dynamic += (chaos.incarnations_of(id).len() as u64).saturating_sub(1);
-    }
-    // The supervisors seen by workers, but the current ones, died only when killed (no
-    // escalation), or failed their start on a child of the one killed before them.
-    let current: Vec<u64> = layout
-        .groups
-        .iter()
-        .map(|group| layout.supervisor_name(group))
-        .chain([layout.dynamic_name()])
-        .map(|name| otp_core::whereis(&name).expect("registered").id())
-        .collect();
-    let supervisors: Vec<Pid> = lock(&chaos.supervisors).values().cloned().collect();
-    for pid in supervisors {
-        if current.contains(&pid.id()) {
-            continue;
-        }
-        restarts.supervisors += 1;
-        let reason = pid.wait_exit().await;
-        if reason != ExitReason::Killed {
-            assert!(
-                start_race(chaos, &reason).await,
-                "supervisor {pid} ended with {reason:?}"
-            );
-            restarts.start_races += 1;
-        }
-    }
+    restarts.dynamic = read(&chaos.counters.dynamic_restarts);
+    restarts.supervisors = read(&chaos.counters.supervisor_restarts);
+    restarts.start_races = read(&chaos.counters.start_races);
     restarts
 }
 

@@ -8,8 +8,9 @@ use otp_core::prelude::*;
 use otp_core::{DynamicSupervisorRef, Restart};
 use tokio::time::Instant;
 
+use super::lineage::is_expected;
 use super::lock;
-use super::state::{Chaos, bump, is_expected};
+use super::state::{Chaos, bump};
 use super::tree::Layout;
 use super::worker::{Worker, worker_ref, worker_spec};
 
@@ -170,30 +171,36 @@ pub async fn churn(chaos: Arc<Chaos>, layout: Arc<Layout>, stop: Arc<AtomicBool>
         let Some(dynamic) = DynamicSupervisorRef::whereis(&layout.dynamic_name()) else {
             continue;
         };
-        // Forget the children gone for good.
+        // Drop the children gone for good, or dead and about to be (their records are checked
+        // and forgotten as the reaper sees them exit).
         let ids = {
             let mut ids = lock(&chaos.dynamic_ids);
-            ids.retain(|id| chaos.last(id).is_none_or(|last| last.is_alive()));
+            ids.retain(|id| chaos.last(id).is_some_and(|last| last.is_alive()));
             ids.clone()
         };
         if ids.len() < 8 || (ids.len() < 30 && chaos.below(2) == 0) {
             next += 1;
             let id: Arc<str> = Arc::from(format!("{}-dyn-{next}", layout.prefix));
             let restart = chaos.pick(&[Restart::Permanent, Restart::Transient, Restart::Temporary]);
-            lock(&chaos.dynamic_restart).insert(id.clone(), restart);
+            chaos.expect_dynamic(&id, restart);
             let spec = worker_spec(&id, &chaos, false).with_restart(restart);
             if dynamic.start_child_spec(spec).await.is_ok() {
                 bump(&chaos.counters.dynamic_started);
                 lock(&chaos.dynamic_ids).push(id);
+            } else {
+                chaos.forget(&id);
             }
-        } else if let Some(pid) = chaos.live_pid(&chaos.pick(ids.as_slice())) {
-            // Recorded first: the supervisor may tell of the exit before the call returns.
-            lock(&chaos.terminated).insert(pid.id());
-            match dynamic.terminate_child(&pid).await {
-                Ok(true) => bump(&chaos.counters.dynamic_terminated),
-                _ => {
-                    lock(&chaos.terminated).remove(&pid.id());
+        } else {
+            let id = chaos.pick(ids.as_slice());
+            if let Some(pid) = chaos.live_pid(&id) {
+                // Its exit is not judged until the call returns: the supervisor may tell of it
+                // first.
+                chaos.terminating(pid.id());
+                let stopped = matches!(dynamic.terminate_child(&pid).await, Ok(true));
+                if stopped {
+                    bump(&chaos.counters.dynamic_terminated);
                 }
+                chaos.terminated(&id, pid.id(), stopped);
             }
         }
     }

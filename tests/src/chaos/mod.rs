@@ -1,10 +1,13 @@
-//! The harness of the chaos tests (`tests/chaos.rs`): one run's shared state, the worker, the
-//! tree, the load and fault tasks, the checks, and the memory rounds; here, what every chaos test
-//! uses (serialisation, the quiet panic hook, the runtime, the run's seed and length).
+//! The harness of the chaos tests (`tests/chaos.rs`): one run's shared state and its bounded
+//! records, the worker, the tree, the load and fault tasks, the checks, and the memory rounds;
+//! here, what every chaos test uses (serialisation, the quiet panic hook, the runtime, the run's
+//! seed and length).
 
 pub mod checks;
+pub mod lineage;
 pub mod load;
 pub mod memory;
+pub mod records;
 pub mod state;
 pub mod tree;
 pub mod worker;

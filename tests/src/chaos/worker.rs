@@ -14,6 +14,8 @@ pub struct WorkerArgs {
     /// The supervisor starting it, filled in by [`worker_spec`] at each start.
     pub supervisor: Option<Pid>,
     pub chaos: Arc<Chaos>,
+    /// A child of the dynamic supervisor (unnamed), not a static worker.
+    pub dynamic: bool,
 }
 
 pub struct Worker {
@@ -32,7 +34,8 @@ pub struct Echo {
 impl Worker {
     #[init]
     fn init(args: WorkerArgs, ctx: &mut Context<Self>) -> Self {
-        args.chaos.record_init(&args.id, ctx.pid(), args.supervisor);
+        args.chaos
+            .record_init(&args.id, ctx.pid(), args.supervisor, args.dynamic);
         Worker {
             id: args.id,
             chaos: args.chaos,
@@ -80,24 +83,32 @@ impl Worker {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-/// The spec of worker `id`, registered under `id`: its start function runs in the supervisor
-/// that starts it, which is recorded with the incarnation (a registered name could already
-/// name a successor when a killed supervisor's child runs its init).
+/// The spec of worker `id`, registered under `id` when `named` (a static worker; a dynamic
+/// child is not): its start function runs in the supervisor that starts it, which is recorded
+/// with the incarnation (a registered name could already name a successor when a killed
+/// supervisor's child runs its init), and with a start that failed on a name still held.
 pub fn worker_spec(id: &Arc<str>, chaos: &Arc<Chaos>, named: bool) -> ChildSpec {
     let registered = named.then(|| id.clone());
     let (id, chaos) = (id.clone(), chaos.clone());
     let spec = ChildSpec::from_fn(id.to_string(), move |name| {
+        let supervisor = otp_core::current_pid();
         let args = WorkerArgs {
             id: id.clone(),
-            supervisor: otp_core::current_pid(),
+            supervisor: supervisor.clone(),
             chaos: chaos.clone(),
+            dynamic: !named,
         };
+        let (id, chaos) = (id.clone(), chaos.clone());
         async move {
             let options = match &name {
                 Some(name) => Worker::options().name(&**name),
                 None => Worker::options(),
             };
-            options.start_link(args).await.map(|worker| worker.pid())
+            let started = options.start_link(args).await;
+            if let Err(StartError::AlreadyStarted(holder)) = &started {
+                chaos.record_start_race(&id, holder, supervisor);
+            }
+            started.map(|worker| worker.pid())
         }
     });
     match registered {

@@ -4,6 +4,8 @@
 use otp_behaviour_tests::memory::{bytes_per_event, exclusive, live_bytes};
 use otp_core::prelude::*;
 
+use super::measure::BOUND;
+
 struct Echo;
 
 #[genserver]
@@ -35,7 +37,7 @@ async fn a_hundred_thousand_calls_leave_live_bytes_flat() {
     let after = live_bytes();
     let per_call = bytes_per_event(before, after, usize::try_from(CALLS).unwrap());
     assert!(
-        after <= before + 8 * 1024,
+        after <= before + BOUND,
         "live bytes {before} -> {after} after {CALLS} calls ({per_call:.2} bytes per call)"
     );
     server.stop(ExitReason::Normal).await.unwrap();

@@ -2,4 +2,9 @@
 //! live heap bytes return to within a small bound of where they started. They count the whole
 //! process's allocations, so each holds `memory::exclusive()` while it measures.
 
+mod abandoned_waits_keep_nothing;
 mod calls_keep_nothing;
+mod measure;
+mod names_keep_nothing;
+mod relations_keep_nothing;
+mod servers_keep_nothing;

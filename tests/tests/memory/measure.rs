@@ -1,0 +1,49 @@
+//! How every leak test of this binary measures: warm up, read the live bytes once the processes
+//! of the warm-up are wholly gone, run the events, read again the same way, and compare.
+
+use otp_behaviour_tests::memory::{bytes_per_event, live_bytes};
+
+/// The live bytes a run of events may leave behind in all. Not zero: while one test measures,
+/// the test harness may start the next test's thread and runtime (about 15 KiB), which then
+/// waits for the lock. Over 100,000 events it is under 0.7 bytes an event, less than any
+/// allocation kept per event could be.
+pub const BOUND: usize = 64 * 1024;
+
+/// The tasks alive on this runtime now: the baseline [`settled_live_bytes`] waits to return to.
+pub fn alive_tasks() -> usize {
+    tokio::runtime::Handle::current()
+        .metrics()
+        .num_alive_tasks()
+}
+
+/// The live bytes once no more than `tasks` tasks are alive on this runtime: a process's task
+/// (its future, its mailbox) is freed a little after `wait_exit` returns, when the task itself
+/// completes, so a reading taken at once would count the last few as kept. Waits by yielding,
+/// never on the clock.
+pub async fn settled_live_bytes(tasks: usize) -> usize {
+    while alive_tasks() > tasks {
+        tokio::task::yield_now().await;
+    }
+    live_bytes()
+}
+
+/// Runs `event(n)` for 1,000 warm-up events (pools and collections that grow once), then for
+/// `events` more, and asserts that the second run left the live bytes within [`BOUND`]; prints
+/// the bytes kept per event (`--nocapture` shows them).
+pub async fn flat_across<F: AsyncFnMut(usize)>(what: &str, events: usize, mut event: F) {
+    let tasks = alive_tasks();
+    for n in 0..1_000 {
+        event(n).await;
+    }
+    let before = settled_live_bytes(tasks).await;
+    for n in 1_000..1_000 + events {
+        event(n).await;
+    }
+    let after = settled_live_bytes(tasks).await;
+    let per_event = bytes_per_event(before, after, events);
+    println!("{what}: {per_event:.2} bytes kept per event ({events} events)");
+    assert!(
+        after <= before + BOUND,
+        "live bytes {before} -> {after} after {events} of {what} ({per_event:.2} bytes each)"
+    );
+}
