@@ -11,6 +11,7 @@ mod calling_self;
 mod cast_never_blocks;
 mod deferred_reply;
 mod design_sketch;
+mod durations_any_length;
 mod exit_logging;
 mod fault_linked_exit_during_call;
 mod fault_reply_to_in_panicking_task;
