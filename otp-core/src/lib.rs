@@ -141,7 +141,7 @@ pub use no_proc::NoProc;
 pub use pid::Pid;
 pub use pubsub::{PubSub, PubSubOptions, PubSubRef};
 pub use registry::{
-    Duplicate, KeyKind, Registry, RegistryError, RegistryOptions, RegistryRef, Unique,
+    Duplicate, KeyKind, Registry, RegistryError, RegistryKey, RegistryOptions, RegistryRef, Unique,
 };
 pub use supervisor::{
     AutoShutdown, Child, ChildCounts, ChildDefaults, ChildInfo, ChildSpec, ChildType,
