@@ -53,6 +53,10 @@
 //!   or `Result<Self, E>` with `E: Into<InitError>`.
 //! - Handlers are `fn` or `async fn`, take `&mut self`, their message arguments (owned types),
 //!   and optionally `ctx: &mut Context<Self>`. One handler per info or continue message type.
+//! - Never block a handler's thread: a server runs on a tokio worker, and a server woken by a
+//!   message the handler sent just before blocking waits in that worker's LIFO slot, which other
+//!   workers do not steal from, for the whole block. Do blocking work in an `async fn` handler
+//!   with `tokio::task::spawn_blocking(..).await` (see [`GenServer`]).
 //! - A call handler returns the reply (a `Result` is delivered as it is), or takes a
 //!   [`ReplyTo<T>`] and answers later, from anywhere, exactly once.
 //! - [`Context::stop`] ends the server after the current callback (after `terminate`, the reply

@@ -3,6 +3,7 @@
 //! One module per behaviour; they share one test binary so the suite builds and links quickly.
 
 mod async_handlers;
+mod blocking_work_in_spawn_blocking;
 mod call_dead_server;
 mod call_timeout;
 mod call_timeout_busy_thread;
