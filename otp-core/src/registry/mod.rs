@@ -73,8 +73,8 @@ pub enum RegistryError {
     /// `register` was called outside any process: there is no process to register.
     #[error("register must be called from inside a process: it registers the calling process")]
     NotInProcess,
-    /// The process to register has exited.
-    #[error("the process is not alive")]
+    /// The process to register has exited ([`NoProc`](crate::NoProc)).
+    #[error("no such process")]
     NoProc,
     /// The registry has stopped.
     #[error("the registry has stopped")]
@@ -104,6 +104,13 @@ where
 {
     fn __get<'m, T>(&self, entries: &'m HashMap<K, T>) -> Option<&'m T> {
         entries.get(self)
+    }
+}
+
+/// `?` turns a [`NoProc`](crate::NoProc) into [`RegistryError::NoProc`].
+impl From<crate::NoProc> for RegistryError {
+    fn from(_: crate::NoProc) -> Self {
+        RegistryError::NoProc
     }
 }
 

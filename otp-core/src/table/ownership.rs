@@ -171,9 +171,8 @@ impl<K: 'static, V: 'static, Kind: TableKind<K, V>> Shared<K, V, Kind> {
         if watch(self, &ownership.owner, ownership.epoch).is_ok() {
             return Ok(());
         }
-        let owner = ownership.owner.clone();
         self.delete(&mut ownership);
-        Err(TableError::NoProc(owner))
+        Err(TableError::NoProc)
     }
 
     /// Sets or clears the heir, if the handle of `epoch` is the owner's. `deliver` is made
@@ -202,7 +201,7 @@ impl<K: 'static, V: 'static, Kind: TableKind<K, V>> Shared<K, V, Kind> {
             return Err(TableError::AlreadyOwner(to.clone()));
         }
         let next = ownership.epoch + 1;
-        watch(self, to, next).map_err(|()| TableError::NoProc(to.clone()))?;
+        watch(self, to, next).map_err(|()| TableError::NoProc)?;
         let from = std::mem::replace(&mut ownership.owner, to.clone());
         ownership.epoch = next;
         self.status.store(next, Ordering::Release);

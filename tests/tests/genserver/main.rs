@@ -32,6 +32,7 @@ mod mailbox_bounded_exit_releases_waiting_casts;
 mod mailbox_bounded_try_cast_returns_message;
 mod mailbox_million_queued_messages;
 mod mailbox_order;
+mod no_proc_everywhere;
 mod panic_isolation;
 mod send_after;
 mod server_dies_during_call;
