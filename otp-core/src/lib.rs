@@ -64,8 +64,8 @@
 //!   other message; `#[terminate]` runs on every orderly stop and after a panic in a callback.
 //! - `#[genserver(mailbox = N)]`, its one argument, bounds the mailbox to `N` queued casts (the
 //!   default is unbounded, as in OTP): each cast `put` of the client is then an `async fn` that
-//!   waits for room, beside a `try_put` that gives its arguments back in a [`MailboxFull`]
-//!   instead of waiting. Calls, info messages, exit signals, `Down`, timers and stop requests
+//!   waits for room, beside a `try_put` that gives its arguments back in a [`TryCastError`]
+//!   instead of waiting (`Full` while the mailbox is, `NoProc` once the server has exited). Calls, info messages, exit signals, `Down`, timers and stop requests
 //!   are never bounded; see [`GenServer::MAILBOX_CAPACITY`].
 //!
 //! Mistakes are compile errors on the offending tokens, all of them in one build:
@@ -136,8 +136,8 @@ pub use call::{Call, CallError, CallFuture, DEFAULT_CALL_TIMEOUT, ReplyTo};
 pub use current::current_pid;
 pub use exit_reason::ExitReason;
 pub use genserver::{
-    Context, ContinueWith, GenServer, InitError, IntoInitResult, MailboxFull, ServerRef,
-    StartError, StartOptions, ViaRegistration, ViaRegistry,
+    Context, ContinueWith, GenServer, InitError, IntoInitResult, ServerRef, StartError,
+    StartOptions, TryCastError, ViaRegistration, ViaRegistry,
 };
 pub use message::{AnyMessage, Down, Exit, IdleTimeout, MonitorRef};
 pub use names::{RegisterError, register, unregister, whereis};

@@ -14,7 +14,7 @@ mod start;
 use std::future::Future;
 
 pub use context::{Context, ContinueWith};
-pub use server_ref::{MailboxFull, Reservation, ServerRef};
+pub use server_ref::{Reservation, ServerRef, TryCastError};
 pub use start::{StartError, StartOptions, ViaRegistration, ViaRegistry};
 
 pub(crate) use server_ref::Envelope;
@@ -79,7 +79,7 @@ pub trait GenServer: Sized + Send + 'static {
 
     /// A bounded mailbox's capacity, from `#[genserver(mailbox = N)]`: at most `N` casts wait
     /// in the mailbox; then a cast waits for room, and a `try_` cast gives its arguments back
-    /// in a [`MailboxFull`]. `None`, the default, is unbounded, as in OTP.
+    /// in a [`TryCastError`]. `None`, the default, is unbounded, as in OTP.
     ///
     /// Only casts are counted. A call is not: its caller already waits for the reply, so each
     /// caller has at most one call queued. Info messages, exit signals, monitors' `Down`, timers
