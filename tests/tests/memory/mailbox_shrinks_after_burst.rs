@@ -37,10 +37,16 @@ async fn bytes_held(use_it: impl AsyncFnOnce(&SinkRef)) -> (SinkRef, usize) {
     (sink, after.saturating_sub(before))
 }
 
+/// Rounds of each measurement; the smallest reading is kept. The count is process-wide, and
+/// `exclusive` keeps other tests from measuring, not from starting: another test's runtime
+/// spawning its worker threads meanwhile adds a few hundred bytes to one reading.
+const ROUNDS: usize = 3;
+
 // One thread: the casts all queue before the server runs, so the burst is 100,000 deep.
 #[tokio::test(flavor = "current_thread")]
 async fn a_drained_mailbox_returns_to_the_size_of_a_never_used_one() {
     let _alone = exclusive().await;
+    let mut servers = Vec::new();
     // Warm up: a first server's calls fill this thread's pools (the call timers), which are
     // not the mailbox's.
     let (warm, _) = bytes_held(async |sink| {
@@ -48,25 +54,35 @@ async fn a_drained_mailbox_returns_to_the_size_of_a_never_used_one() {
         assert_eq!(sink.received().await, Ok(1));
     })
     .await;
+    servers.push(warm);
 
-    let (never_used, never_used_bytes) = bytes_held(async |_| {}).await;
-    let (burst, burst_bytes) = bytes_held(async |sink| {
-        for item in 0..BURST {
-            sink.put(item);
-        }
-        assert_eq!(sink.received().await, Ok(BURST), "the burst is handled");
-        // Idle again: one more message, handled at once.
-        sink.put(0);
-        assert_eq!(sink.received().await, Ok(BURST + 1));
-    })
-    .await;
+    let mut never_used_bytes = usize::MAX;
+    let mut burst_bytes = usize::MAX;
+    for _ in 0..ROUNDS {
+        let (never_used, bytes) = bytes_held(async |_| {}).await;
+        never_used_bytes = never_used_bytes.min(bytes);
+        servers.push(never_used);
+
+        let (burst, bytes) = bytes_held(async |sink| {
+            for item in 0..BURST {
+                sink.put(item);
+            }
+            assert_eq!(sink.received().await, Ok(BURST), "the burst is handled");
+            // Idle again: one more message, handled at once.
+            sink.put(0);
+            assert_eq!(sink.received().await, Ok(BURST + 1));
+        })
+        .await;
+        burst_bytes = burst_bytes.min(bytes);
+        servers.push(burst);
+    }
 
     assert!(
         burst_bytes <= 2 * never_used_bytes,
         "after a burst of {BURST} the server holds {burst_bytes} bytes, a never-used one \
          {never_used_bytes}"
     );
-    for sink in [warm, never_used, burst] {
+    for sink in servers {
         sink.stop(ExitReason::Normal).await.unwrap();
     }
 }
