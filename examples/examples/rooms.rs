@@ -147,7 +147,7 @@ impl Room {
 /// crash, not after a normal close.
 async fn start_room(room_id: &str) -> Result<RoomRef, BoxError> {
     let rooms = Rooms::named(REGISTRY).ok_or("no rooms registry")?;
-    if let Some(room) = rooms.whereis::<Room, _>(room_id) {
+    if let Some(room) = rooms.whereis::<Room>(room_id) {
         return Ok(room);
     }
     let room_sup = DynamicSupervisorRef::whereis(ROOM_SUP).ok_or("no room supervisor")?;
@@ -167,7 +167,7 @@ async fn start_room(room_id: &str) -> Result<RoomRef, BoxError> {
     match room_sup.start_child_spec(spec).await {
         // Started, or started meanwhile by someone else: either way it is registered.
         Ok(_) | Err(StartChildError::AlreadyStarted(_)) => Ok(rooms
-            .whereis::<Room, _>(room_id)
+            .whereis::<Room>(room_id)
             .ok_or("the room is not registered")?),
         Err(error) => Err(error.into()),
     }

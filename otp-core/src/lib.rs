@@ -57,6 +57,10 @@
 //!   or `Result<Self, E>` with `E: Into<InitError>`.
 //! - Handlers are `fn` or `async fn`, take `&mut self`, their message arguments (owned types),
 //!   and optionally `ctx: &mut Context<Self>`. One handler per info or continue message type.
+//! - Never block a handler's thread: a server runs on a tokio worker, and a server woken by a
+//!   message the handler sent just before blocking waits in that worker's LIFO slot, which other
+//!   workers do not steal from, for the whole block. Do blocking work in an `async fn` handler
+//!   with `tokio::task::spawn_blocking(..).await` (see [`GenServer`]).
 //! - A call handler returns the reply (a `Result` is delivered as it is), or takes a
 //!   [`ReplyTo<T>`] and answers later, from anywhere, exactly once.
 //! - [`Context::stop`] ends the server after the current callback (after `terminate`, the reply
@@ -64,8 +68,8 @@
 //!   other message; `#[terminate]` runs on every orderly stop and after a panic in a callback.
 //! - `#[genserver(mailbox = N)]`, its one argument, bounds the mailbox to `N` queued casts (the
 //!   default is unbounded, as in OTP): each cast `put` of the client is then an `async fn` that
-//!   waits for room, beside a `try_put` that gives its arguments back in a [`MailboxFull`]
-//!   instead of waiting. Calls, info messages, exit signals, `Down`, timers and stop requests
+//!   waits for room, beside a `try_put` that gives its arguments back in a [`TryCastError`]
+//!   instead of waiting (`Full` while the mailbox is, `NoProc` once the server has exited). Calls, info messages, exit signals, `Down`, timers and stop requests
 //!   are never bounded; see [`GenServer::MAILBOX_CAPACITY`].
 //!
 //! Mistakes are compile errors on the offending tokens, all of them in one build:
@@ -137,8 +141,8 @@ pub use call::{Call, CallError, CallFuture, DEFAULT_CALL_TIMEOUT, ReplyTo};
 pub use current::current_pid;
 pub use exit_reason::ExitReason;
 pub use genserver::{
-    Context, ContinueWith, GenServer, InitError, IntoInitResult, MailboxFull, ServerRef,
-    StartError, StartOptions, ViaRegistration, ViaRegistry,
+    Context, ContinueWith, GenServer, InitError, IntoInitResult, ServerRef, StartError,
+    StartOptions, TryCastError, ViaRegistration, ViaRegistry,
 };
 pub use message::{AnyMessage, Down, Exit, IdleTimeout, MonitorRef};
 pub use names::{RegisterError, register, unregister, whereis};
@@ -146,7 +150,7 @@ pub use no_proc::NoProc;
 pub use pid::Pid;
 pub use pubsub::{PubSub, PubSubOptions, PubSubRef};
 pub use registry::{
-    Duplicate, KeyKind, Registry, RegistryError, RegistryOptions, RegistryRef, Unique,
+    Duplicate, KeyKind, Registry, RegistryError, RegistryKey, RegistryOptions, RegistryRef, Unique,
 };
 pub use supervisor::{
     AutoShutdown, Child, ChildCounts, ChildDefaults, ChildInfo, ChildSpec, ChildType,

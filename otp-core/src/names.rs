@@ -17,12 +17,19 @@ pub enum RegisterError {
     /// Another live process holds the name.
     #[error("the name is already registered to {0}")]
     AlreadyRegistered(Pid),
-    /// The process to register has exited.
-    #[error("the process is not alive")]
+    /// The process to register has exited ([`NoProc`](crate::NoProc)).
+    #[error("no such process")]
     NoProc,
     /// The process is already registered under another name.
     #[error("the process is already registered as `{0}`")]
     AlreadyNamed(Arc<str>),
+}
+
+/// `?` turns a [`NoProc`](crate::NoProc) into [`RegisterError::NoProc`].
+impl From<crate::NoProc> for RegisterError {
+    fn from(_: crate::NoProc) -> Self {
+        RegisterError::NoProc
+    }
 }
 
 /// Registers `pid` under `name` (`Process.register/2`). The name is freed when the process

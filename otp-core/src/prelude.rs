@@ -14,9 +14,8 @@
 
 pub use crate::{
     AnyMessage, CallError, ChildSpec, Context, Down, DynamicSupervisor, DynamicSupervisorOptions,
-    Exit, ExitReason, GenServer, IdleTimeout, InitError, MailboxFull, MonitorRef, NoProc, Pid,
-    ReplyTo, Restart, ServerRef, Shutdown, StartError, Strategy, SupervisorSpec, TimerRef,
-    child_spec, genserver, handle_call, handle_cast, handle_continue, handle_info, init,
-    supervisor, terminate,
+    Exit, ExitReason, GenServer, IdleTimeout, InitError, MonitorRef, NoProc, Pid, ReplyTo, Restart,
+    ServerRef, Shutdown, StartError, Strategy, SupervisorSpec, TimerRef, TryCastError, child_spec,
+    genserver, handle_call, handle_cast, handle_continue, handle_info, init, supervisor, terminate,
 };
 pub use std::time::Duration;

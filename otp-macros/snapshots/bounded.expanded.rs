@@ -158,19 +158,19 @@ impl QueueRef {
     pub async fn put(&self, key: String, value: u32) {
         self.server.__cast_bounded(__QueueMessage::put(key, value)).await;
     }
-    ///Casts to the server's `put` handler if its bounded mailbox has room, without waiting; gives the arguments back in [`MailboxFull`](::otp_core::MailboxFull) when it is full. A cast to a server that has exited is dropped, and this returns `Ok(())`.
+    ///Casts to the server's `put` handler if its bounded mailbox has room, without waiting; gives the arguments back in a [`TryCastError`](::otp_core::TryCastError): `Full` when it is full, `NoProc` when the server has exited.
     pub fn try_put(
         &self,
         key: String,
         value: u32,
-    ) -> ::core::result::Result<(), ::otp_core::MailboxFull<(String, u32)>> {
+    ) -> ::core::result::Result<(), ::otp_core::TryCastError<(String, u32)>> {
         match self.server.__try_reserve() {
             ::core::result::Result::Ok(__room) => {
                 __room.send(__QueueMessage::put(key, value));
                 ::core::result::Result::Ok(())
             }
-            ::core::result::Result::Err(_) => {
-                ::core::result::Result::Err(::otp_core::MailboxFull((key, value)))
+            ::core::result::Result::Err(__refused) => {
+                ::core::result::Result::Err(__refused.map(|()| (key, value)))
             }
         }
     }
@@ -180,18 +180,18 @@ impl QueueRef {
     pub async fn push(&self, job: Job) {
         self.server.__cast_bounded(__QueueMessage::push(job)).await;
     }
-    ///Casts to the server's `push` handler if its bounded mailbox has room, without waiting; gives the arguments back in [`MailboxFull`](::otp_core::MailboxFull) when it is full. A cast to a server that has exited is dropped, and this returns `Ok(())`.
+    ///Casts to the server's `push` handler if its bounded mailbox has room, without waiting; gives the arguments back in a [`TryCastError`](::otp_core::TryCastError): `Full` when it is full, `NoProc` when the server has exited.
     pub fn try_push(
         &self,
         job: Job,
-    ) -> ::core::result::Result<(), ::otp_core::MailboxFull<Job>> {
+    ) -> ::core::result::Result<(), ::otp_core::TryCastError<Job>> {
         match self.server.__try_reserve() {
             ::core::result::Result::Ok(__room) => {
                 __room.send(__QueueMessage::push(job));
                 ::core::result::Result::Ok(())
             }
-            ::core::result::Result::Err(_) => {
-                ::core::result::Result::Err(::otp_core::MailboxFull(job))
+            ::core::result::Result::Err(__refused) => {
+                ::core::result::Result::Err(__refused.map(|()| job))
             }
         }
     }
@@ -201,15 +201,15 @@ impl QueueRef {
     pub async fn clear(&self) {
         self.server.__cast_bounded(__QueueMessage::clear()).await;
     }
-    ///Casts to the server's `clear` handler if its bounded mailbox has room, without waiting; gives the arguments back in [`MailboxFull`](::otp_core::MailboxFull) when it is full. A cast to a server that has exited is dropped, and this returns `Ok(())`.
-    pub fn try_clear(&self) -> ::core::result::Result<(), ::otp_core::MailboxFull<()>> {
+    ///Casts to the server's `clear` handler if its bounded mailbox has room, without waiting; gives the arguments back in a [`TryCastError`](::otp_core::TryCastError): `Full` when it is full, `NoProc` when the server has exited.
+    pub fn try_clear(&self) -> ::core::result::Result<(), ::otp_core::TryCastError<()>> {
         match self.server.__try_reserve() {
             ::core::result::Result::Ok(__room) => {
                 __room.send(__QueueMessage::clear());
                 ::core::result::Result::Ok(())
             }
-            ::core::result::Result::Err(_) => {
-                ::core::result::Result::Err(::otp_core::MailboxFull(()))
+            ::core::result::Result::Err(__refused) => {
+                ::core::result::Result::Err(__refused.map(|()| ()))
             }
         }
     }

@@ -127,9 +127,9 @@ fn a_bounded_mailbox_makes_casts_wait_and_adds_try_casts() {
         );
     }
     // The arguments come back as they went in: a tuple, a single value, nothing.
-    assert!(expanded.contains("::otp_core::MailboxFull<(String, u32)>"));
-    assert!(expanded.contains("::otp_core::MailboxFull<Job>"));
-    assert!(expanded.contains("::otp_core::MailboxFull<()>"));
+    assert!(expanded.contains("::otp_core::TryCastError<(String, u32)>"));
+    assert!(expanded.contains("::otp_core::TryCastError<Job>"));
+    assert!(expanded.contains("::otp_core::TryCastError<()>"));
     assert!(
         !expanded.contains("pub fn try_len"),
         "calls are not bounded"

@@ -30,7 +30,7 @@ pub enum CallError {
     /// dropped.
     #[error("the call timed out")]
     Timeout,
-    /// The server was not running when the call was made.
+    /// The server was not running when the call was made ([`NoProc`](crate::NoProc)).
     #[error("no such process")]
     NoProc,
     /// A server called itself, which would wait forever; the call fails at once.
@@ -42,6 +42,13 @@ pub enum CallError {
     /// The server dropped the call's [`ReplyTo`] without answering.
     #[error("the server dropped the reply without answering")]
     NoReply,
+}
+
+/// `?` turns a [`NoProc`](crate::NoProc) into [`CallError::NoProc`].
+impl From<crate::NoProc> for CallError {
+    fn from(_: crate::NoProc) -> Self {
+        CallError::NoProc
+    }
 }
 
 /// A call on its way: await it for the reply, or set its timeout first.

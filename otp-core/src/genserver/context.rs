@@ -138,12 +138,14 @@ impl<S: GenServer> Context<S> {
     /// Sends an [`IdleTimeout`](crate::IdleTimeout) info message if no message arrives within
     /// `after` once the current callback returns (`{:noreply, state, timeout}`). Any message
     /// cancels it; a callback that wants it again sets it again. Works from `init` too.
+    /// `Duration::MAX` (or any duration too long to add to the clock) is `:infinity`: none.
     pub fn idle_timeout(&mut self, after: Duration) {
         self.idle_timeout = Some(after);
     }
 
     /// Sends `message` to this process as an info message after `delay`
-    /// (`Process.send_after(self(), ...)`). Even a zero delay goes through the mailbox.
+    /// (`Process.send_after(self(), ...)`). Even a zero delay goes through the mailbox. A delay
+    /// too long to add to the clock (`Duration::MAX`) never fires: see [`TimerRef`].
     pub fn send_after<M: Send + 'static>(&mut self, delay: Duration, message: M) -> TimerRef {
         timer::send_after(&self.pid, delay, message)
     }

@@ -11,11 +11,27 @@
 //! The lock, a spin lock (see [`crate::sync`] for why and for the figures), is held for a push,
 //! a swap or a flag, never across a callback, a message's drop or an allocation larger than the
 //! queue's own growth; under `--cfg otp_loom` it is loom's, so the models explore it.
+//!
+//! # After a burst
+//!
+//! A queue keeps the capacity it grew to, and the two buffers trade places at every take, so a
+//! server that once had 100,000 messages queued would hold megabytes for the rest of its life.
+//! The receiver therefore frees its buffer when it has worked through everything it took and
+//! the buffer's capacity is above [`SHRINK_ABOVE`] bytes: the next burst grows a new one. Below
+//! that floor the buffers are kept, so a server whose batches stay under it never allocates
+//! again; above it, the cost is one free per drained batch of more than the floor's worth of
+//! messages, and the regrowth of the buffer, amortised over that many messages. The shared
+//! queue needs no shrinking of its own: it only holds a large buffer while that buffer holds
+//! messages, as the receiver takes it whole and hands back its own, by then small, buffer.
 
 use std::collections::VecDeque;
 use std::task::{Context, Poll, Waker};
 
 use crate::sync::{SpinMutex, SpinMutexGuard};
+
+/// The capacity, in bytes, above which the receiver frees its drained buffer: 32 KiB, a few
+/// hundred messages of the usual size.
+pub(crate) const SHRINK_ABOVE: usize = 32 * 1024;
 
 /// The shared side of a mailbox: what senders push into.
 pub(crate) struct Mailbox<T> {
@@ -97,6 +113,10 @@ impl<T> Inbox<T> {
         if let Some(message) = self.taken.pop_front() {
             return Poll::Ready(Some(message));
         }
+        // Drained: a buffer grown far past the floor by a burst is freed, outside the lock.
+        if self.taken.capacity().saturating_mul(size_of::<T>()) > SHRINK_ABOVE {
+            self.taken = VecDeque::new();
+        }
         let mut shared = mailbox.lock();
         if shared.queue.is_empty() {
             if shared.closed {
@@ -108,8 +128,9 @@ impl<T> Inbox<T> {
             }
             return Poll::Pending;
         }
-        // Take the whole queue; the (empty) buffer handed back keeps its capacity for the
-        // senders, so a busy mailbox stops allocating once both buffers have grown.
+        // Take the whole queue; the (empty) buffer handed back keeps its capacity (at most the
+        // floor's) for the senders, so a busy mailbox stops allocating once both buffers have
+        // grown.
         std::mem::swap(&mut self.taken, &mut shared.queue);
         // Polled for another reason while registered: a later send need not wake it.
         let stale = shared.waiting.take();
@@ -159,6 +180,37 @@ mod tests {
         tokio::task::yield_now().await;
         mailbox.send("hello").unwrap();
         assert_eq!(receiver.await.unwrap(), Some("hello"));
+    }
+
+    #[tokio::test]
+    async fn a_drained_burst_frees_the_buffer_a_small_batch_keeps_it() {
+        let mailbox = Mailbox::new();
+        let mut inbox = Inbox::new();
+        let small = SHRINK_ABOVE / size_of::<u64>() / 4;
+        for round in 0..2 {
+            for i in 0..small as u64 {
+                mailbox.send(i).unwrap();
+            }
+            for i in 0..small as u64 {
+                assert_eq!(recv(&mut inbox, &mailbox).await, Some(i), "round {round}");
+            }
+        }
+        let kept = inbox.taken.capacity() + mailbox.lock().queue.capacity();
+        assert!(kept >= small, "below the floor the buffers are kept");
+
+        for i in 0..100_000 {
+            mailbox.send(i).unwrap();
+        }
+        for i in 0..100_000 {
+            assert_eq!(recv(&mut inbox, &mailbox).await, Some(i));
+        }
+        let cx = Context::from_waker(std::task::Waker::noop());
+        assert_eq!(inbox.poll_recv(&mailbox, &cx), Poll::Pending);
+        let left = inbox.taken.capacity() + mailbox.lock().queue.capacity();
+        assert!(
+            left * size_of::<u64>() <= SHRINK_ABOVE,
+            "{left} slots kept after the burst"
+        );
     }
 
     #[tokio::test]

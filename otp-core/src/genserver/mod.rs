@@ -14,7 +14,7 @@ mod start;
 use std::future::Future;
 
 pub use context::{Context, ContinueWith};
-pub use server_ref::{MailboxFull, Reservation, ServerRef};
+pub use server_ref::{Reservation, ServerRef, TryCastError};
 pub use start::{StartError, StartOptions, ViaRegistration, ViaRegistry};
 
 pub(crate) use server_ref::Envelope;
@@ -25,6 +25,43 @@ use crate::{AnyMessage, ExitReason};
 ///
 /// Each method matches an OTP callback; the macro fills them from the user's annotated methods.
 /// See the crate documentation for the user's side.
+///
+/// # Never block a handler
+///
+/// A server's task runs on a tokio worker thread; a handler that blocks the thread (a blocking
+/// file or database call, a long computation, `std::thread::sleep`) stops every task queued on
+/// that worker. And a server woken by a message the handler sent just before blocking goes to
+/// that worker's LIFO slot, which the other workers never steal from: it waits out the whole
+/// block even while they are idle. Do blocking work in an `async fn` handler, in
+/// `tokio::task::spawn_blocking`: awaiting it frees the worker, and other servers answer while
+/// it runs.
+///
+/// ```
+/// use otp_core::prelude::*;
+///
+/// struct Reports;
+///
+/// #[genserver]
+/// impl Reports {
+///     #[handle_call]
+///     async fn render(&mut self, rows: Vec<u64>) -> u64 {
+///         // Long, blocking work: on the blocking pool, not on the worker.
+///         tokio::task::spawn_blocking(move || rows.iter().sum())
+///             .await
+///             .unwrap_or_default()
+///     }
+///
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let reports = Reports::start(Reports).await?;
+/// assert_eq!(reports.render(vec![1, 2, 3]).await?, 6);
+/// # Ok(())
+/// # }
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a GenServer",
     label = "not a GenServer",
@@ -42,7 +79,7 @@ pub trait GenServer: Sized + Send + 'static {
 
     /// A bounded mailbox's capacity, from `#[genserver(mailbox = N)]`: at most `N` casts wait
     /// in the mailbox; then a cast waits for room, and a `try_` cast gives its arguments back
-    /// in a [`MailboxFull`]. `None`, the default, is unbounded, as in OTP.
+    /// in a [`TryCastError`]. `None`, the default, is unbounded, as in OTP.
     ///
     /// Only casts are counted. A call is not: its caller already waits for the reply, so each
     /// caller has at most one call queued. Info messages, exit signals, monitors' `Down`, timers

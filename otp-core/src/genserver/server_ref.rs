@@ -207,10 +207,10 @@ impl<S: GenServer> ServerRef<S> {
             // deadlock, as OTP's casts never block.
             return match self.__try_reserve() {
                 Ok(reservation) => reservation.send(message),
-                Err(MailboxFull(())) => self.__cast(message),
+                Err(_) => self.__cast(message),
             };
         }
-        // Closed: the server has exited, and a cast to a dead server is dropped.
+        // Closed: the server has exited, and a cast to a dead server is dropped, as in OTP.
         if let Ok(permit) = room.acquire().await {
             permit.forget();
             let _ = self.send_envelope(Envelope::BoundedCast(message));
@@ -218,14 +218,15 @@ impl<S: GenServer> ServerRef<S> {
     }
 
     /// Room for one cast in a bounded mailbox, taken before the message is built so that a
-    /// full mailbox gives the caller its arguments back. Always room in an unbounded mailbox,
-    /// and in a dead server's, whose cast is then dropped.
+    /// full mailbox, or a server that has exited (its room is closed at exit), gives the caller
+    /// its arguments back. Always room in an unbounded mailbox.
     #[doc(hidden)]
-    pub fn __try_reserve(&self) -> Result<Reservation<'_, S>, MailboxFull<()>> {
+    pub fn __try_reserve(&self) -> Result<Reservation<'_, S>, TryCastError<()>> {
         let permit = match self.process.room.as_deref().map(Semaphore::try_acquire) {
             Some(Ok(permit)) => Some(permit),
-            Some(Err(TryAcquireError::NoPermits)) => return Err(MailboxFull(())),
-            None | Some(Err(TryAcquireError::Closed)) => None,
+            Some(Err(TryAcquireError::NoPermits)) => return Err(TryCastError::Full(())),
+            Some(Err(TryAcquireError::Closed)) => return Err(TryCastError::NoProc(())),
+            None => None,
         };
         Ok(Reservation {
             server: self,
@@ -255,12 +256,16 @@ impl<S: GenServer> Reservation<'_, S> {
     }
 }
 
-/// A `try_` cast found the server's bounded mailbox full: the cast's arguments, given back.
+/// Why a `try_` cast did not queue its message: the cast's arguments, given back.
 ///
 /// `#[genserver(mailbox = N)]` gives each cast `put(k, v)` of the client a `try_put(k, v)` that
-/// never waits; it returns `MailboxFull((k, v))` while `N` casts are queued (`MailboxFull(v)`
-/// for a single argument, `MailboxFull(())` for none). A `try_` cast to a server that has exited
-/// is dropped and returns `Ok(())`, as a cast is.
+/// never waits. It returns `Full((k, v))` while `N` casts are queued, and `NoProc((k, v))` once
+/// the server has exited (a single argument comes back as itself, none as `()`). The waiting
+/// form `put(k, v).await` is a cast as OTP's: to a server that has exited it is dropped, and
+/// it returns at once.
+///
+/// A `try_` cast that races the server's exit may still be accepted: its message is then
+/// dropped with the rest of the mailbox, as is any message queued before an exit.
 ///
 /// ```
 /// use otp_core::prelude::*;
@@ -291,30 +296,69 @@ impl<S: GenServer> Reservation<'_, S> {
 /// log.try_write("one".into())?;
 /// log.write("two".into()).await;
 /// let full = log.try_write("three".into());
-/// assert_eq!(full, Err(MailboxFull("three".to_owned())));
+/// assert_eq!(full, Err(TryCastError::Full("three".to_owned())));
 /// assert_eq!(full.unwrap_err().into_inner(), "three");
 /// // The call waits for the server, which empties its mailbox on the way.
 /// assert_eq!(log.count().await?, 2);
 /// log.try_write("three".into())?;
+///
+/// log.stop(ExitReason::Normal).await?;
+/// let gone = log.try_write("four".into());
+/// assert_eq!(gone, Err(TryCastError::NoProc("four".to_owned())));
 /// # Ok(())
 /// # }
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the server's mailbox is full")]
-pub struct MailboxFull<T>(pub T);
+pub enum TryCastError<T> {
+    /// The server's bounded mailbox is full: try again later, or elsewhere.
+    #[error("the server's mailbox is full")]
+    Full(T),
+    /// The server has exited ([`NoProc`](crate::NoProc)).
+    #[error("no such process")]
+    NoProc(T),
+}
 
-impl<T> MailboxFull<T> {
+impl<T> TryCastError<T> {
     /// The cast's arguments, to send again later or elsewhere.
+    ///
+    /// ```
+    /// use otp_core::TryCastError;
+    ///
+    /// assert_eq!(TryCastError::Full(7).into_inner(), 7);
+    /// assert_eq!(TryCastError::NoProc("job").into_inner(), "job");
+    /// ```
     #[must_use]
     pub fn into_inner(self) -> T {
-        self.0
+        match self {
+            TryCastError::Full(args) | TryCastError::NoProc(args) => args,
+        }
+    }
+
+    /// The same error around other arguments (what the generated `try_` casts use to give the
+    /// arguments back).
+    ///
+    /// ```
+    /// use otp_core::TryCastError;
+    ///
+    /// let refused: TryCastError<()> = TryCastError::NoProc(());
+    /// assert_eq!(refused.map(|()| "job"), TryCastError::NoProc("job"));
+    /// ```
+    #[must_use]
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> TryCastError<U> {
+        match self {
+            TryCastError::Full(args) => TryCastError::Full(f(args)),
+            TryCastError::NoProc(args) => TryCastError::NoProc(f(args)),
+        }
     }
 }
 
 /// Without `T: Debug`, as tokio's `TrySendError`: the arguments need not be printable.
-impl<T> fmt::Debug for MailboxFull<T> {
+impl<T> fmt::Debug for TryCastError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("MailboxFull(..)")
+        f.write_str(match self {
+            TryCastError::Full(_) => "Full(..)",
+            TryCastError::NoProc(_) => "NoProc(..)",
+        })
     }
 }
 

@@ -8,12 +8,30 @@
 //!
 //! Unique and duplicate registries are different types (`Registry<K, V, Unique>` and
 //! `Registry<K, V, Duplicate>`), so a via-name on a duplicate registry does not compile.
+//!
+//! # Dead processes
+//!
+//! A process is dead as soon as it is killed (see [`Pid::is_alive`]), a little before its
+//! exit has run and removed its entries. In a unique registry, [`register`](RegistryRef::register)
+//! treats a dead holder as gone and takes its key (as `Registry.register/3` does), so the
+//! functions that find a key's process filter by liveness too, and agree with `register` at
+//! every instant:
+//!
+//! | function | dead holders |
+//! | --- | --- |
+//! | `whereis` (unique only) | never returned, as Elixir's `whereis_name` (`Process.alive?`) |
+//! | `lookup`, `match_values`, `dispatch` | never returned by a unique registry; a duplicate registry may still list, for a moment, a process just killed (as Elixir's do: sending to it does nothing) |
+//! | `count`, `select`, `keys` | counted and listed until the exit has removed them, as Elixir's (`count` is the number of entries) |
+//!
+//! Liveness is checked per entry found, so a unique lookup costs one check; duplicate lookups,
+//! which `PubSub` makes per broadcast, cost none.
 
 #[allow(unreachable_pub, missing_docs)]
 mod server;
 mod storage;
 
 use std::borrow::Borrow;
+use std::collections::HashMap;
 use std::hash::Hash;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -55,12 +73,45 @@ pub enum RegistryError {
     /// `register` was called outside any process: there is no process to register.
     #[error("register must be called from inside a process: it registers the calling process")]
     NotInProcess,
-    /// The process to register has exited.
-    #[error("the process is not alive")]
+    /// The process to register has exited ([`NoProc`](crate::NoProc)).
+    #[error("no such process")]
     NoProc,
     /// The registry has stopped.
     #[error("the registry has stopped")]
     Closed,
+}
+
+/// What a registry can be looked up by: its key type `K`, or any type `K` borrows as (`&str`
+/// for `String` keys), as `HashMap::get` takes. Implemented for every such type; a bound, not
+/// something to implement.
+///
+/// ```
+/// use otp_core::RegistryKey;
+///
+/// fn takes_key<Q: RegistryKey<String> + ?Sized>(_key: &Q) {}
+/// takes_key("lobby");
+/// takes_key(&"lobby".to_owned());
+/// ```
+pub trait RegistryKey<K>: Hash + Eq {
+    #[doc(hidden)]
+    fn __get<'m, T>(&self, entries: &'m HashMap<K, T>) -> Option<&'m T>;
+}
+
+impl<K, Q> RegistryKey<K> for Q
+where
+    K: Borrow<Q> + Hash + Eq,
+    Q: Hash + Eq + ?Sized,
+{
+    fn __get<'m, T>(&self, entries: &'m HashMap<K, T>) -> Option<&'m T> {
+        entries.get(self)
+    }
+}
+
+/// `?` turns a [`NoProc`](crate::NoProc) into [`RegistryError::NoProc`].
+impl From<crate::NoProc> for RegistryError {
+    fn from(_: crate::NoProc) -> Self {
+        RegistryError::NoProc
+    }
 }
 
 /// The type parameters of a registry, held without owning any value of them.
@@ -87,7 +138,7 @@ type Types<K, V, Kind> = PhantomData<fn() -> (K, V, Kind)>;
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let rooms = Registry::<String>::unique().name("docs-rooms").start_link().await?;
 /// let lobby = Room::options().via(&rooms, "lobby".to_owned()).start(Room).await?;
-/// let found: RoomRef = rooms.whereis::<Room, _>("lobby").expect("registered");
+/// let found: RoomRef = rooms.whereis::<Room>("lobby").expect("registered");
 /// assert_eq!(found.ping().await?, "pong");
 /// let again = Room::options().via(&rooms, "lobby".to_owned()).start(Room).await;
 /// assert_eq!(again.err(), Some(StartError::AlreadyStarted(lobby.pid())));
@@ -323,7 +374,8 @@ where
         }
     }
 
-    /// The processes under `key` with their values, in no set order (`Registry.lookup/2`).
+    /// The processes under `key` with their values, in no set order (`Registry.lookup/2`);
+    /// in a unique registry, only a live one (see the module docs).
     #[must_use]
     pub fn lookup<Q>(&self, key: &Q) -> Vec<(Pid, V)>
     where
@@ -333,7 +385,8 @@ where
         self.storage.lookup(key)
     }
 
-    /// The entries under `key` whose value satisfies `keep` (`Registry.match/3`).
+    /// The entries under `key` whose value satisfies `keep` (`Registry.match/3`); in a unique
+    /// registry, only a live one's.
     #[must_use]
     pub fn match_values<Q>(&self, key: &Q, mut keep: impl FnMut(&V) -> bool) -> Vec<(Pid, V)>
     where
@@ -345,14 +398,16 @@ where
         entries
     }
 
-    /// Every entry for which `keep` holds (`Registry.select/2`).
+    /// Every entry for which `keep` holds (`Registry.select/2`), including those of a process
+    /// killed whose exit has not yet removed them.
     #[must_use]
     pub fn select(&self, keep: impl FnMut(&K, &Pid, &V) -> bool) -> Vec<(K, Pid, V)> {
         self.storage.select(keep)
     }
 
     /// Runs `run` in the caller with the entries under `key`, unless there are none
-    /// (`Registry.dispatch/3`). Returns whether it ran.
+    /// (`Registry.dispatch/3`). Returns whether it ran. In a unique registry, a dead holder
+    /// counts as none.
     pub fn dispatch<Q>(&self, key: &Q, run: impl FnOnce(&[(Pid, V)])) -> bool
     where
         K: Borrow<Q>,
@@ -366,7 +421,8 @@ where
         true
     }
 
-    /// The number of entries (`Registry.count/1`).
+    /// The number of entries (`Registry.count/1`), including those of a process killed whose
+    /// exit has not yet removed them.
     #[must_use]
     pub fn count(&self) -> usize {
         self.storage.count()
@@ -390,13 +446,34 @@ where
     V: Clone + Send + Sync + 'static,
 {
     /// The server of type `S` registered under `key`, by its typed handle (a via-name
-    /// lookup: `GenServer.whereis({:via, Registry, {registry, key}})`).
+    /// lookup: `GenServer.whereis({:via, Registry, {registry, key}})`): `None` when no live
+    /// process holds the key, or when its holder is not an `S`. Name the server's type alone:
+    /// `rooms.whereis::<Room>("lobby")`.
+    ///
+    /// ```
+    /// use otp_core::prelude::*;
+    /// use otp_core::Registry;
+    ///
+    /// struct Room;
+    ///
+    /// #[genserver]
+    /// impl Room {
+    ///     #[handle_info(catch_all)]
+    ///     fn unexpected(&mut self, _msg: AnyMessage) {}
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let rooms = Registry::<String>::unique().start_link().await?;
+    /// let lobby = Room::options().via(&rooms, "lobby".to_owned()).start(Room).await?;
+    /// assert_eq!(rooms.whereis::<Room>("lobby").map(|room| room.pid()), Some(lobby.pid()));
+    /// lobby.pid().kill(); // dead at once, though its exit is still to run
+    /// assert!(rooms.whereis::<Room>("lobby").is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
-    pub fn whereis<S: GenServer, Q>(&self, key: &Q) -> Option<S::Ref>
-    where
-        K: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
-    {
+    pub fn whereis<S: GenServer>(&self, key: &(impl RegistryKey<K> + ?Sized)) -> Option<S::Ref> {
         let (pid, _) = self.storage.lookup(key).into_iter().next()?;
         ServerRef::<S>::from_pid(&pid).map(S::Ref::from)
     }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 
 use crate::Pid;
 
-use super::RegistryError;
+use super::{RegistryError, RegistryKey};
 
 type Entries<K, V> = HashMap<K, Vec<(Pid, V)>>;
 
@@ -172,17 +172,28 @@ where
         }
     }
 
+    /// The entries under `key`. In a unique registry, without a holder that is no longer
+    /// alive (killed, or exiting, its entries not yet removed): `register` already treats it
+    /// as gone, and a lookup agrees with it.
     pub(crate) fn lookup<Q>(&self, key: &Q) -> Vec<(Pid, V)>
     where
-        K: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
+        Q: RegistryKey<K> + ?Sized,
     {
-        self.partition(key)
+        let entries = self
+            .partition(key)
             .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(key)
-            .cloned()
-            .unwrap_or_default()
+            .unwrap_or_else(PoisonError::into_inner);
+        let Some(slot) = key.__get(&entries) else {
+            return Vec::new();
+        };
+        if self.unique {
+            slot.iter()
+                .filter(|(holder, _)| holder.is_alive())
+                .cloned()
+                .collect()
+        } else {
+            slot.clone()
+        }
     }
 
     /// Every entry for which `keep` holds, across partitions.

@@ -48,9 +48,10 @@ pub enum TableError {
         "a table needs an owner: create it inside a process, or name one with `TableOptions::owner`"
     )]
     NoOwner,
-    /// The process that was to own the table is not alive.
-    #[error("process {0} is not alive")]
-    NoProc(Pid),
+    /// The process that was to own the table (by `Table::new` or `give_away`) is not alive
+    /// ([`NoProc`](crate::NoProc)); it is the process the call named.
+    #[error("no such process")]
+    NoProc,
     /// `give_away` to the process that already owns the table.
     #[error("process {0} already owns the table")]
     AlreadyOwner(Pid),
@@ -60,6 +61,13 @@ pub enum TableError {
     /// `update_counter` would overflow the counter's type; the object is unchanged.
     #[error("the counter would overflow")]
     CounterOverflow,
+}
+
+/// `?` turns a [`NoProc`](crate::NoProc) into [`TableError::NoProc`].
+impl From<crate::NoProc> for TableError {
+    fn from(_: crate::NoProc) -> Self {
+        TableError::NoProc
+    }
 }
 
 /// `give_away` failed: the table comes back with the reason, still owned by the caller.
@@ -82,7 +90,7 @@ pub enum TableError {
 /// gone.pid().wait_exit().await;
 ///
 /// let failed = table.give_away(&gone.pid(), ()).unwrap_err();
-/// assert_eq!(failed.reason, TableError::NoProc(gone.pid()));
+/// assert_eq!(failed.reason, TableError::NoProc);
 /// let table = failed.table; // still the owner's handle
 /// table.insert(1, 1)?;
 /// # Ok(())

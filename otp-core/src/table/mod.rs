@@ -46,6 +46,21 @@
 //! may or may not be. `iter` copies the rows into a vector before returning, so the iterator
 //! holds no reference into the table.
 
+//!
+//! # Deletion
+//!
+//! A table is deleted when its owner exits without a live heir, or by
+//! [`Table::delete_table`]. Deletion is one atomic store: from then on every handle answers
+//! [`TableError::Deleted`], reads and writes alike, and a write already under way finishes on
+//! rows no one can read. The rows themselves are freed on tokio's blocking pool
+//! (`spawn_blocking`), not where the deletion happened. An owner's exit runs on a runtime worker,
+//! and freeing in place would have to wait for the table's writers: an ordered set's writers
+//! share one lock, held for as long as a `select_delete` visits the table, and a hash kind's
+//! `select_delete` holds each bucket while its closure runs. The worker would stall that long,
+//! and with it every task queued behind it. So an owner's exit never waits for a writer, and
+//! the memory is returned once the writers are done. Outside a runtime the rows are freed in
+//! place.
+
 mod access;
 mod counter;
 mod error;

@@ -171,9 +171,8 @@ impl<K: 'static, V: 'static, Kind: TableKind<K, V>> Shared<K, V, Kind> {
         if watch(self, &ownership.owner, ownership.epoch).is_ok() {
             return Ok(());
         }
-        let owner = ownership.owner.clone();
         self.delete(&mut ownership);
-        Err(TableError::NoProc(owner))
+        Err(TableError::NoProc)
     }
 
     /// Sets or clears the heir, if the handle of `epoch` is the owner's. `deliver` is made
@@ -202,7 +201,7 @@ impl<K: 'static, V: 'static, Kind: TableKind<K, V>> Shared<K, V, Kind> {
             return Err(TableError::AlreadyOwner(to.clone()));
         }
         let next = ownership.epoch + 1;
-        watch(self, to, next).map_err(|()| TableError::NoProc(to.clone()))?;
+        watch(self, to, next).map_err(|()| TableError::NoProc)?;
         let from = std::mem::replace(&mut ownership.owner, to.clone());
         ownership.epoch = next;
         self.status.store(next, Ordering::Release);
@@ -210,7 +209,7 @@ impl<K: 'static, V: 'static, Kind: TableKind<K, V>> Shared<K, V, Kind> {
     }
 
     /// Deletes the table, if the handle of `epoch` is the owner's.
-    pub(super) fn delete_table(&self, epoch: u64) -> Result<(), TableError> {
+    pub(super) fn delete_table(self: &Arc<Self>, epoch: u64) -> Result<(), TableError> {
         let mut ownership = self.ownership();
         self.check(epoch, true)?;
         self.delete(&mut ownership);
@@ -242,10 +241,21 @@ impl<K: 'static, V: 'static, Kind: TableKind<K, V>> Shared<K, V, Kind> {
         }
     }
 
-    fn delete(&self, ownership: &mut Ownership) {
+    /// Deletes the table: every handle fails with `Deleted` from here, and the rows are freed
+    /// off the runtime's workers (see the module docs of `table`).
+    fn delete(self: &Arc<Self>, ownership: &mut Ownership) {
         self.status.store(DELETED, Ordering::Release);
         ownership.heir = None;
-        Kind::store_clear(&self.store);
+        let table = Arc::clone(self);
+        let free = move || Kind::store_clear(&table.store);
+        match tokio::runtime::Handle::try_current() {
+            // A writer may hold the table's lock (an ordered set's) or a bucket's for as long as
+            // its closure runs, and freeing many rows takes a while: neither may stall a worker,
+            // on whose thread an owner's exit runs.
+            Ok(runtime) => drop(runtime.spawn_blocking(free)),
+            // Not on a runtime's thread: waiting here stalls no worker.
+            Err(_) => free(),
+        }
     }
 }
 

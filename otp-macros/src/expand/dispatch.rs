@@ -136,8 +136,8 @@ fn bounded_cast(
     };
     let try_doc = format!(
         "Casts to the server's `{method}` handler if its bounded mailbox has room, without \
-         waiting; gives the arguments back in [`MailboxFull`](::otp_core::MailboxFull) when it \
-         is full. A cast to a server that has exited is dropped, and this returns `Ok(())`."
+         waiting; gives the arguments back in a [`TryCastError`](::otp_core::TryCastError): \
+         `Full` when it is full, `NoProc` when the server has exited."
     );
     quote! {
         #(#docs)*
@@ -148,14 +148,14 @@ fn bounded_cast(
         }
 
         #[doc = #try_doc]
-        pub fn #try_method(&self, #(#params: #types),*) -> ::core::result::Result<(), ::otp_core::MailboxFull<#returned_ty>> {
+        pub fn #try_method(&self, #(#params: #types),*) -> ::core::result::Result<(), ::otp_core::TryCastError<#returned_ty>> {
             match self.server.__try_reserve() {
                 ::core::result::Result::Ok(__room) => {
                     __room.send(#message);
                     ::core::result::Result::Ok(())
                 }
-                ::core::result::Result::Err(_) => {
-                    ::core::result::Result::Err(::otp_core::MailboxFull(#returned))
+                ::core::result::Result::Err(__refused) => {
+                    ::core::result::Result::Err(__refused.map(|()| #returned))
                 }
             }
         }

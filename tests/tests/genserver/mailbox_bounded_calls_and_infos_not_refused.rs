@@ -68,7 +68,10 @@ async fn a_call_and_an_info_get_into_a_mailbox_full_of_casts_and_keep_their_turn
 
     worker.try_cast_note("cast 1").expect("room for cast 1");
     worker.try_cast_note("cast 2").expect("room for cast 2");
-    assert_eq!(worker.try_cast_note("refused"), Err(MailboxFull("refused")));
+    assert_eq!(
+        worker.try_cast_note("refused"),
+        Err(TryCastError::Full("refused"))
+    );
     let mut waiting_cast = Box::pin(worker.cast_note("cast 3"));
     assert!(
         pending(&mut waiting_cast).await,

@@ -1,6 +1,7 @@
 //! A `try_` cast never waits: when the bounded mailbox is full it gives the cast's arguments
-//! back (the values themselves, not copies), and it succeeds again once there is room. To a
-//! server that has exited, it is a cast: dropped, `Ok(())`.
+//! back in `TryCastError::Full` (the values themselves, not copies), and it succeeds again once
+//! there is room. To a server that has exited it gives them back in `TryCastError::NoProc`; the
+//! waiting form, a cast, drops them, as OTP's `cast` does.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -86,9 +87,10 @@ async fn a_full_mailbox_gives_the_arguments_back_and_takes_them_once_there_is_ro
     let refused = worker.try_token(token(2)).expect_err("the mailbox is full");
     assert_eq!(
         worker.try_pair("b".into(), 2),
-        Err(MailboxFull(("b".to_owned(), 2)))
+        Err(TryCastError::Full(("b".to_owned(), 2)))
     );
-    assert_eq!(worker.try_ping(), Err(MailboxFull(())));
+    assert_eq!(worker.try_ping(), Err(TryCastError::Full(())));
+    assert!(matches!(refused, TryCastError::Full(_)));
     let token_two = refused.into_inner();
     assert_eq!(token_two.id, 2);
     assert_eq!(
@@ -113,20 +115,31 @@ async fn a_full_mailbox_gives_the_arguments_back_and_takes_them_once_there_is_ro
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_try_cast_to_an_exited_server_is_dropped_and_ok() {
+async fn a_try_cast_to_an_exited_server_gives_the_arguments_back() {
     let drops = Arc::new(AtomicUsize::new(0));
     let worker = Worker::start(Worker::default()).await.expect("starts");
     worker.stop(ExitReason::Normal).await.expect("stops");
 
-    let sent = worker.try_token(Token {
-        id: 7,
-        drops: drops.clone(),
-    });
-    assert!(
-        sent.is_ok(),
-        "a cast to a dead server never fails the caller"
+    let refused = worker
+        .try_token(Token {
+            id: 7,
+            drops: drops.clone(),
+        })
+        .expect_err("the server has exited");
+    assert!(matches!(refused, TryCastError::NoProc(_)));
+    assert_eq!(refused.into_inner().id, 7, "the token itself comes back");
+    assert_eq!(drops.load(Ordering::SeqCst), 1, "dropped here, once");
+    assert_eq!(
+        worker.try_pair("c".into(), 3),
+        Err(TryCastError::NoProc(("c".to_owned(), 3)))
     );
-    assert_eq!(drops.load(Ordering::SeqCst), 1, "the message was dropped");
+    assert_eq!(worker.try_ping(), Err(TryCastError::NoProc(())));
+
+    // Killed, too: once its exit has run.
+    let killed = Worker::start(Worker::default()).await.expect("starts");
+    killed.pid().kill();
+    killed.pid().wait_exit().await;
+    assert_eq!(killed.try_ping(), Err(TryCastError::NoProc(())));
 
     // The waiting form returns at once too, its message dropped.
     tokio::time::timeout(

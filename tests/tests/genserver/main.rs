@@ -3,6 +3,7 @@
 //! One module per behaviour; they share one test binary so the suite builds and links quickly.
 
 mod async_handlers;
+mod blocking_work_in_spawn_blocking;
 mod call_dead_server;
 mod call_timeout;
 mod call_timeout_busy_thread;
@@ -11,6 +12,7 @@ mod calling_self;
 mod cast_never_blocks;
 mod deferred_reply;
 mod design_sketch;
+mod durations_any_length;
 mod exit_logging;
 mod fault_linked_exit_during_call;
 mod fault_reply_to_in_panicking_task;
@@ -30,6 +32,7 @@ mod mailbox_bounded_exit_releases_waiting_casts;
 mod mailbox_bounded_try_cast_returns_message;
 mod mailbox_million_queued_messages;
 mod mailbox_order;
+mod no_proc_everywhere;
 mod panic_isolation;
 mod send_after;
 mod server_dies_during_call;

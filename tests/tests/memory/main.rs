@@ -4,6 +4,7 @@
 
 mod abandoned_waits_keep_nothing;
 mod calls_keep_nothing;
+mod mailbox_shrinks_after_burst;
 mod measure;
 mod names_keep_nothing;
 mod relations_keep_nothing;

@@ -14,6 +14,7 @@ mod registry_dispatch;
 mod registry_duplicate_keys;
 mod registry_exit_removes_entries;
 mod registry_keys;
+mod registry_lookup_after_kill;
 mod registry_lookup_match_select;
 mod registry_no_stale_entry_after_down;
 mod registry_outside_process;

@@ -30,7 +30,7 @@ async fn assert_dropped(names: &Names, processes: &[ProcRef]) {
     assert!(names.select(|_, _, _| true).is_empty());
     assert!(names.match_values("p2", |_| true).is_empty());
     assert!(!names.dispatch("p2", |entries| panic!("called with {entries:?}")));
-    assert!(names.whereis::<Proc, _>("p0").is_none());
+    assert!(names.whereis::<Proc>("p0").is_none());
     for process in processes {
         assert!(process.is_alive(), "the registered processes live on");
     }

@@ -117,7 +117,7 @@ impl Fixture {
 async fn a_server_started_via_a_key_is_found_by_its_typed_handle() {
     let f = Fixture::new().await;
     let lobby = f.start("lobby").await.unwrap();
-    let found: RoomRef = f.rooms.whereis::<Room, _>("lobby").expect("registered");
+    let found: RoomRef = f.rooms.whereis::<Room>("lobby").expect("registered");
     assert_eq!(found.pid(), lobby.pid());
     assert_eq!(found.post().await.unwrap(), ("lobby".to_owned(), 1));
     assert_eq!(lobby.post().await.unwrap(), ("lobby".to_owned(), 2));
@@ -127,8 +127,8 @@ async fn a_server_started_via_a_key_is_found_by_its_typed_handle() {
     // Registered before its init ran: init found itself.
     assert_eq!(lobby.seen_in_init().await.unwrap(), vec![(lobby.pid(), ())]);
     // Another key, or the same key with another server type: nothing.
-    assert!(f.rooms.whereis::<Room, _>("kitchen").is_none());
-    assert!(f.rooms.whereis::<Kitchen, _>("lobby").is_none());
+    assert!(f.rooms.whereis::<Room>("kitchen").is_none());
+    assert!(f.rooms.whereis::<Kitchen>("lobby").is_none());
 }
 
 #[tokio::test]
@@ -153,14 +153,14 @@ async fn the_via_name_goes_when_the_server_exits() {
     let f = Fixture::new().await;
     let lobby = f.start("lobby").await.unwrap();
     lobby.stop(ExitReason::Normal).await.unwrap();
-    assert!(f.rooms.whereis::<Room, _>("lobby").is_none());
+    assert!(f.rooms.whereis::<Room>("lobby").is_none());
     assert!(f.rooms.lookup("lobby").is_empty());
     assert_eq!(f.rooms.count(), 0);
     // The key is free: a new server takes it.
     let again = f.start("lobby").await.unwrap();
     assert_ne!(again.pid(), lobby.pid());
     assert_eq!(
-        f.rooms.whereis::<Room, _>("lobby").map(|room| room.pid()),
+        f.rooms.whereis::<Room>("lobby").map(|room| room.pid()),
         Some(again.pid())
     );
 }
@@ -189,7 +189,7 @@ async fn a_supervisor_restart_registers_the_child_again() {
         .start()
         .await
         .unwrap();
-    let mut previous = f.rooms.whereis::<Room, _>("lobby").expect("started via");
+    let mut previous = f.rooms.whereis::<Room>("lobby").expect("started via");
     assert_eq!(
         sup.child_pid("room lobby").await.unwrap(),
         Some(previous.pid())
@@ -216,10 +216,7 @@ async fn a_supervisor_restart_registers_the_child_again() {
             .await
             .unwrap()
             .expect("restarted");
-        let found = f
-            .rooms
-            .whereis::<Room, _>("lobby")
-            .expect("registered again");
+        let found = f.rooms.whereis::<Room>("lobby").expect("registered again");
         assert_eq!(found.pid(), child, "restart {restart}");
         assert_ne!(child, previous.pid(), "restart {restart}");
         assert_eq!(found.post().await.unwrap(), ("lobby".to_owned(), 1));
@@ -228,7 +225,7 @@ async fn a_supervisor_restart_registers_the_child_again() {
     }
     assert_eq!(f.inits.load(Ordering::SeqCst), 4);
     sup.stop(ExitReason::Shutdown).await.unwrap();
-    assert!(f.rooms.whereis::<Room, _>("lobby").is_none());
+    assert!(f.rooms.whereis::<Room>("lobby").is_none());
     assert_eq!(f.rooms.count(), 0);
 }
 
@@ -247,14 +244,11 @@ async fn a_dynamic_supervisor_restart_registers_the_child_again() {
     lobby.kill();
     lobby.wait_exit().await;
     assert_eq!(rooms_sup.count_children().await.unwrap().active, 2);
-    let found = f
-        .rooms
-        .whereis::<Room, _>("lobby")
-        .expect("registered again");
+    let found = f.rooms.whereis::<Room>("lobby").expect("registered again");
     assert_ne!(found.pid(), lobby);
     assert_eq!(found.post().await.unwrap(), ("lobby".to_owned(), 1));
     assert_eq!(
-        f.rooms.whereis::<Room, _>("kitchen").map(|room| room.pid()),
+        f.rooms.whereis::<Room>("kitchen").map(|room| room.pid()),
         Some(kitchen)
     );
     assert_eq!(f.rooms.count(), 2);

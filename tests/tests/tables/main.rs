@@ -10,6 +10,7 @@ mod table_give_away;
 mod table_heir_inherits;
 mod table_ordered_set_order;
 mod table_owner_exit_deletes;
+mod table_owner_exit_never_waits_for_the_write_lock;
 mod table_owner_is_a_process;
 mod table_private_access;
 mod table_protected_access;

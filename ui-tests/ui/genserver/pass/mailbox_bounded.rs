@@ -62,9 +62,9 @@ async fn main() {
     let queue = Queue::start(Queue { items: Vec::new() }).await.unwrap();
     assert_send(queue.push("a".to_owned())).await;
     queue.push_pair("b".to_owned(), "c".to_owned()).await;
-    let full: Result<(), MailboxFull<String>> = queue.try_push("d".to_owned());
+    let full: Result<(), TryCastError<String>> = queue.try_push("d".to_owned());
     assert_eq!(full, Ok(()));
-    let pair: Result<(), MailboxFull<(String, String)>> =
+    let pair: Result<(), TryCastError<(String, String)>> =
         queue.try_push_pair("e".to_owned(), "f".to_owned());
     assert!(pair.is_ok());
     assert_eq!(queue.len().await, Ok(6));
