@@ -17,11 +17,38 @@
 //! interleaving of the mailbox's code.
 
 /// The mailbox's lock; see the module's doc.
-#[cfg(not(otp_loom))]
+#[cfg(not(any(otp_loom, otp_mailbox_lock = "std", otp_mailbox_lock = "parking_lot")))]
 pub(crate) type SpinMutex<T> = spin::mutex::SpinMutex<T, spin::relax::Yield>;
 
-#[cfg(not(otp_loom))]
+#[cfg(not(any(otp_loom, otp_mailbox_lock = "std", otp_mailbox_lock = "parking_lot")))]
 pub(crate) use spin::mutex::SpinMutexGuard;
+
+/// For the measurement (`--cfg otp_mailbox_lock="std"`): std's futex mutex in its place.
+#[cfg(all(not(otp_loom), otp_mailbox_lock = "std"))]
+pub(crate) struct SpinMutex<T>(std::sync::Mutex<T>);
+
+#[cfg(all(not(otp_loom), otp_mailbox_lock = "std"))]
+pub(crate) type SpinMutexGuard<'a, T> = std::sync::MutexGuard<'a, T>;
+
+#[cfg(all(not(otp_loom), otp_mailbox_lock = "std"))]
+impl<T> SpinMutex<T> {
+    pub(crate) fn new(value: T) -> Self {
+        SpinMutex(std::sync::Mutex::new(value))
+    }
+
+    pub(crate) fn lock(&self) -> SpinMutexGuard<'_, T> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// For the measurement (`--cfg otp_mailbox_lock="parking_lot"`): parking_lot's mutex.
+#[cfg(all(not(otp_loom), otp_mailbox_lock = "parking_lot"))]
+pub(crate) type SpinMutex<T> = parking_lot::Mutex<T>;
+
+#[cfg(all(not(otp_loom), otp_mailbox_lock = "parking_lot"))]
+pub(crate) use parking_lot::MutexGuard as SpinMutexGuard;
 
 /// Loom's mutex with the spin lock's interface (no poisoning).
 #[cfg(otp_loom)]
