@@ -1,10 +1,11 @@
-//! Every workload of the suite, each implementation side by side in the same run.
+//! Every workload of `BENCHMARKS.md`, each implementation side by side in the same run.
 //!
 //! ```text
 //! suite [--quick] [--reverse]        run every workload once; one `metric<TAB>impl<TAB>value` line per figure
 //! suite one <metric> <impl> [--quick] one figure of one implementation (for callgrind, perf);
 //!                                     E to J (`restart_us` .. `children_us`): otp-core, hand-written
 //! suite spawn-child <impl> [--quick]  workload C in this process (the suite runs it in a child)
+//! suite burst-child <impl> [--quick]  C after a burst in this process (likewise)
 //! suite report <run files...>         the markdown table of several runs
 //! ```
 //!
@@ -17,6 +18,7 @@
 use std::process::{Command, ExitCode};
 
 use otp_benches::Counter;
+use otp_benches::contention;
 use otp_benches::impls::{Impl, WithCounter};
 use otp_benches::report::{self, METRICS};
 use otp_benches::workloads::{self, Sizes};
@@ -63,6 +65,10 @@ fn main() -> ExitCode {
             }
             None => usage(&format!("unknown implementation `{implementation}`")),
         },
+        ["burst-child", implementation] => match Impl::from_key(implementation) {
+            Some(implementation) => one("rss_burst_bytes", implementation, sizes),
+            None => usage(&format!("unknown implementation `{implementation}`")),
+        },
         ["report", files @ ..] if !files.is_empty() => {
             let mut runs = Vec::new();
             for file in files {
@@ -88,7 +94,7 @@ fn usage(problem: &str) -> ExitCode {
     let implementations: Vec<&str> = Impl::ALL.iter().map(|i| i.key()).collect();
     let metrics: Vec<&str> = METRICS.iter().map(|m| m.key).collect();
     eprintln!(
-        "{problem}\nusage: suite [--quick] | suite one <metric> <impl> [--quick] | suite spawn-child <impl> [--quick] | suite report <files...>\n  metrics: {}\n  implementations: {}",
+        "{problem}\nusage: suite [--quick] | suite one <metric> <impl> [--quick] | suite spawn-child|burst-child <impl> [--quick] | suite report <files...>\n  metrics: {}\n  implementations: {}",
         metrics.join(", "),
         implementations.join(", ")
     );
@@ -166,6 +172,72 @@ impl WithCounter for Spawn {
     }
 }
 
+/// C after a burst, in this process: bytes per idle server.
+struct Burst {
+    servers: usize,
+    burst: u64,
+}
+
+impl WithCounter for Burst {
+    type Output = f64;
+    fn run<C: Counter>(self) -> f64 {
+        C::run(workloads::idle_after_burst::<C>(self.servers, self.burst))
+    }
+}
+
+/// K: messages per second from 16 threads.
+struct ThreadCasts {
+    workers: usize,
+    casts: u64,
+}
+
+impl WithCounter for ThreadCasts {
+    type Output = f64;
+    fn run<C: Counter>(self) -> f64 {
+        contention::casts_from_threads::<C>(self.workers, self.casts)
+    }
+}
+
+/// L: calls per second from 16 threads.
+struct ThreadCalls {
+    workers: usize,
+    calls: u64,
+}
+
+impl WithCounter for ThreadCalls {
+    type Output = f64;
+    fn run<C: Counter>(self) -> f64 {
+        contention::calls_from_threads::<C>(self.workers, self.calls)
+    }
+}
+
+/// K and L: metric, workers, casts (or else calls).
+const THREADED: [(&str, usize, bool); 4] = [
+    ("cast16_w8_mps", 8, true),
+    ("cast16_w2_mps", 2, true),
+    ("call16_w8_kps", 8, false),
+    ("call16_w2_kps", 2, false),
+];
+
+/// The implementations K and L measure: their producers are plain threads, which actix's
+/// single-threaded `System` does not serve.
+const THREADED_IMPLEMENTATIONS: &[Impl] = &[Impl::HandWritten, Impl::Ours];
+
+/// K or L, one figure.
+fn threaded(implementation: Impl, workers: usize, casts: bool, sizes: Sizes) -> f64 {
+    if casts {
+        implementation.with(ThreadCasts {
+            workers,
+            casts: sizes.thread_casts,
+        })
+    } else {
+        implementation.with(ThreadCalls {
+            workers,
+            calls: sizes.thread_calls,
+        })
+    }
+}
+
 /// D: messages per second.
 struct FanOut {
     servers: usize,
@@ -196,11 +268,19 @@ fn one(metric: &str, implementation: Impl, sizes: Sizes) -> ExitCode {
             print_spawn(implementation, sizes);
             return ExitCode::SUCCESS;
         }
+        "rss_burst_bytes" => implementation.with(Burst {
+            servers: sizes.burst_servers,
+            burst: sizes.burst,
+        }),
+
         "fanout_mps" => implementation.with(FanOut {
             servers: sizes.fan_out_servers,
             casts: sizes.fan_out_casts,
         }),
-        other => return usage(&format!("unknown metric `{other}`")),
+        other => match THREADED.iter().find(|(key, ..)| *key == other) {
+            Some(&(_, workers, casts)) => threaded(implementation, workers, casts, sizes),
+            None => return usage(&format!("unknown metric `{other}`")),
+        },
     };
     figure(metric, implementation, value);
     ExitCode::SUCCESS
@@ -259,7 +339,10 @@ fn run_all(sizes: Sizes, more_sizes: &MoreSizes, quick: bool, reverse: bool) {
         }
     }
     for implementation in in_order(Impl::COMPARED) {
-        spawn_in_child(implementation, quick);
+        in_child("spawn-child", implementation, quick);
+    }
+    for implementation in in_order(Impl::COMPARED) {
+        in_child("burst-child", implementation, quick);
     }
     for implementation in in_order(Impl::COMPARED) {
         let value = implementation.with(FanOut {
@@ -275,20 +358,30 @@ fn run_all(sizes: Sizes, more_sizes: &MoreSizes, quick: bool, reverse: bool) {
             figure(metric, implementation, value);
         }
     }
+    for (metric, workers, casts) in THREADED {
+        for implementation in in_order(THREADED_IMPLEMENTATIONS) {
+            figure(
+                metric,
+                implementation,
+                threaded(implementation, workers, casts, sizes),
+            );
+        }
+    }
 }
 
-/// Workload C in a fresh process of this binary; its figures are passed on.
-fn spawn_in_child(implementation: Impl, quick: bool) {
+/// Workload C (`spawn-child`) or C after a burst (`burst-child`) in a fresh process of this
+/// binary; its figures are passed on.
+fn in_child(subcommand: &str, implementation: Impl, quick: bool) {
     let executable = std::env::current_exe().expect("the path of this binary");
     let mut command = Command::new(executable);
-    command.args(["spawn-child", implementation.key()]);
+    command.args([subcommand, implementation.key()]);
     if quick {
         command.arg("--quick");
     }
     let output = command.output().expect("the child ran");
     assert!(
         output.status.success(),
-        "workload C of {} failed: {}",
+        "{subcommand} of {} failed: {}",
         implementation.key(),
         String::from_utf8_lossy(&output.stderr)
     );

@@ -1,4 +1,4 @@
-//! The suite's reference: a hand-written tokio actor, an unbounded mpsc mailbox and a
+//! The reference: a hand-written tokio actor, an unbounded mpsc mailbox and a
 //! oneshot per call, and its variants.
 
 use std::time::Duration;

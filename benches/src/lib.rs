@@ -1,8 +1,8 @@
-//! The benchmark suite: otp-core beside a hand-written tokio actor.
+//! The benchmark suite of `BENCHMARKS.md`: otp-core beside a hand-written tokio actor.
 //!
 //! Every workload is written once, generic over [`Counter`]: a counter actor with one cast
 //! (`add`), two calls (`get`, `worker`) and an orderly stop. Each implementation under test is a
-//! type that implements it: ours ([`ours::Ours`]), the hand-written actor it replaces
+//! type that implements it: ours ([`ours::Ours`]), the hand-written actor
 //! ([`hand_written::HandWritten`], an unbounded mpsc and a oneshot per call) and its variants,
 //! and, behind the `peers` feature, ractor, kameo and actix. Workloads run on the runtime of
 //! [`runtime::runtime`]: tokio's multi-thread scheduler with 2 workers, the client spawned as a
@@ -10,12 +10,14 @@
 //! [`Counter::run`]).
 //!
 //! Workloads E to J ([`workloads_more`]: supervisor restarts, registry and table lookups, PubSub
-//! broadcast, `async_stream`, many children of one supervisor) are not about a counter: each compares otp-core's feature with
-//! what a tokio user writes by hand for the same job.
+//! broadcast, `async_stream`, many children of one supervisor) are not about a counter: each
+//! compares otp-core's feature with what a tokio user writes by hand for the same job. K and L
+//! ([`contention`]) put one counter under 16 casting or calling threads.
 //!
 //! The `suite` bench binary runs them all and prints one line per figure; `scripts/bench` runs
 //! it five times and `suite report` turns the lines into the table of `BENCHMARKS.md`.
 
+pub mod contention;
 pub mod hand_written;
 pub mod impls;
 pub mod memory;

@@ -1,10 +1,10 @@
 //! Raw figures and the markdown table made from several runs.
 //!
 //! The `suite` binary prints one line per figure, `metric<TAB>implementation<TAB>value`; a file
-//! holds one run. [`table`] reads the runs and writes, per metric and implementation, the median
-//! of the runs, their spread, and the median of the per-run ratios to the hand-written actor
-//! (a ratio taken inside one run cancels most of the machine's noise), then the suite's
-//! goals, met or not.
+//! holds one run. [`table`] reads the runs and writes one row per metric: each implementation's
+//! median of the runs (with their spread for the hand-written actor and otp-core), and
+//! otp-core's median of the per-run ratios to the hand-written actor (a ratio taken inside one
+//! run cancels most of the machine's noise); then the goals of `BENCHMARKS.md`, met or not.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -22,10 +22,6 @@ pub struct Metric {
     pub scale: f64,
     /// Whether a larger value is better (throughput) or worse (time, bytes).
     pub higher_is_better: bool,
-    /// How the table names otp-core's row, when not the counter's GenServer.
-    pub ours: Option<&'static str>,
-    /// How the table names the hand-written row, when not the counter actor.
-    pub hand_written: Option<&'static str>,
 }
 
 /// The metrics, in table order.
@@ -36,8 +32,6 @@ pub const METRICS: &[Metric] = &[
         unit: "ns/call",
         scale: 1.0,
         higher_is_better: false,
-        ours: None,
-        hand_written: None,
     },
     Metric {
         key: "call_timer_ns",
@@ -45,8 +39,6 @@ pub const METRICS: &[Metric] = &[
         unit: "ns/call",
         scale: 1.0,
         higher_is_better: false,
-        ours: None,
-        hand_written: None,
     },
     Metric {
         key: "hops_pct",
@@ -54,8 +46,6 @@ pub const METRICS: &[Metric] = &[
         unit: "%",
         scale: 1.0,
         higher_is_better: false,
-        ours: None,
-        hand_written: None,
     },
     Metric {
         key: "cast1_mps",
@@ -63,8 +53,6 @@ pub const METRICS: &[Metric] = &[
         unit: "M msg/s",
         scale: 1e6,
         higher_is_better: true,
-        ours: None,
-        hand_written: None,
     },
     Metric {
         key: "cast2_mps",
@@ -72,8 +60,6 @@ pub const METRICS: &[Metric] = &[
         unit: "M msg/s",
         scale: 1e6,
         higher_is_better: true,
-        ours: None,
-        hand_written: None,
     },
     Metric {
         key: "spawn_us",
@@ -81,17 +67,20 @@ pub const METRICS: &[Metric] = &[
         unit: "µs/server",
         scale: 1.0,
         higher_is_better: false,
-        ours: None,
-        hand_written: None,
     },
     Metric {
         key: "rss_bytes",
-        label: "C: memory per idle server (RSS)",
+        label: "C: memory per idle server, RSS",
         unit: "bytes",
         scale: 1.0,
         higher_is_better: false,
-        ours: None,
-        hand_written: None,
+    },
+    Metric {
+        key: "rss_burst_bytes",
+        label: "C: memory of an idle server after a drained 100,000-message burst, RSS",
+        unit: "bytes",
+        scale: 1.0,
+        higher_is_better: false,
     },
     Metric {
         key: "stop_us",
@@ -99,8 +88,6 @@ pub const METRICS: &[Metric] = &[
         unit: "µs/server",
         scale: 1.0,
         higher_is_better: false,
-        ours: None,
-        hand_written: None,
     },
     Metric {
         key: "fanout_mps",
@@ -108,8 +95,6 @@ pub const METRICS: &[Metric] = &[
         unit: "M msg/s",
         scale: 1e6,
         higher_is_better: true,
-        ours: None,
-        hand_written: None,
     },
     Metric {
         key: "restart_us",
@@ -117,8 +102,6 @@ pub const METRICS: &[Metric] = &[
         unit: "µs/restart",
         scale: 1.0,
         higher_is_better: false,
-        ours: Some("**otp-core** `Supervisor` (one_for_one, child under a registered name)"),
-        hand_written: Some("hand-written: a task respawns the actor, its sender in a `watch`"),
     },
     Metric {
         key: "registry_mps",
@@ -126,8 +109,6 @@ pub const METRICS: &[Metric] = &[
         unit: "M lookups/s",
         scale: 1e6,
         higher_is_better: true,
-        ours: Some("**otp-core** `Registry` (unique keys, `lookup`)"),
-        hand_written: Some("hand-written `RwLock<HashMap>` (std) of actor senders"),
     },
     Metric {
         key: "table_mps",
@@ -135,8 +116,6 @@ pub const METRICS: &[Metric] = &[
         unit: "M reads/s",
         scale: 1e6,
         higher_is_better: true,
-        ours: Some("**otp-core** `Table` (protected set, reader handles)"),
-        hand_written: Some("hand-written `RwLock<HashMap>` (std)"),
     },
     Metric {
         key: "pubsub_us",
@@ -144,8 +123,6 @@ pub const METRICS: &[Metric] = &[
         unit: "µs/broadcast",
         scale: 1.0,
         higher_is_better: false,
-        ours: Some("**otp-core** `PubSub`, a GenServer per subscriber"),
-        hand_written: Some("hand-written `tokio::sync::broadcast`, a task per receiver"),
     },
     Metric {
         key: "stream_ips",
@@ -153,8 +130,6 @@ pub const METRICS: &[Metric] = &[
         unit: "k items/s",
         scale: 1e3,
         higher_is_better: true,
-        ours: Some("**otp-core** `async_stream` (`max_concurrency(10)`, unordered)"),
-        hand_written: Some("hand-written `JoinSet` loop"),
     },
     Metric {
         key: "children_us",
@@ -162,36 +137,39 @@ pub const METRICS: &[Metric] = &[
         unit: "µs/child",
         scale: 1.0,
         higher_is_better: false,
-        ours: Some("**otp-core** `DynamicSupervisor` (`start_child`, then `stop`)"),
-        hand_written: Some("hand-written: actor tasks in a `Vec`, all asked to stop at once"),
+    },
+    Metric {
+        key: "cast16_w8_mps",
+        label: "K: casts from 16 threads into one server, runtime of 8 workers",
+        unit: "M msg/s",
+        scale: 1e6,
+        higher_is_better: true,
+    },
+    Metric {
+        key: "cast16_w2_mps",
+        label: "K: casts from 16 threads into one server, runtime of 2 workers",
+        unit: "M msg/s",
+        scale: 1e6,
+        higher_is_better: true,
+    },
+    Metric {
+        key: "call16_w8_kps",
+        label: "L: calls from 16 threads to one server, runtime of 8 workers",
+        unit: "k calls/s",
+        scale: 1e3,
+        higher_is_better: true,
+    },
+    Metric {
+        key: "call16_w2_kps",
+        label: "L: calls from 16 threads to one server, runtime of 2 workers",
+        unit: "k calls/s",
+        scale: 1e3,
+        higher_is_better: true,
     },
 ];
 
 /// The reference implementation every ratio divides by.
 const REFERENCE: &str = "hand-written";
-
-/// How the table names `key`'s row of `metric`.
-fn row_label(metric: &Metric, key: &str) -> String {
-    match (key, metric.ours, metric.hand_written) {
-        ("otp-core", Some(label), _) | (REFERENCE, _, Some(label)) => label.to_owned(),
-        _ => implementation_label(key),
-    }
-}
-
-/// How the table names each implementation in the counter workloads.
-fn implementation_label(key: &str) -> String {
-    match key {
-        "hand-written" => "hand-written tokio actor (mpsc unbounded + oneshot)".into(),
-        "hand-written+timeout" => "the same, each call in `tokio::time::timeout(5 s)`".into(),
-        "hand-written+span" => "the same, task in a tracing span, no subscriber".into(),
-        "otp-core" => "**otp-core** (default 5 s call timeout)".into(),
-        "otp-core-no-timer" => "otp-core, `.timeout(Duration::MAX)`: no timer armed".into(),
-        "ractor" => "ractor 0.16".into(),
-        "kameo" => "kameo 0.22 (unbounded mailbox)".into(),
-        "actix" => "actix 0.13 (single thread: its own `System`)".into(),
-        other => other.into(),
-    }
-}
 
 /// One run's figures: metric → implementation → value.
 pub type Run = BTreeMap<String, BTreeMap<String, f64>>;
@@ -274,42 +252,115 @@ fn shown(value: f64, metric: &Metric) -> String {
     }
 }
 
-/// The markdown table of `runs`, then the goals.
+/// The implementations shown as columns: the reference, ours, then the peers (when a run has
+/// their figures).
+const COLUMNS: [&str; 5] = [REFERENCE, "otp-core", "ractor", "kameo", "actix"];
+
+/// Variants of the reference and of ours, each shown on a row of its own under its metric, in
+/// the column of the implementation it varies.
+const VARIANTS: [(&str, &str, &str); 3] = [
+    (
+        "hand-written+timeout",
+        REFERENCE,
+        "the hand-written actor, each call in `tokio::time::timeout(5 s)`",
+    ),
+    (
+        "hand-written+span",
+        REFERENCE,
+        "the hand-written actor, its task in a tracing span, no subscriber",
+    ),
+    (
+        "otp-core-no-timer",
+        "otp-core",
+        "otp-core, `.timeout(Duration::MAX)`: no timer armed",
+    ),
+];
+
+/// The markdown table of `runs` (one row per metric: the median of the runs, with their
+/// min – max for the reference and ours, and ours ÷ the reference as the median of the per-run
+/// ratios), then the goals.
 #[must_use]
 pub fn table(runs: &[Run]) -> String {
+    let shown_columns: Vec<&str> = COLUMNS
+        .iter()
+        .copied()
+        .filter(|column| {
+            [REFERENCE, "otp-core"].contains(column)
+                || runs
+                    .iter()
+                    .flat_map(|run| run.values())
+                    .any(|figures| figures.contains_key(*column))
+        })
+        .collect();
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "| workload | implementation | median of {} runs | min – max | ÷ hand-written |",
+    let mut header = format!(
+        "| workload (median of {} runs) | hand-written | otp-core | ÷ hand-written |",
         runs.len()
     );
-    let _ = writeln!(out, "| --- | --- | ---: | ---: | ---: |");
+    let mut rule = "| --- | ---: | ---: | ---: |".to_owned();
+    for peer in &shown_columns[2..] {
+        let _ = write!(header, " {peer} |");
+        rule.push_str(" ---: |");
+    }
+    let _ = writeln!(out, "{header}\n{rule}");
     for metric in METRICS {
-        let mut implementations: Vec<&String> = runs
-            .iter()
-            .filter_map(|run| run.get(metric.key))
-            .flat_map(BTreeMap::keys)
-            .collect();
-        implementations.sort_by_key(|key| order(key));
-        implementations.dedup();
-        for implementation in implementations {
-            let Some(summary) = summarize(runs, metric.key, implementation) else {
+        if !runs.iter().any(|run| run.contains_key(metric.key)) {
+            continue;
+        }
+        let cell = |implementation: &str| {
+            summarize(runs, metric.key, implementation).map_or_else(
+                || "—".to_owned(),
+                |summary| {
+                    let median = shown(summary.median, metric);
+                    let median = if implementation == "otp-core" {
+                        format!("**{median}**")
+                    } else {
+                        median
+                    };
+                    // A peer's column shows its median only; the others their spread too.
+                    if COLUMNS[2..].contains(&implementation) {
+                        median
+                    } else {
+                        format!(
+                            "{median} ({} – {})",
+                            shown(summary.min, metric),
+                            shown(summary.max, metric)
+                        )
+                    }
+                },
+            )
+        };
+        let ratio = |implementation: &str| {
+            summarize(runs, metric.key, implementation)
+                .and_then(|summary| summary.ratio)
+                .map_or_else(|| "—".to_owned(), |ratio| format!("{ratio:.2}×"))
+        };
+        let mut row = format!(
+            "| {} ({}) | {} | {} | {} |",
+            metric.label,
+            metric.unit,
+            cell(REFERENCE),
+            cell("otp-core"),
+            ratio("otp-core")
+        );
+        for peer in &shown_columns[2..] {
+            let _ = write!(row, " {} |", cell(peer));
+        }
+        let _ = writeln!(out, "{row}");
+        for (variant, column, label) in VARIANTS {
+            if summarize(runs, metric.key, variant).is_none() {
                 continue;
+            }
+            let (reference, ours) = if column == REFERENCE {
+                (cell(variant), String::new())
+            } else {
+                (String::new(), cell(variant).replace("**", ""))
             };
-            let ratio = summary
-                .ratio
-                .map_or_else(|| "—".to_owned(), |ratio| format!("{ratio:.2}×"));
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} {} | {} – {} | {} |",
-                metric.label,
-                row_label(metric, implementation),
-                shown(summary.median, metric),
-                metric.unit,
-                shown(summary.min, metric),
-                shown(summary.max, metric),
-                ratio,
-            );
+            let mut row = format!("| ↳ {label} | {reference} | {ours} | {} |", ratio(variant));
+            for _ in &shown_columns[2..] {
+                row.push_str(" |");
+            }
+            let _ = writeln!(out, "{row}");
         }
     }
     out.push('\n');
@@ -317,23 +368,7 @@ pub fn table(runs: &[Run]) -> String {
     out
 }
 
-fn order(key: &str) -> usize {
-    [
-        "hand-written",
-        "hand-written+timeout",
-        "hand-written+span",
-        "otp-core",
-        "otp-core-no-timer",
-        "ractor",
-        "kameo",
-        "actix",
-    ]
-    .iter()
-    .position(|known| *known == key)
-    .unwrap_or(usize::MAX)
-}
-
-/// A goal of the suite on a ratio: `value` must be at most (or at least) `bound`.
+/// A goal on a ratio: `value` must be at most (or at least) `bound`.
 struct Goal {
     what: &'static str,
     metric: &'static str,
@@ -486,21 +521,31 @@ mod tests {
     }
 
     #[test]
-    fn workloads_beyond_the_counter_name_their_own_rows_and_have_no_goal() {
+    fn one_row_per_workload_with_variants_beneath_and_peers_only_when_measured() {
         let runs = [
-            parse_run("table_mps\thand-written\t20000000\ntable_mps\totp-core\t50000000\n"),
-            parse_run("table_mps\thand-written\t10000000\ntable_mps\totp-core\t30000000\n"),
+            parse_run(
+                "table_mps\thand-written\t20000000\ntable_mps\totp-core\t50000000\n\
+                 call_ns\thand-written\t300\ncall_ns\totp-core-no-timer\t330\n",
+            ),
+            parse_run(
+                "table_mps\thand-written\t10000000\ntable_mps\totp-core\t30000000\n\
+                 call_ns\thand-written\t300\ncall_ns\totp-core-no-timer\t360\n",
+            ),
         ];
         let table = table(&runs);
         assert!(
-            table.contains("| G: table reads, 10,000 keys, 2 tasks × 10,000,000 | hand-written `RwLock<HashMap>` (std) | 15.0 M reads/s | 10.0 – 20.0 | 1.00× |"),
+            table.contains("| G: table reads, 10,000 keys, 2 tasks × 10,000,000 (M reads/s) | 15.0 (10.0 – 20.0) | **40.0** (30.0 – 50.0) | 2.75× |\n"),
             "{table}"
         );
         assert!(
-            table.contains("| **otp-core** `Table` (protected set, reader handles) | 40.0 M reads/s | 30.0 – 50.0 | 2.75× |"),
+            table.contains("| A: call round trip (ns/call) | 300 (300 – 300) | — | — |\n"),
             "{table}"
         );
-        assert!(!table.contains("tokio actor"), "{table}");
+        assert!(
+            table.contains("| ↳ otp-core, `.timeout(Duration::MAX)`: no timer armed |  | 345 (330 – 360) | 1.15× |\n"),
+            "{table}"
+        );
+        assert!(!table.contains("ractor"), "no peer column: {table}");
         assert!(!table.contains("| table"), "no goal row: {table}");
     }
 }

@@ -20,9 +20,19 @@ thread_local! {
 /// When the runtime cannot be built (no threads left).
 #[must_use]
 pub fn runtime() -> Runtime {
+    runtime_with_workers(2)
+}
+
+/// [`runtime`] with `workers` worker threads instead of 2.
+///
+/// # Panics
+///
+/// When the runtime cannot be built (no threads left).
+#[must_use]
+pub fn runtime_with_workers(workers: usize) -> Runtime {
     let next = std::sync::Arc::new(AtomicUsize::new(0));
     Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(workers)
         .enable_all()
         .on_thread_start(move || {
             let index = next.fetch_add(1, Ordering::Relaxed);

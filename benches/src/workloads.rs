@@ -1,4 +1,4 @@
-//! Workloads A to D of the suite, generic over the implementation under test. Each runs inside a
+//! The counter workloads (A to D, C after a burst), generic over the implementation under test. Each runs inside a
 //! task on a runtime worker and returns its figures; the caller (the `suite` binary) prints them.
 
 use std::hint::black_box;
@@ -22,25 +22,44 @@ pub struct Sizes {
     pub fan_out_servers: usize,
     /// D: casts to each server.
     pub fan_out_casts: u64,
+    /// C after a burst: servers that each take a burst.
+    pub burst_servers: usize,
+    /// C after a burst: casts in each server's burst.
+    pub burst: u64,
+    /// K: casts in all, split between 16 threads.
+    pub thread_casts: u64,
+    /// L: calls in all, split between 16 threads.
+    pub thread_calls: u64,
 }
 
 impl Sizes {
-    /// The full sizes: 200,000 calls, 2,000,000 casts, 100,000 servers, 1,000 × 1,000.
+    /// The sizes the table labels name: 200,000 calls, 2,000,000 casts, 100,000 servers, 1,000 × 1,000;
+    /// then 20 servers × a 100,000-cast burst, 2,000,000 casts and 320,000 calls from 16
+    /// threads.
     pub const FULL: Sizes = Sizes {
         calls: 200_000,
         casts: 2_000_000,
         servers: 100_000,
         fan_out_servers: 1_000,
         fan_out_casts: 1_000,
+        burst_servers: 20,
+        burst: 100_000,
+        thread_casts: 2_000_000,
+        thread_calls: 320_000,
     };
 
-    /// A tenth of [`Sizes::FULL`] (the fan-out keeps its 1,000 servers).
+    /// A tenth of [`Sizes::FULL`] (the fan-out keeps its 1,000 servers, a burst its 100,000
+    /// casts).
     pub const QUICK: Sizes = Sizes {
         calls: 20_000,
         casts: 200_000,
         servers: 10_000,
         fan_out_servers: 1_000,
         fan_out_casts: 100,
+        burst_servers: 2,
+        burst: 100_000,
+        thread_casts: 200_000,
+        thread_calls: 32_000,
     };
 }
 
@@ -65,8 +84,8 @@ pub async fn call_round_trip<C: Counter>(calls: u64) -> Duration {
 /// does.
 ///
 /// Why: on this project's 2-core KVM machines, a runtime whose idle worker sleeps without a
-/// timer makes sequential calls slower (the hand-written actor: about 320 ns per call, 265 ns
-/// with this task beside it). otp-core's call deadlines keep a timer due at the next tick on a
+/// timer makes sequential calls slower (compare the hand-written actor's rows of "A: call round
+/// trip" and of this workload in `BENCHMARKS.md`). otp-core's call deadlines keep a timer due at the next tick on a
 /// thread that calls densely (see `otp_core::call`), which wakes that worker the same way; this
 /// row gives every implementation the same timer traffic, so their ratio is otp-core's own.
 pub async fn call_round_trip_beside_timer<C: Counter>(calls: u64) -> Duration {
@@ -186,6 +205,46 @@ pub async fn spawn_idle<C: Counter>(servers: usize) -> SpawnFigures {
         bytes_per_server: ratio(after.saturating_sub(before), servers as u64),
         stop: stop / count,
     }
+}
+
+/// C after a burst: the resident-set growth per idle counter that has handled a burst of
+/// `burst` casts, over `servers` counters started one after the other. Each burst is cast from
+/// this task without awaiting, so it queues up (the woken server waits in this worker's LIFO
+/// slot, which the other worker does not steal, until the task awaits), then one call returns
+/// once the server has drained it. A throwaway server takes a burst before the first reading,
+/// so the allocator already holds the memory a burst passes through; what grows is what each
+/// drained, idle server keeps. Run it in a fresh process, as [`spawn_idle`].
+///
+/// # Panics
+///
+/// When a count read back is not the burst's size.
+pub async fn idle_after_burst<C: Counter>(servers: usize, burst: u64) -> f64 {
+    let throwaway = C::start().await;
+    cast_burst(&throwaway, burst).await;
+    throwaway.stop().await;
+    let mut running = Vec::with_capacity(servers);
+    let before = resident_bytes();
+    for _ in 0..servers {
+        let counter = C::start().await;
+        cast_burst(&counter, burst).await;
+        running.push(counter);
+    }
+    let after = resident_bytes();
+    for counter in running {
+        counter.stop().await;
+    }
+    ratio(after.saturating_sub(before), servers as u64)
+}
+
+async fn cast_burst<C: Counter>(counter: &C, burst: u64) {
+    for _ in 0..burst {
+        counter.add(1);
+    }
+    assert_eq!(
+        counter.get().await,
+        burst,
+        "every cast of the burst handled"
+    );
 }
 
 /// D: `casts` casts to each of `servers` counters, round-robin from one task, then one call to

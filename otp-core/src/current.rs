@@ -3,9 +3,9 @@
 //! A process's code is its callbacks, and the run loop polls each one through
 //! [`CatchPanic`](crate::genserver): the loop lends the process's pid to this thread-local for the
 //! length of one poll, and takes it back after. Moving the pid in and out is two pointer moves,
-//! not a reference count; a tokio task-local around the whole loop cost about 70 instructions
-//! a poll and a larger task. Outside a callback (another task, the loop itself) there is no
-//! current process.
+//! not a reference count; a tokio task-local around the whole loop cost more a poll and made
+//! the task larger (workload A of `BENCHMARKS.md`, "call round trip", when it was replaced).
+//! Outside a callback (another task, the loop itself) there is no current process.
 
 use std::cell::Cell;
 

@@ -1,4 +1,4 @@
-//! The check: 10,000 processes register and exit at random (a deterministic xorshift
+//! 10,000 processes register and exit at random (a deterministic xorshift
 //! sequence picks the keys, who exits, when and how), on a multi-thread runtime; afterwards
 //! (once a monitor has seen every exit) no lookup returns a dead process and `count` is exact,
 //! in a unique and a duplicate registry.

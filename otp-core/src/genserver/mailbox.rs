@@ -1,8 +1,8 @@
 //! A server's mailbox: one FIFO queue, many senders, one receiver.
 //!
 //! Why not tokio's `mpsc`: an unbounded channel allocates its first block of 32 slots and a
-//! 128-byte-aligned channel when it is made, about 1.3 KB per server before any message (more
-//! than a hand-written actor's whole footprint is allowed to grow by), and its receiver takes
+//! 128-byte-aligned channel when it is made, before any message (most of the hand-written
+//! actor's row in workload C of `BENCHMARKS.md`, "memory per idle server"), and its receiver takes
 //! one message per atomic hand-off. Here the queue lives inside the process's own allocation and
 //! holds nothing until the first message; the receiver takes everything queued in one lock and
 //! then works through it without touching shared memory. A sender takes the lock for one

@@ -11,6 +11,9 @@ mod run_loop;
 mod server_ref;
 mod start;
 
+#[cfg(test)]
+mod size_tests;
+
 use std::future::Future;
 
 pub use context::{Context, ContinueWith};

@@ -259,8 +259,8 @@ async fn spawn<S: GenServer>(
     let span = tracing::error_span!("process", pid = %pid, server = type_name::<S>(), name);
     let (started, init_result) = oneshot::channel();
     // The loop's future is spawned as it is: an `async` block around it would hold its
-    // arguments beside it and make the task 24 bytes larger, enough to cost a server a whole
-    // 128-byte block of tokio's cache-line-aligned task cell.
+    // arguments beside it and make the task larger, enough to cost a server a whole 128-byte
+    // block of tokio's cache-line-aligned task cell (`size_tests.rs` checks the bound).
     let task = tokio::spawn(run_loop::run(server.clone(), args, parent, started).instrument(span));
     pid.process().cell().set_abort_handle(task.abort_handle());
     let outcome = match timeout {

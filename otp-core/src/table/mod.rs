@@ -10,32 +10,29 @@
 //!
 //! Built on [`scc`]: a set or a bag is an `scc::HashIndex`, an ordered set an
 //! `scc::TreeIndex`. Both read without locks, so readers on different cores do not slow each
-//! other down. The bench `table_maps` (`cargo bench -p otp-core --bench table_maps`) measured
-//! random lookups among 100,000 `u64` keys, in millions per second, with one thread and with
-//! two, on the 2-core machine (best of 15 runs each, taken while the machine was idle):
+//! other down. The maps were compared when tables were written: random lookups among 100,000
+//! `u64` keys, millions per second, best of 15 runs on an idle 2-core machine (the benchmark,
+//! `table_maps`, is in the repository's history at commit 66f1b41):
 //!
-//! | map | 1 thread | 2 threads | ratio | with 2% writes: 1 / 2 threads |
-//! |---|---|---|---|---|
-//! | `scc::HashIndex` | 48.4 | 93.9 | 1.94 | 44.8 / 85.1 |
-//! | `papaya::HashMap` | 32.6 | 68.5 | 2.10 | 19.8 / 43.5 |
-//! | `scc::HashMap` | 42.4 | 70.7 | 1.67 | 41.6 / 70.3 |
-//! | `dashmap::DashMap` | 50.2 | 60.4 | 1.20 | 45.6 / 55.3 |
-//! | `RwLock<HashMap>` | 51.0 | 36.8 | 0.72 | 41.1 / 27.4 |
-//! | `scc::TreeIndex` | 10.6 | 20.9 | 1.98 | 8.4 / 16.6 |
-//! | `crossbeam_skiplist::SkipMap` | 5.7 | 11.1 | 1.96 | 3.1 / 8.9 |
-//! | `RwLock<BTreeMap>` | 12.2 | 14.8 | 1.21 | 11.7 / 7.6 |
-//! | `Table<u64, u64, Set>` | 47.2 | 93.5 | 1.98 | |
-//! | `Table<u64, u64, OrderedSet>` | 10.4 | 20.8 | 1.99 | |
+//! | map | 1 thread | 2 threads | 2 threads, 2% writes |
+//! |---|---|---|---|
+//! | `scc::HashIndex` | 48.4 | 93.9 | 85.1 |
+//! | `papaya::HashMap` | 32.6 | 68.5 | 43.5 |
+//! | `scc::HashMap` | 42.4 | 70.7 | 70.3 |
+//! | `dashmap::DashMap` | 50.2 | 60.4 | 55.3 |
+//! | `RwLock<HashMap>` | 51.0 | 36.8 | 27.4 |
+//! | `scc::TreeIndex` | 10.6 | 20.9 | 16.6 |
+//! | `crossbeam_skiplist::SkipMap` | 5.7 | 11.1 | 8.9 |
+//! | `RwLock<BTreeMap>` | 12.2 | 14.8 | 7.6 |
 //!
-//! Hash kinds: `scc::HashIndex` reads fastest with two readers and with writes mixed in.
-//! `papaya` also reads without locks and scales as well, but each lookup costs a third more
-//! and its writes allocate and retry a compare-and-swap; `dashmap` and `scc::HashMap` take a
-//! read lock per lookup, and their second reader adds less. `scc::HashIndex` writes lock one
-//! bucket, which makes `insert_new`, `take`, `update_counter` and a bag's deduplicating insert
-//! plain read-modify-writes. Ordered set: `scc::TreeIndex` looks up twice as fast as
-//! `crossbeam_skiplist::SkipMap` (which also counts references on every lookup), and it
-//! replaces a row in place, so a reader never misses a row being overwritten. One
-//! dependency, actively maintained, serves all four kinds.
+//! `scc::HashIndex` reads fastest with two readers and with writes mixed in: `papaya` scales
+//! as well but each lookup costs a third more and its writes allocate and retry; `dashmap` and
+//! `scc::HashMap` take a read lock per lookup. A `HashIndex` write locks one bucket, which makes
+//! `insert_new`, `take`, `update_counter` and a bag's deduplicating insert plain
+//! read-modify-writes. `scc::TreeIndex` looks up twice as fast as `crossbeam_skiplist`'s
+//! `SkipMap` and replaces a row in place, so a reader never misses a row being overwritten.
+//! One maintained dependency serves all four kinds. Workload G of `BENCHMARKS.md` (table reads)
+//! measures `Table` against a `RwLock<HashMap>` in every benchmark run.
 //!
 //! # Consistency
 //!

@@ -1,4 +1,4 @@
-//! The check: a task that panics, one that times out and one that is shut down each
+//! A task that panics, one that times out and one that is shut down each
 //! give their owner the right value, and none leaves a task running: the runtime's alive-task
 //! count returns to where it started, for plain tasks and for a task supervisor's.
 

@@ -1,4 +1,4 @@
-//! `async_stream` with `max_concurrency`: the check. Over 10,000 items with
+//! `async_stream` with `max_concurrency`. Over 10,000 items with
 //! `max_concurrency(10)` never more than 10 tasks are alive (a high-water mark kept in the task
 //! body), the limit is reached, and every item is yielded exactly once. The default limit is
 //! the runtime's worker-thread count.

@@ -1,0 +1,95 @@
+//! The sizes a server's memory depends on, checked: a regression here costs every server.
+//!
+//! tokio allocates a task as one cell aligned to 128 bytes (a cache line pair), so a task's size
+//! grows in 128-byte blocks. With tokio 1.54 the cell holds a header (32 bytes), the scheduler
+//! handle and task id (16), the stage (the future, here the run loop's inside its tracing span,
+//! plus an 8-byte tag) and a trailer (48). For a small server's task to fit 4 blocks (512
+//! bytes), the instrumented loop future must stay within 512 - 32 - 16 - 8 - 48 = 408 bytes.
+//! Workload C of `BENCHMARKS.md` ("memory per idle server") measures what this buys.
+//!
+//! When a bound fails: build with `RUSTFLAGS=-Zprint-type-sizes` (on stable, with
+//! `RUSTC_BOOTSTRAP=1`) and read the layout of `run_loop::run`'s `{async block}` for the
+//! counter below: what a field or a local adds across an `.await` is paid by every server.
+
+use std::mem::size_of;
+use std::sync::Arc;
+
+use tokio::sync::oneshot;
+use tracing::Instrument;
+
+use super::run_loop;
+use super::server_ref::{Envelope, ServerProcess, ServerRef};
+use crate::prelude::*;
+use crate::process::ProcessCell;
+
+/// A small server, as the benchmarks' counter: one call, one cast, no init.
+struct Counter {
+    count: u64,
+}
+
+#[genserver]
+impl Counter {
+    #[handle_call]
+    fn get(&mut self) -> u64 {
+        self.count
+    }
+
+    #[handle_cast]
+    fn add(&mut self, n: u64) {
+        self.count += n;
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+/// tokio 1.54's task cell around the future, stage tag included: see the module's doc.
+const CELL_OVERHEAD: usize = 32 + 16 + 8 + 48;
+
+/// The cell's alignment, and so the step in which a task grows.
+const BLOCK: usize = 128;
+
+#[test]
+fn a_small_servers_task_fits_four_128_byte_blocks() {
+    let server = ServerRef::new(Arc::new(ServerProcess::<Counter>::new(ProcessCell::new())));
+    let (started, _init) = oneshot::channel();
+    let task = run_loop::run(server, Counter { count: 0 }, None, started)
+        .instrument(tracing::Span::none());
+    let future = size_of_val(&task);
+    let cell = (future + CELL_OVERHEAD).div_ceil(BLOCK) * BLOCK;
+    assert!(
+        cell <= 4 * BLOCK,
+        "the counter server's loop future in its span is {future} bytes, so its task cell takes \
+         {cell} bytes, more than 4 blocks of {BLOCK}: every idle server pays the extra block. \
+         Look at what `run_loop::run` keeps across an `.await` (see this module's doc)"
+    );
+}
+
+#[test]
+fn a_servers_process_fits_three_cache_lines() {
+    let process = size_of::<ServerProcess<Counter>>();
+    assert!(
+        process <= 192,
+        "`ServerProcess` is {process} bytes, more than 192: it is allocated once per server \
+         beside the task, so every 16 bytes more is 16 bytes more per idle server. Look at \
+         `ProcessCell`'s fields (rare ones belong in its boxed `Ties`) and at `Mailbox`'s"
+    );
+}
+
+#[test]
+fn a_mailbox_entry_is_a_tag_beside_its_message() {
+    let message = size_of::<<Counter as GenServer>::Message>();
+    let info = size_of::<AnyMessage>();
+    let envelope = size_of::<Envelope<Counter>>();
+    assert!(
+        info <= 2 * size_of::<usize>(),
+        "an info message (`AnyMessage`) is {info} bytes, more than two words: every mailbox \
+         entry of every server is at least that large"
+    );
+    assert!(
+        envelope <= size_of::<usize>() + message.max(info),
+        "`Envelope` is {envelope} bytes for a server whose messages are {message} bytes and an \
+         info message {info}: more than one word beside the larger. Every queued message pays \
+         it; box the rare variants (as `Stop`'s reason is)"
+    );
+}
