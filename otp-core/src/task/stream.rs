@@ -9,8 +9,8 @@ use std::time::Duration;
 use futures_util::stream::{self, BoxStream, Stream, StreamExt};
 use tokio::task::AbortHandle;
 
-use super::exit_of;
-use super::supervisor::TaskSet;
+use super::join::exit_of;
+use super::set::TaskSet;
 use crate::ExitReason;
 
 /// What a stream does when an item's task runs past its timeout (`:on_timeout`).
@@ -84,7 +84,7 @@ struct Setup<I, F, It> {
 }
 
 impl<I, T, F, It> AsyncStream<I, T, F, It> {
-    pub(crate) fn new(tasks: Arc<TaskSet>, items: It, run: F) -> Self {
+    pub(super) fn new(tasks: Arc<TaskSet>, items: It, run: F) -> Self {
         AsyncStream {
             setup: Some(Setup {
                 tasks,
@@ -92,7 +92,7 @@ impl<I, T, F, It> AsyncStream<I, T, F, It> {
                 run,
                 max_concurrency: None,
                 ordered: true,
-                timeout: super::DEFAULT_AWAIT_TIMEOUT,
+                timeout: super::handle::DEFAULT_AWAIT_TIMEOUT,
                 on_timeout: OnTimeout::Exit,
                 zip: None,
             }),

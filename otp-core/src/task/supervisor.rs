@@ -1,87 +1,13 @@
 //! `TaskSupervisor`: tasks run under supervision (`Task.Supervisor`).
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
-use tokio::task::AbortHandle;
-
+use super::handle::Task;
+use super::set::TaskSet;
 use super::stream::AsyncStream;
-use super::{Task, spawn_tied};
 use crate::prelude::*;
 use crate::{Child, ChildSpec, ChildType};
-
-/// The tasks a supervisor runs: stopped when it stops.
-#[derive(Default)]
-pub(crate) struct TaskSet {
-    next: AtomicU64,
-    running: Mutex<HashMap<u64, AbortHandle>>,
-    closed: std::sync::atomic::AtomicBool,
-}
-
-impl TaskSet {
-    /// Runs `future` as one of the set's tasks; `None` when the supervisor has stopped.
-    pub(crate) fn spawn<T, F>(
-        self: &Arc<Self>,
-        future: F,
-        tied: bool,
-    ) -> Option<tokio::task::JoinHandle<T>>
-    where
-        T: Send + 'static,
-        F: Future<Output = T> + Send + 'static,
-    {
-        if self.closed.load(Ordering::Acquire) {
-            return None;
-        }
-        let key = self.next.fetch_add(1, Ordering::Relaxed);
-        let leave = LeaveSet {
-            set: Arc::downgrade(self),
-            key,
-        };
-        let handle = spawn_tied(
-            async move {
-                // Dropped however the task ends: finished, panicked or stopped.
-                let _leave = leave;
-                future.await
-            },
-            tied,
-        );
-        if !handle.is_finished() {
-            self.running().insert(key, handle.abort_handle());
-        }
-        Some(handle)
-    }
-
-    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<u64, AbortHandle>> {
-        self.running.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn stop_all(&self) {
-        self.closed.store(true, Ordering::Release);
-        for (_, task) in self.running().drain() {
-            task.abort();
-        }
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.running().len()
-    }
-}
-
-/// Takes a task out of its set when the task ends, however it ends.
-struct LeaveSet {
-    set: std::sync::Weak<TaskSet>,
-    key: u64,
-}
-
-impl Drop for LeaveSet {
-    fn drop(&mut self) {
-        if let Some(set) = self.set.upgrade() {
-            set.running().remove(&self.key);
-        }
-    }
-}
 
 pub(crate) struct TaskSupervisorServer {
     tasks: Arc<TaskSet>,
