@@ -3,3 +3,4 @@
 //! process's allocations, so each holds `memory::exclusive()` while it measures.
 
 mod calls_keep_nothing;
+mod tasks_keep_nothing;
