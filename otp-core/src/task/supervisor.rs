@@ -15,10 +15,11 @@ pub(crate) struct TaskSupervisorServer {
 
 #[genserver]
 impl TaskSupervisorServer {
-    /// Stops every task: tasks run no `terminate` (`shutdown` as `brutal_kill`).
+    /// Stops every task (tasks run no `terminate`: `shutdown` as `brutal_kill`) and waits
+    /// until each has been dropped.
     #[terminate]
-    fn terminate(&mut self, _reason: &ExitReason) {
-        self.tasks.stop_all();
+    async fn terminate(&mut self, _reason: &ExitReason) {
+        self.tasks.stop_all().await;
     }
 
     #[handle_info(catch_all)]
@@ -27,9 +28,11 @@ impl TaskSupervisorServer {
     }
 }
 
+/// Killed (no `terminate`): the tasks are stopped without waiting, as a killed OTP supervisor's
+/// children are killed by their links.
 impl Drop for TaskSupervisorServer {
     fn drop(&mut self) {
-        self.tasks.stop_all();
+        self.tasks.close();
     }
 }
 
