@@ -4,9 +4,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
-use tokio::time::Instant;
 
-use super::join::exit_of;
+use super::join::{Within, deadline_after, exit_of};
 use super::tie::spawn_tied;
 use crate::ExitReason;
 
@@ -79,16 +78,22 @@ impl<T: Send + 'static> Task<T> {
         self.await_timeout(DEFAULT_AWAIT_TIMEOUT).await
     }
 
-    /// Waits up to `timeout` for the result; on timeout the task is stopped.
-    pub async fn await_timeout(mut self, timeout: Duration) -> Result<T, TaskError> {
-        let Some(handle) = self.handle.as_mut() else {
+    /// Waits up to `timeout` for the result; on timeout the task is stopped. `Duration::MAX`
+    /// waits as long as it takes (`:infinity`).
+    pub async fn await_timeout(self, timeout: Duration) -> Result<T, TaskError> {
+        let Some(handle) = self.handle else {
             return Err(TaskError::Exit(ExitReason::Normal));
         };
-        match tokio::time::timeout(timeout, &mut *handle).await {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => Err(TaskError::Exit(exit_of(error))),
-            Err(_) => {
-                handle.abort();
+        Self::wait(Within::new(handle, timeout)).await
+    }
+
+    /// Waits for the task; on timeout stops it.
+    async fn wait(mut waiting: Within<JoinHandle<T>>) -> Result<T, TaskError> {
+        match (&mut waiting).await {
+            Some(Ok(value)) => Ok(value),
+            Some(Err(error)) => Err(TaskError::Exit(exit_of(error))),
+            None => {
+                waiting.get_mut().abort();
                 Err(TaskError::Timeout)
             }
         }
@@ -99,7 +104,7 @@ impl<T: Send + 'static> Task<T> {
     /// is `None` for good.
     pub async fn yield_(&mut self, timeout: Duration) -> Option<Result<T, ExitReason>> {
         let handle = self.handle.as_mut()?;
-        let result = tokio::time::timeout(timeout, &mut *handle).await.ok()?;
+        let result = Within::new(handle, timeout).await?;
         self.handle = None;
         Some(result.map_err(exit_of))
     }
@@ -119,13 +124,16 @@ impl<T: Send + 'static> Task<T> {
     }
 
     /// Awaits several tasks with one deadline (`Task.await_many/2`): results in input order;
-    /// tasks not done by the deadline are stopped and give `Timeout`.
+    /// tasks not done by the deadline are stopped and give `Timeout`. `Duration::MAX` waits
+    /// as long as it takes (`:infinity`).
     pub async fn await_many(tasks: Vec<Task<T>>, timeout: Duration) -> Vec<Result<T, TaskError>> {
-        let deadline = Instant::now() + timeout;
+        let deadline = deadline_after(timeout);
         let mut results = Vec::with_capacity(tasks.len());
         for task in tasks {
-            let left = deadline.saturating_duration_since(Instant::now());
-            results.push(task.await_timeout(left).await);
+            results.push(match task.handle {
+                Some(handle) => Self::wait(Within::until(handle, deadline)).await,
+                None => Err(TaskError::Exit(ExitReason::Normal)),
+            });
         }
         results
     }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures_util::stream::{self, BoxStream, Stream, StreamExt};
 use tokio::task::AbortHandle;
 
-use super::join::exit_of;
+use super::join::{Within, exit_of};
 use super::set::TaskSet;
 use crate::ExitReason;
 
@@ -170,13 +170,13 @@ where
                     });
                 };
                 let _stop_if_dropped = AbortOnDrop(handle.abort_handle());
-                match tokio::time::timeout(timeout, &mut handle).await {
-                    Ok(Ok(value)) => Ok(value),
-                    Ok(Err(error)) => Err(TaskExit {
+                match Within::new(&mut handle, timeout).await {
+                    Some(Ok(value)) => Ok(value),
+                    Some(Err(error)) => Err(TaskExit {
                         reason: exit_of(error),
                         input,
                     }),
-                    Err(_) => Err(TaskExit {
+                    None => Err(TaskExit {
                         reason: ExitReason::Timeout,
                         input,
                     }),

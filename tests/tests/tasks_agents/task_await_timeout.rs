@@ -97,3 +97,23 @@ async fn the_default_timeout_also_stops_the_task() {
         alive_before
     );
 }
+
+/// Forty years, slept a year at a time (a single tokio sleep of more than 30 years ends at 30
+/// years).
+async fn forty_years() -> Duration {
+    let year = Duration::from_secs(365 * 24 * 3600);
+    for _ in 0..40 {
+        sleep(year).await;
+    }
+    year * 40
+}
+
+#[tokio::test(start_paused = true)]
+async fn duration_max_waits_as_long_as_it_takes() {
+    // `:infinity`: no deadline at all, not one far in the future.
+    let started = Instant::now();
+    let slept = Task::spawn(forty_years())
+        .await_timeout(Duration::MAX)
+        .await;
+    assert_eq!(slept, Ok(started.elapsed()));
+}

@@ -185,3 +185,27 @@ async fn the_timeout_is_per_task_not_for_the_whole_stream() {
     assert_eq!(results, vec![Ok(3); 10]);
     assert_eq!(started.elapsed(), Duration::from_secs(30));
 }
+
+/// Forty years, slept a year at a time (a single tokio sleep of more than 30 years ends at 30
+/// years).
+async fn forty_years() -> Duration {
+    let year = Duration::from_secs(365 * 24 * 3600);
+    for _ in 0..40 {
+        sleep(year).await;
+    }
+    year * 40
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_duration_max_timeout_waits_as_long_as_each_task_takes() {
+    // `timeout: :infinity`: no deadline at all, not one far in the future.
+    let tasks = supervisor().await;
+    let started = Instant::now();
+    let results: Vec<_> = tasks
+        .async_stream(0..2, |_| forty_years())
+        .timeout(Duration::MAX)
+        .collect()
+        .await;
+    assert_eq!(started.elapsed(), Duration::from_secs(80 * 365 * 24 * 3600));
+    assert_eq!(results, vec![Ok(started.elapsed() / 2); 2]);
+}

@@ -87,3 +87,24 @@ async fn yield_then_shutdown_stops_a_task_that_is_still_running() {
     sleep(Duration::from_secs(60)).await;
     assert!(!done.load(Ordering::SeqCst), "shut down, never finished");
 }
+
+/// Forty years, slept a year at a time (a single tokio sleep of more than 30 years ends at 30
+/// years).
+async fn forty_years() -> Duration {
+    let year = Duration::from_secs(365 * 24 * 3600);
+    for _ in 0..40 {
+        sleep(year).await;
+    }
+    year * 40
+}
+
+#[tokio::test(start_paused = true)]
+async fn yield_with_duration_max_waits_as_long_as_it_takes() {
+    // `:infinity`: no deadline at all, not one far in the future.
+    let started = Instant::now();
+    let mut task = Task::spawn(forty_years());
+    assert_eq!(
+        task.yield_(Duration::MAX).await,
+        Some(Ok(started.elapsed()))
+    );
+}
