@@ -90,8 +90,11 @@ impl Owner {
 
 const TASKS: u64 = 100_000;
 
-/// Puts the default panic hook back, even when the test fails.
-struct QuietPanics(Option<Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send>>);
+type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send>;
+
+/// Silences panic messages while it lives (100,000 of them would flood the output), and puts
+/// the previous hook back, even when the test fails.
+struct QuietPanics(Option<PanicHook>);
 
 impl QuietPanics {
     fn new() -> Self {
