@@ -64,7 +64,6 @@ impl Owner {
                 }
             }
             Ending::StreamTimeout => {
-                use futures_util::StreamExt;
                 let mut stream = self
                     .tasks
                     .async_stream(0..count, |_| std::future::pending::<()>())
