@@ -40,7 +40,7 @@ impl Owner {
             Ending::Normal => {
                 for n in 0..count {
                     let task = Task::spawn(async move { n });
-                    ended += u64::from(task.await_().await == Ok(n));
+                    ended += u64::from(task.await == Ok(n));
                 }
             }
             Ending::Shutdown => {
@@ -52,7 +52,7 @@ impl Owner {
             Ending::AwaitTimeout => {
                 for _ in 0..count {
                     let task = Task::spawn(std::future::pending::<()>());
-                    let result = task.await_timeout(Duration::ZERO).await;
+                    let result = task.timeout(Duration::ZERO).await;
                     ended += u64::from(result == Err(TaskError::Timeout));
                     between_requests().await;
                 }
@@ -60,7 +60,7 @@ impl Owner {
             Ending::Panic => {
                 for _ in 0..count {
                     let task: Task<()> = Task::spawn(async { panic!("task failed") });
-                    ended += u64::from(matches!(task.await_().await, Err(TaskError::Exit(_))));
+                    ended += u64::from(matches!(task.await, Err(TaskError::Exit(_))));
                 }
             }
             Ending::StreamTimeout => {

@@ -78,11 +78,49 @@ impl<I, T, F, It> AsyncStream<I, T, F, It> {
     }
 
     /// At most `limit` tasks running at once (at least 1; `:max_concurrency`).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use otp_core::{TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// let started = tokio::time::Instant::now();
+    /// let mut naps = tasks
+    ///     .async_stream(0..4, |_| tokio::time::sleep(Duration::from_secs(1)))
+    ///     .max_concurrency(2);
+    /// while let Some(nap) = naps.next().await {
+    ///     nap?;
+    /// }
+    /// assert_eq!(started.elapsed(), Duration::from_secs(2), "two rounds of two");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn max_concurrency(self, limit: usize) -> Self {
         self.with(|setup| setup.max_concurrency = Some(limit.max(1)))
     }
 
     /// Results in input order (`true`, the default) or as they finish (`:ordered`).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use otp_core::{TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// let mut firsts = tasks
+    ///     .async_stream([3, 1, 2], |secs| async move {
+    ///         tokio::time::sleep(Duration::from_secs(secs)).await;
+    ///         secs
+    ///     })
+    ///     .max_concurrency(3)
+    ///     .ordered(false);
+    /// assert_eq!(firsts.next().await, Some(Ok(1)));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ordered(self, ordered: bool) -> Self {
         self.with(|setup| setup.ordered = ordered)
     }
@@ -92,16 +130,73 @@ impl<I, T, F, It> AsyncStream<I, T, F, It> {
     /// waiting for an earlier one (default 1,024). Elixir buffers without
     /// bound; this keeps memory bounded when one item is slow. With 0, a finished task's
     /// result holds its slot until it is yielded. An unordered stream holds no results.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use otp_core::{TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// // Item 0 is slow; the others run one after another in the second slot meanwhile.
+    /// let mut steps = tasks
+    ///     .async_stream(0..4_u64, |i| async move {
+    ///         tokio::time::sleep(Duration::from_secs(if i == 0 { 10 } else { 1 })).await;
+    ///         i
+    ///     })
+    ///     .max_concurrency(2)
+    ///     .max_buffered(16)
+    ///     .timeout(Duration::from_secs(60));
+    /// let started = tokio::time::Instant::now();
+    /// assert_eq!(steps.next().await, Some(Ok(0)));
+    /// assert_eq!(steps.next().await, Some(Ok(1)));
+    /// assert_eq!(started.elapsed(), Duration::from_secs(10), "1 to 3 were done by then");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn max_buffered(self, max_buffered: usize) -> Self {
         self.with(|setup| setup.max_buffered = max_buffered)
     }
 
     /// How long each task may run (default 5 s; `Duration::MAX`: as long as it takes).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use otp_core::{TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// let mut slow = tasks
+    ///     .async_stream([60], |secs| tokio::time::sleep(Duration::from_secs(secs)))
+    ///     .timeout(Duration::MAX);
+    /// assert_eq!(slow.next().await, Some(Ok(())));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn timeout(self, timeout: Duration) -> Self {
         self.with(|setup| setup.timeout = timeout)
     }
 
     /// What a timeout does to the stream (default [`OnTimeout::Exit`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use otp_core::{TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// use otp_core::OnTimeout;
+    /// let mut naps = tasks
+    ///     .async_stream([9, 1], |secs| tokio::time::sleep(Duration::from_secs(secs)))
+    ///     .timeout(Duration::from_secs(2))
+    ///     .on_timeout(OnTimeout::Exit);
+    /// assert!(naps.next().await.is_some_and(|nap| nap.is_err()));
+    /// assert_eq!(naps.next().await, None, "the stream ended at the timeout");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn on_timeout(self, on_timeout: OnTimeout) -> Self {
         self.with(|setup| setup.on_timeout = on_timeout)
     }
@@ -109,6 +204,23 @@ impl<I, T, F, It> AsyncStream<I, T, F, It> {
 
 impl<I: Clone, T, F, It> AsyncStream<I, T, F, It> {
     /// Puts the input of an item whose task exited into its [`TaskExit`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use otp_core::{TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// let mut naps = tasks
+    ///     .async_stream([9_u64], |secs| tokio::time::sleep(Duration::from_secs(secs)))
+    ///     .timeout(Duration::from_secs(2))
+    ///     .zip_input_on_exit();
+    /// let Some(Err(exit)) = naps.next().await else { panic!("no timeout") };
+    /// assert_eq!(exit.input, Some(9));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn zip_input_on_exit(self) -> Self {
         self.with(|setup| setup.zip = Some(I::clone))
     }
@@ -124,6 +236,21 @@ where
 {
     /// The next result, `None` once the stream has ended (`StreamExt::next`, without
     /// importing it).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use otp_core::{TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// let mut doubled = tasks.async_stream([1, 2], |n| async move { n * 2 });
+    /// assert_eq!(doubled.next().await, Some(Ok(2)));
+    /// assert_eq!(doubled.next().await, Some(Ok(4)));
+    /// assert_eq!(doubled.next().await, None);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn next(&mut self) -> Option<Result<T, TaskExit<I>>> {
         std::future::poll_fn(|cx| self.poll_result(cx)).await
     }
