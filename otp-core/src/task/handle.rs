@@ -207,11 +207,6 @@ impl<T: Send + 'static> Task<T> {
 }
 
 impl<T> Task<T> {
-    #[doc(hidden)]
-    pub async fn await_timeout(self, timeout: Duration) -> Result<T, TaskError> {
-        self.timeout(timeout).await
-    }
-
     /// Sets how long awaiting the task waits for its result instead of 5 seconds (the timeout
     /// of `Task.await/2` in Elixir); `Duration::MAX` waits as long as it takes (`:infinity`).
     /// On timeout the task is stopped.

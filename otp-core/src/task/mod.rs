@@ -5,8 +5,13 @@
 //! process is tied to it: when that process exits, the task is stopped. A crash in the task
 //! reaches its owner as an error value carrying the reason (Rust's shape for OTP's exit); it
 //! does not take the owner down.
+//!
+//! Where Elixir awaits a task with `Task.await(task, timeout)`, a [`Task`] is awaited with
+//! `task.await` (5 s) or `task.timeout(d).await`; `Task.yield/2` is [`Task::wait_for`]. Every
+//! timeout takes any `Duration`: `Duration::MAX` (or any too long to add to the clock) waits
+//! as long as it takes, OTP's `:infinity`. Whatever way a task ends, nothing it leaves behind
+//! (its tie to its owner, its place in a supervisor's set) outlives it.
 
-#[allow(unreachable_pub)] // `TaskFuture`, until the crate root exports it.
 mod handle;
 mod join;
 #[allow(unreachable_pub, missing_docs)]
@@ -16,10 +21,6 @@ mod stream;
 mod supervisor;
 mod tie;
 
-#[allow(unused_imports, unreachable_pub)] // Until the crate root exports it.
-pub use handle::TaskFuture;
-pub use handle::{DEFAULT_AWAIT_TIMEOUT, Task, TaskError};
+pub use handle::{DEFAULT_AWAIT_TIMEOUT, Task, TaskError, TaskFuture};
 pub use stream::{AsyncStream, OnTimeout, TaskExit};
-pub use supervisor::{
-    TaskSupervisor, TaskSupervisorDown, TaskSupervisorOptions, TaskSupervisorRef,
-};
+pub use supervisor::{TaskSupervisor, TaskSupervisorOptions, TaskSupervisorRef};

@@ -131,11 +131,6 @@ impl Child for TaskSupervisor {
     }
 }
 
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("the task supervisor is not running")]
-pub struct TaskSupervisorDown;
-
 /// A running [`TaskSupervisor`]: start tasks under it, count them, stop it.
 ///
 /// Every way of starting a task fails with [`NoProc`] once the supervisor has stopped (or is
