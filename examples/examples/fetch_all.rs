@@ -17,7 +17,7 @@
 //! ten at a time, results taken as they come (`ordered(false)`). Some fetches fail: `/missing`
 //! pages answer with an error value, `/flaky` ones crash (a panic, which Rust's panic hook
 //! prints on stderr), and `/hang` never answers and is killed at the 800 ms timeout
-//! (`on_timeout(KillTask)`, so the other fetches go on). The reduce keeps the pages and skips
+//! (`on_timeout(KillTask)`, so the other fetches go on). The loop keeps the pages and skips
 //! every failure, as the guide's does. The whole run takes about one second.
 //!
 //! Run it with `cargo run --example fetch_all`.
@@ -26,7 +26,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use otp_core::{ExitReason, OnTimeout, TaskExit, TaskSupervisor, TaskSupervisorRef, supervisor};
 use tokio::time::Instant;
 
@@ -108,39 +107,38 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     .start_link()
     .await?;
-    let tasks =
-        TaskSupervisorRef::named("task_supervisor").ok_or("the task supervisor is not running")?;
+    let tasks = TaskSupervisorRef::whereis("task_supervisor")
+        .ok_or("the task supervisor is not running")?;
 
     let urls = urls();
     println!("fetching {} URLs, at most 10 at a time", urls.len());
     let in_flight = Arc::new(InFlight::default());
     let started = Instant::now();
     let probe = in_flight.clone();
-    let pages: Vec<Page> = tasks
+    let mut results = tasks
         .async_stream(urls, move |url| fetch(url, probe.clone()))
         .max_concurrency(10)
         .ordered(false)
         .timeout(Duration::from_millis(800))
         .on_timeout(OnTimeout::KillTask)
-        .zip_input_on_exit()
-        .fold(Vec::new(), |mut acc, result| {
-            let at = started.elapsed().as_millis();
-            match result {
-                Ok(Ok(page)) => {
-                    println!("{at:>5} ms  ok    {} ({} bytes)", page.url, page.bytes);
-                    acc.push(page);
-                }
-                Ok(Err(error)) => {
-                    println!("{at:>5} ms  skip  {}: HTTP {}", error.url, error.status);
-                }
-                Err(TaskExit { reason, input }) => {
-                    let url = input.unwrap_or_default();
-                    println!("{at:>5} ms  skip  {url}: {reason}");
-                }
+        .zip_input_on_exit();
+    let mut pages: Vec<Page> = Vec::new();
+    while let Some(result) = results.next().await {
+        let at = started.elapsed().as_millis();
+        match result {
+            Ok(Ok(page)) => {
+                println!("{at:>5} ms  ok    {} ({} bytes)", page.url, page.bytes);
+                pages.push(page);
             }
-            async move { acc }
-        })
-        .await;
+            Ok(Err(error)) => {
+                println!("{at:>5} ms  skip  {}: HTTP {}", error.url, error.status);
+            }
+            Err(TaskExit { reason, input }) => {
+                let url = input.unwrap_or_default();
+                println!("{at:>5} ms  skip  {url}: {reason}");
+            }
+        }
+    }
 
     let total: usize = pages.iter().map(|page| page.bytes).sum();
     println!(

@@ -163,8 +163,8 @@ pub use table::{
     UniqueKeys, Writable,
 };
 pub use task::{
-    AsyncStream, DEFAULT_AWAIT_TIMEOUT, OnTimeout, Task, TaskError, TaskExit, TaskSupervisor,
-    TaskSupervisorDown, TaskSupervisorOptions, TaskSupervisorRef,
+    AsyncStream, DEFAULT_AWAIT_TIMEOUT, OnTimeout, Task, TaskError, TaskExit, TaskFuture,
+    TaskSupervisor, TaskSupervisorOptions, TaskSupervisorRef,
 };
 pub use timer::TimerRef;
 

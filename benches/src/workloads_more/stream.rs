@@ -5,7 +5,6 @@
 
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
 use otp_core::{ExitReason, TaskSupervisor, TaskSupervisorOptions};
 use tokio::task::JoinSet;
 

@@ -1,111 +1,14 @@
 //! `TaskSupervisor`: tasks run under supervision (`Task.Supervisor`).
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
-use tokio::task::AbortHandle;
-
+use super::handle::Task;
+use super::server::{TaskSupervisorServer, TaskSupervisorServerRef};
+use super::set::TaskSet;
 use super::stream::AsyncStream;
-use super::{Task, spawn_tied};
 use crate::prelude::*;
 use crate::{Child, ChildSpec, ChildType};
-
-/// The tasks a supervisor runs: stopped when it stops.
-#[derive(Default)]
-pub(crate) struct TaskSet {
-    next: AtomicU64,
-    running: Mutex<HashMap<u64, AbortHandle>>,
-    closed: std::sync::atomic::AtomicBool,
-}
-
-impl TaskSet {
-    /// Runs `future` as one of the set's tasks; `None` when the supervisor has stopped.
-    pub(crate) fn spawn<T, F>(
-        self: &Arc<Self>,
-        future: F,
-        tied: bool,
-    ) -> Option<tokio::task::JoinHandle<T>>
-    where
-        T: Send + 'static,
-        F: Future<Output = T> + Send + 'static,
-    {
-        if self.closed.load(Ordering::Acquire) {
-            return None;
-        }
-        let key = self.next.fetch_add(1, Ordering::Relaxed);
-        let leave = LeaveSet {
-            set: Arc::downgrade(self),
-            key,
-        };
-        let handle = spawn_tied(
-            async move {
-                // Dropped however the task ends: finished, panicked or stopped.
-                let _leave = leave;
-                future.await
-            },
-            tied,
-        );
-        if !handle.is_finished() {
-            self.running().insert(key, handle.abort_handle());
-        }
-        Some(handle)
-    }
-
-    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<u64, AbortHandle>> {
-        self.running.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn stop_all(&self) {
-        self.closed.store(true, Ordering::Release);
-        for (_, task) in self.running().drain() {
-            task.abort();
-        }
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.running().len()
-    }
-}
-
-/// Takes a task out of its set when the task ends, however it ends.
-struct LeaveSet {
-    set: std::sync::Weak<TaskSet>,
-    key: u64,
-}
-
-impl Drop for LeaveSet {
-    fn drop(&mut self) {
-        if let Some(set) = self.set.upgrade() {
-            set.running().remove(&self.key);
-        }
-    }
-}
-
-pub(crate) struct TaskSupervisorServer {
-    tasks: Arc<TaskSet>,
-}
-
-#[genserver]
-impl TaskSupervisorServer {
-    /// Stops every task: tasks run no `terminate` (`shutdown` as `brutal_kill`).
-    #[terminate]
-    fn terminate(&mut self, _reason: &ExitReason) {
-        self.tasks.stop_all();
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, msg: AnyMessage) {
-        tracing::warn!(?msg, "task supervisor received an unexpected message");
-    }
-}
-
-impl Drop for TaskSupervisorServer {
-    fn drop(&mut self) {
-        self.tasks.stop_all();
-    }
-}
 
 /// A supervisor of tasks (`Task.Supervisor`): fire-and-forget children, tasks tied to their
 /// caller or not, and concurrent streams with backpressure.
@@ -116,8 +19,8 @@ impl Drop for TaskSupervisorServer {
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
-/// let task = tasks.async_nolink(async { panic!("bad input") })?;
-/// assert_eq!(task.await_().await, Err(TaskError::Exit(ExitReason::Panic("bad input".into()))));
+/// let task = tasks.spawn_nolink(async { panic!("bad input") })?;
+/// assert_eq!(task.await, Err(TaskError::Exit(ExitReason::Panic("bad input".into()))));
 /// # Ok(())
 /// # }
 /// ```
@@ -125,13 +28,24 @@ impl Drop for TaskSupervisorServer {
 pub struct TaskSupervisor;
 
 /// Options of a [`TaskSupervisor`]: a name.
+///
+/// ```
+/// use otp_core::{TaskSupervisor, TaskSupervisorOptions, TaskSupervisorRef};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// TaskSupervisor::start_link(TaskSupervisorOptions::default().name("mailer_tasks")).await?;
+/// assert!(TaskSupervisorRef::whereis("mailer_tasks").is_some());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct TaskSupervisorOptions {
     name: Option<Arc<str>>,
 }
 
 impl TaskSupervisorOptions {
-    /// Registers the supervisor under `name`.
+    /// Registers the supervisor under `name` (`:name`).
     #[must_use]
     pub fn name(mut self, name: impl Into<Arc<str>>) -> Self {
         self.name = Some(name.into());
@@ -140,7 +54,19 @@ impl TaskSupervisorOptions {
 }
 
 impl TaskSupervisor {
-    /// Starts a task supervisor linked to the calling process.
+    /// Starts a task supervisor linked to the calling process (`Task.Supervisor.start_link/1`
+    /// in Elixir).
+    ///
+    /// ```
+    /// use otp_core::{TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// assert!(tasks.pid().is_alive());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn start_link(
         options: TaskSupervisorOptions,
     ) -> Result<TaskSupervisorRef, StartError> {
@@ -148,6 +74,17 @@ impl TaskSupervisor {
     }
 
     /// Starts a task supervisor without a link.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start(TaskSupervisorOptions::default()).await?;
+    /// tasks.stop(ExitReason::Shutdown).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn start(options: TaskSupervisorOptions) -> Result<TaskSupervisorRef, StartError> {
         Self::start_with(options, false).await
     }
@@ -194,12 +131,23 @@ impl Child for TaskSupervisor {
     }
 }
 
-/// The task supervisor was not running.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("the task supervisor is not running")]
-pub struct TaskSupervisorDown;
-
-/// A running [`TaskSupervisor`].
+/// A running [`TaskSupervisor`]: start tasks under it, count them, stop it.
+///
+/// Every way of starting a task fails with [`NoProc`] once the supervisor has stopped (or is
+/// stopping: `stop` refuses new tasks first, then stops the running ones).
+///
+/// ```
+/// use otp_core::{ExitReason, NoProc, TaskSupervisor, TaskSupervisorOptions};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+/// assert_eq!(tasks.spawn(async { 1 + 1 })?.await, Ok(2));
+/// tasks.stop(ExitReason::Shutdown).await?;
+/// assert_eq!(tasks.start_child(async {}), Err(NoProc));
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct TaskSupervisorRef {
     server: TaskSupervisorServerRef,
@@ -213,7 +161,19 @@ impl std::fmt::Debug for TaskSupervisorRef {
 }
 
 impl TaskSupervisorRef {
-    /// The task supervisor with this pid.
+    /// The task supervisor with this pid; `None` if it is not one, or not running.
+    ///
+    /// ```
+    /// use otp_core::{TaskSupervisor, TaskSupervisorOptions, TaskSupervisorRef};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// let again = TaskSupervisorRef::from_pid(&tasks.pid()).ok_or("not found")?;
+    /// assert_eq!(again.pid(), tasks.pid());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
     pub fn from_pid(pid: &Pid) -> Option<Self> {
         let server: TaskSupervisorServerRef =
@@ -228,44 +188,126 @@ impl TaskSupervisorRef {
         Some(TaskSupervisorRef { server, tasks })
     }
 
-    /// The task supervisor registered under `name`.
+    /// The task supervisor registered under `name` (a `whereis/1` lookup, as a GenServer's
+    /// `whereis` is).
+    ///
+    /// ```
+    /// use otp_core::{TaskSupervisor, TaskSupervisorOptions, TaskSupervisorRef};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// TaskSupervisor::start_link(TaskSupervisorOptions::default().name("tasks")).await?;
+    /// let tasks = TaskSupervisorRef::whereis("tasks").ok_or("not running")?;
+    /// assert_eq!(tasks.spawn(async { "found" })?.await, Ok("found"));
+    /// assert!(TaskSupervisorRef::whereis("nobody").is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
-    pub fn named(name: &str) -> Option<Self> {
+    pub fn whereis(name: &str) -> Option<Self> {
         Self::from_pid(&crate::whereis(name)?)
     }
 
     /// The supervisor's pid.
+    ///
+    /// ```
+    /// use otp_core::{TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// assert!(tasks.pid().is_alive());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
     pub fn pid(&self) -> Pid {
         self.server.pid()
     }
 
-    /// How many of its tasks are running.
+    /// How many of its tasks are running: started and not yet ended (a stopped task counts
+    /// until the runtime has dropped it).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use otp_core::{TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// tasks.start_child(tokio::time::sleep(Duration::from_secs(1)))?;
+    /// assert_eq!(tasks.running(), 1);
+    /// tokio::time::sleep(Duration::from_secs(2)).await;
+    /// assert_eq!(tasks.running(), 0);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
     pub fn running(&self) -> usize {
         self.tasks.len()
     }
 
-    /// Stops the supervisor and every task it runs.
+    /// Stops the supervisor and every task it runs, and returns once none of them runs: from
+    /// its start, a task started under it fails with [`NoProc`]; each running task stops at
+    /// its next `.await` (a task that never yields holds the stop up).
+    ///
+    /// ```
+    /// use std::future::pending;
+    /// use otp_core::{ExitReason, TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// tasks.start_child(pending())?;
+    /// tasks.stop(ExitReason::Shutdown).await?;
+    /// assert_eq!(tasks.running(), 0);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn stop(&self, reason: ExitReason) -> Result<(), CallError> {
         self.server.stop(reason).await
     }
 
-    /// Runs `future` as a temporary child, with nothing to await (`start_child/2`): a crash is
-    /// logged, never restarted, and never reaches the caller.
-    pub fn start_child<F>(&self, future: F) -> Result<(), TaskSupervisorDown>
+    /// Runs `future` as a temporary child, with nothing to await (`start_child/2` in Elixir):
+    /// a crash is logged, never restarted, and never reaches the caller.
+    ///
+    /// ```
+    /// use otp_core::{TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// let (sender, receiver) = tokio::sync::oneshot::channel();
+    /// tasks.start_child(async move {
+    ///     let _ = sender.send("delivered");
+    /// })?;
+    /// assert_eq!(receiver.await?, "delivered");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn start_child<F>(&self, future: F) -> Result<(), NoProc>
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        self.tasks
-            .spawn(future, false)
-            .map(drop)
-            .ok_or(TaskSupervisorDown)
+        self.tasks.spawn(future, false).map(drop).ok_or(NoProc)
     }
 
-    /// Runs `future` as a task tied to the caller (`async/3`): stopped when the calling process
-    /// exits; its result, or its crash as an error, is awaited once.
-    pub fn async_<T, F>(&self, future: F) -> Result<Task<T>, TaskSupervisorDown>
+    /// Runs `future` as a task tied to the caller (`Task.Supervisor.async/3` in Elixir):
+    /// stopped when the calling process exits; its result, or its crash as an error, is
+    /// awaited once.
+    ///
+    /// ```
+    /// use otp_core::{TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// let task = tasks.spawn(async { 6 * 7 })?;
+    /// assert_eq!(task.await, Ok(42));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn spawn<T, F>(&self, future: F) -> Result<Task<T>, NoProc>
     where
         T: Send + 'static,
         F: Future<Output = T> + Send + 'static,
@@ -273,12 +315,24 @@ impl TaskSupervisorRef {
         self.tasks
             .spawn(future, true)
             .map(Task::from_handle)
-            .ok_or(TaskSupervisorDown)
+            .ok_or(NoProc)
     }
 
-    /// Runs `future` as a task not tied to the caller (`async_nolink/3`): the caller survives
-    /// its crash and gets the exit as a value.
-    pub fn async_nolink<T, F>(&self, future: F) -> Result<Task<T>, TaskSupervisorDown>
+    /// Runs `future` as a task not tied to the caller (`Task.Supervisor.async_nolink/3` in
+    /// Elixir): the caller survives its crash and gets the exit as a value.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, TaskError, TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// let task = tasks.spawn_nolink(async { panic!("bad input") })?;
+    /// assert_eq!(task.await, Err(TaskError::Exit(ExitReason::Panic("bad input".into()))));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn spawn_nolink<T, F>(&self, future: F) -> Result<Task<T>, NoProc>
     where
         T: Send + 'static,
         F: Future<Output = T> + Send + 'static,
@@ -286,11 +340,34 @@ impl TaskSupervisorRef {
         self.tasks
             .spawn(future, false)
             .map(Task::from_handle)
-            .ok_or(TaskSupervisorDown)
+            .ok_or(NoProc)
     }
 
-    /// Runs `run` on each item concurrently (`async_stream/4`): configure the stream, then
-    /// consume it as a `futures::Stream` of `Result<T, TaskExit<I>>`.
+    /// Runs `run` on each item concurrently (`Task.Supervisor.async_stream/4` in Elixir):
+    /// configure the stream, then read it with its own `next()` or as a `futures::Stream` of
+    /// `Result<T, TaskExit<I>>`. Its tasks are tied to the caller. On a stopped supervisor
+    /// each item gives a `Shutdown` exit.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use otp_core::{OnTimeout, TaskSupervisor, TaskSupervisorOptions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tasks = TaskSupervisor::start_link(TaskSupervisorOptions::default()).await?;
+    /// let mut lengths = tasks
+    ///     .async_stream(["a", "bb", "ccc"], |word| async move { word.len() })
+    ///     .max_concurrency(2)
+    ///     .ordered(true)
+    ///     .timeout(Duration::from_secs(1))
+    ///     .on_timeout(OnTimeout::KillTask);
+    /// assert_eq!(lengths.next().await, Some(Ok(1)));
+    /// assert_eq!(lengths.next().await, Some(Ok(2)));
+    /// assert_eq!(lengths.next().await, Some(Ok(3)));
+    /// assert_eq!(lengths.next().await, None);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn async_stream<I, T, F, Fut, Items>(
         &self,
         items: Items,

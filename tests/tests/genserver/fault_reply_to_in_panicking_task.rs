@@ -72,7 +72,7 @@ impl Front {
     async fn task_results(&mut self) -> Vec<Result<(), TaskError>> {
         let mut results = Vec::new();
         for task in self.tasks.drain(..) {
-            results.push(task.await_timeout(Duration::from_secs(1)).await);
+            results.push(task.timeout(Duration::from_secs(1)).await);
         }
         results
     }

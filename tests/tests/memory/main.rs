@@ -9,3 +9,4 @@ mod measure;
 mod names_keep_nothing;
 mod relations_keep_nothing;
 mod servers_keep_nothing;
+mod tasks_keep_nothing;

@@ -28,5 +28,6 @@ mod task_supervisor_in_tree;
 mod task_supervisor_running;
 mod task_supervisor_start_child;
 mod task_supervisor_stop;
+mod task_supervisor_stop_race;
 mod task_tied_to_process;
 mod task_yield;

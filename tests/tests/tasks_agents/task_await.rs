@@ -12,10 +12,10 @@ use tokio::time::{Instant, sleep};
 #[tokio::test(start_paused = true)]
 async fn await_returns_the_value() {
     let task = Task::spawn(async { 6 * 7 });
-    assert_eq!(task.await_().await, Ok(42));
+    assert_eq!(task.await, Ok(42));
 
     let owned = Task::spawn(async { vec![String::from("a"), String::from("b")] });
-    assert_eq!(owned.await_().await.unwrap().concat(), "ab");
+    assert_eq!(owned.await.unwrap().concat(), "ab");
 }
 
 #[tokio::test(start_paused = true)]
@@ -25,7 +25,7 @@ async fn await_waits_as_long_as_the_task_takes_within_the_timeout() {
         "done"
     });
     let started = Instant::now();
-    assert_eq!(task.await_().await, Ok("done"));
+    assert_eq!(task.await, Ok("done"));
     assert_eq!(started.elapsed(), Duration::from_secs(3));
 }
 
@@ -41,7 +41,7 @@ async fn the_task_runs_before_it_is_awaited() {
     sleep(Duration::from_secs(2)).await;
     assert!(ran.load(Ordering::SeqCst), "spawned means started");
     let started = Instant::now();
-    assert_eq!(task.await_().await, Ok(7));
+    assert_eq!(task.await, Ok(7));
     assert_eq!(started.elapsed(), Duration::ZERO, "already finished");
 }
 
@@ -58,7 +58,7 @@ async fn tasks_run_concurrently() {
         .collect();
     let mut values = Vec::new();
     for task in tasks {
-        values.push(task.await_().await.unwrap());
+        values.push(task.await.unwrap());
     }
     assert_eq!(values, vec![10, 20, 30, 40]);
     assert_eq!(started.elapsed(), Duration::from_secs(4), "not 1+2+3+4");
@@ -77,7 +77,7 @@ impl Owner {
             assert_ne!(otp_core::current_pid(), me);
             n * 2
         });
-        task.await_().await
+        task.await
     }
 
     #[handle_info(catch_all)]

@@ -99,3 +99,26 @@ async fn the_default_style_deadline_of_the_seed() {
             .is_empty()
     );
 }
+
+/// Forty years, slept a year at a time (a single tokio sleep of more than 30 years ends at 30
+/// years).
+async fn forty_years() -> Duration {
+    let year = Duration::from_secs(365 * 24 * 3600);
+    for _ in 0..40 {
+        sleep(year).await;
+    }
+    year * 40
+}
+
+#[tokio::test(start_paused = true)]
+async fn duration_max_waits_as_long_as_it_takes() {
+    // `:infinity`: no deadline at all, not one far in the future.
+    let tasks = vec![
+        Task::spawn(forty_years()),
+        Task::spawn(async { Duration::ZERO }),
+    ];
+    let started = Instant::now();
+    let results = Task::await_many(tasks, Duration::MAX).await;
+    assert_eq!(started.elapsed(), results[0].clone().unwrap());
+    assert_eq!(results[1], Ok(Duration::ZERO));
+}

@@ -27,7 +27,7 @@ async fn the_default_timeout_is_5_seconds() {
     let count = Arc::new(AtomicUsize::new(0));
     let task = stepping(60, &count);
     let started = Instant::now();
-    assert_eq!(task.await_().await, Err(TaskError::Timeout));
+    assert_eq!(task.await, Err(TaskError::Timeout));
     assert_eq!(started.elapsed(), Duration::from_secs(5));
 }
 
@@ -37,7 +37,7 @@ async fn a_task_done_just_before_the_default_timeout_gives_its_value() {
         sleep(Duration::from_millis(4_999)).await;
         1
     });
-    assert_eq!(task.await_().await, Ok(1));
+    assert_eq!(task.await, Ok(1));
 }
 
 #[tokio::test(start_paused = true)]
@@ -47,16 +47,14 @@ async fn await_timeout_sets_the_time() {
         let task = stepping(60, &count);
         let started = Instant::now();
         assert_eq!(
-            task.await_timeout(Duration::from_secs(secs)).await,
+            task.timeout(Duration::from_secs(secs)).await,
             Err(TaskError::Timeout)
         );
         assert_eq!(started.elapsed(), Duration::from_secs(secs));
     }
     let count = Arc::new(AtomicUsize::new(0));
     assert_eq!(
-        stepping(8, &count)
-            .await_timeout(Duration::from_secs(6))
-            .await,
+        stepping(8, &count).timeout(Duration::from_secs(6)).await,
         Ok(8),
         "longer than the 5 s default"
     );
@@ -67,7 +65,7 @@ async fn on_timeout_the_task_is_stopped() {
     let count = Arc::new(AtomicUsize::new(0));
     let task = stepping(60, &count);
     assert_eq!(
-        task.await_timeout(Duration::from_secs(3)).await,
+        task.timeout(Duration::from_secs(3)).await,
         Err(TaskError::Timeout)
     );
     assert_eq!(count.load(Ordering::SeqCst), 4);
@@ -83,7 +81,7 @@ async fn the_default_timeout_also_stops_the_task() {
         .metrics()
         .num_alive_tasks();
     let task = stepping(60, &count);
-    assert_eq!(task.await_().await, Err(TaskError::Timeout));
+    assert_eq!(task.await, Err(TaskError::Timeout));
     sleep(Duration::from_secs(120)).await;
     assert_eq!(
         count.load(Ordering::SeqCst),
@@ -96,4 +94,22 @@ async fn the_default_timeout_also_stops_the_task() {
             .num_alive_tasks(),
         alive_before
     );
+}
+
+/// Forty years, slept a year at a time (a single tokio sleep of more than 30 years ends at 30
+/// years).
+async fn forty_years() -> Duration {
+    let year = Duration::from_secs(365 * 24 * 3600);
+    for _ in 0..40 {
+        sleep(year).await;
+    }
+    year * 40
+}
+
+#[tokio::test(start_paused = true)]
+async fn duration_max_waits_as_long_as_it_takes() {
+    // `:infinity`: no deadline at all, not one far in the future.
+    let started = Instant::now();
+    let slept = Task::spawn(forty_years()).timeout(Duration::MAX).await;
+    assert_eq!(slept, Ok(started.elapsed()));
 }

@@ -11,7 +11,7 @@ use tokio::time::{Instant, sleep};
 async fn the_owner_gets_the_panic_as_an_exit_value() {
     let task: Task<u32> = Task::spawn(async { panic!("no data") });
     assert_eq!(
-        task.await_().await,
+        task.await,
         Err(TaskError::Exit(ExitReason::Panic("no data".into())))
     );
 }
@@ -25,7 +25,7 @@ async fn the_panic_message_is_kept_whole_and_the_crash_comes_at_once() {
     });
     let started = Instant::now();
     assert_eq!(
-        task.await_().await,
+        task.await,
         Err(TaskError::Exit(ExitReason::Panic(
             "fetch 17 failed: status 503".into()
         )))
@@ -40,7 +40,7 @@ async fn the_panic_message_is_kept_whole_and_the_crash_comes_at_once() {
 #[tokio::test(start_paused = true)]
 async fn a_panic_without_a_string_payload_is_still_a_panic_exit() {
     let task: Task<()> = Task::spawn(async { std::panic::panic_any(404_u16) });
-    let result = task.await_().await;
+    let result = task.await;
     assert!(
         matches!(&result, Err(TaskError::Exit(ExitReason::Panic(_)))),
         "{result:?}"
@@ -59,9 +59,7 @@ struct Owner;
 impl Owner {
     #[handle_call]
     async fn run_failing(&mut self) -> Result<u8, TaskError> {
-        Task::spawn(async { panic!("inside the task") })
-            .await_()
-            .await
+        Task::spawn(async { panic!("inside the task") }).await
     }
 
     #[handle_call]

@@ -36,10 +36,10 @@ async fn panic_timeout_and_shutdown_give_their_values_and_leave_nothing_running(
     assert_eq!(alive(), before + 3);
 
     assert_eq!(
-        panicking.await_().await,
+        panicking.await,
         Err(TaskError::Exit(ExitReason::Panic("task failed".into())))
     );
-    assert_eq!(slow.await_().await, Err(TaskError::Timeout));
+    assert_eq!(slow.await, Err(TaskError::Timeout));
     assert_eq!(running.shutdown().await, None);
     settle().await;
     assert_eq!(alive(), before);
@@ -52,19 +52,19 @@ async fn the_same_through_a_task_supervisor() {
         .unwrap();
     let before = alive();
     let panicking = tasks
-        .async_nolink(async {
+        .spawn_nolink(async {
             sleep(Duration::from_secs(1)).await;
             panic!("supervised task failed")
         })
         .unwrap();
     let slow = tasks
-        .async_(async {
+        .spawn(async {
             sleep(Duration::from_secs(3600)).await;
             1_u32
         })
         .unwrap();
     let running = tasks
-        .async_nolink(async {
+        .spawn_nolink(async {
             sleep(Duration::from_secs(3600)).await;
             2_u32
         })
@@ -72,7 +72,7 @@ async fn the_same_through_a_task_supervisor() {
     assert_eq!(alive(), before + 3);
     assert_eq!(tasks.running(), 3);
 
-    let crashed: Result<u32, TaskError> = panicking.await_().await;
+    let crashed: Result<u32, TaskError> = panicking.await;
     assert_eq!(
         crashed,
         Err(TaskError::Exit(ExitReason::Panic(
@@ -80,12 +80,12 @@ async fn the_same_through_a_task_supervisor() {
         )))
     );
     assert_eq!(
-        slow.await_timeout(Duration::from_secs(2)).await,
+        slow.timeout(Duration::from_secs(2)).await,
         Err(TaskError::Timeout)
     );
     assert_eq!(running.shutdown().await, None);
     settle().await;
     assert_eq!(alive(), before);
     assert!(tasks.pid().is_alive(), "the supervisor lives on");
-    // `tasks.running()` should be 0 here too: see task_supervisor_running.rs (ignored, a bug).
+    assert_eq!(tasks.running(), 0);
 }

@@ -20,22 +20,22 @@ async fn the_caller_awaits_the_value() {
     let tasks = supervisor().await;
     // Elixir OTP guide: `task = Task.Supervisor.async(sup, fn -> fetch_external_data(url) end)`.
     let task: Task<String> = tasks
-        .async_(async {
+        .spawn(async {
             sleep(Duration::from_secs(2)).await;
             String::from("external data")
         })
         .unwrap();
     assert_eq!(tasks.running(), 1);
-    assert_eq!(task.await_().await, Ok(String::from("external data")));
+    assert_eq!(task.await, Ok(String::from("external data")));
     assert_eq!(tasks.running(), 0);
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_crash_reaches_the_caller_as_a_value() {
     let tasks = supervisor().await;
-    let task: Task<u8> = tasks.async_(async { panic!("fetch failed") }).unwrap();
+    let task: Task<u8> = tasks.spawn(async { panic!("fetch failed") }).unwrap();
     assert_eq!(
-        task.await_().await,
+        task.await,
         Err(TaskError::Exit(ExitReason::Panic("fetch failed".into())))
     );
     assert!(tasks.pid().is_alive());
@@ -59,9 +59,9 @@ impl Caller {
             }
         };
         let task = if tied {
-            self.tasks.async_(work)
+            self.tasks.spawn(work)
         } else {
-            self.tasks.async_nolink(work)
+            self.tasks.spawn_nolink(work)
         };
         self.held.push(task.unwrap());
     }

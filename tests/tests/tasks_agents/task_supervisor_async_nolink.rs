@@ -26,13 +26,13 @@ impl Caller {
     async fn risky(&mut self, fail: bool) -> Result<u32, TaskError> {
         let task: Task<u32> = self
             .tasks
-            .async_nolink(async move {
+            .spawn_nolink(async move {
                 sleep(Duration::from_secs(1)).await;
                 assert!(!fail, "risky work failed");
                 7
             })
             .unwrap();
-        task.await_().await
+        task.await
     }
 
     #[handle_call]
@@ -40,7 +40,7 @@ impl Caller {
         // Dropped handle: nobody awaits it, the task runs to its end.
         drop(
             self.tasks
-                .async_nolink(async move {
+                .spawn_nolink(async move {
                     sleep(Duration::from_secs(5)).await;
                     done.fetch_add(1, Ordering::SeqCst);
                 })
@@ -92,9 +92,9 @@ async fn the_task_survives_its_caller() {
 #[tokio::test(start_paused = true)]
 async fn a_test_caller_gets_the_exit_too() {
     let tasks = supervisor().await;
-    let task: Task<()> = tasks.async_nolink(async { panic!("bad input") }).unwrap();
+    let task: Task<()> = tasks.spawn_nolink(async { panic!("bad input") }).unwrap();
     assert_eq!(
-        task.await_().await,
+        task.await,
         Err(TaskError::Exit(ExitReason::Panic("bad input".into())))
     );
 }

@@ -159,10 +159,10 @@ async fn kill_task_yields_a_timeout_for_that_item_and_goes_on() {
             Ok(3),
         ]
     );
-    // 9 starts at 0 and is killed at 4; 2 runs 1..3. Ordered: 2's result waits behind 9's
-    // and keeps its slot until yielded at 4, so 8 starts at 4 (killed at 8) and 3 runs 4..7.
-    // (Elixir would start 8 at 3: its buffered results do not hold a slot.)
-    assert_eq!(started.elapsed(), Duration::from_secs(8));
+    // 9 starts at 0 and is killed at 4; 2 runs 1..3. Ordered: 2's result waits behind 9's,
+    // but its slot is free at once, so 8 starts at 3 (killed at 7) and 3 runs 4..7, as in
+    // Elixir.
+    assert_eq!(started.elapsed(), Duration::from_secs(7));
     sleep(Duration::from_secs(60)).await;
     assert_eq!(
         *finished.lock().unwrap(),
@@ -184,4 +184,28 @@ async fn the_timeout_is_per_task_not_for_the_whole_stream() {
         .await;
     assert_eq!(results, vec![Ok(3); 10]);
     assert_eq!(started.elapsed(), Duration::from_secs(30));
+}
+
+/// Forty years, slept a year at a time (a single tokio sleep of more than 30 years ends at 30
+/// years).
+async fn forty_years() -> Duration {
+    let year = Duration::from_secs(365 * 24 * 3600);
+    for _ in 0..40 {
+        sleep(year).await;
+    }
+    year * 40
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_duration_max_timeout_waits_as_long_as_each_task_takes() {
+    // `timeout: :infinity`: no deadline at all, not one far in the future.
+    let tasks = supervisor().await;
+    let started = Instant::now();
+    let results: Vec<_> = tasks
+        .async_stream(0..2, |_| forty_years())
+        .timeout(Duration::MAX)
+        .collect()
+        .await;
+    assert_eq!(started.elapsed(), Duration::from_secs(80 * 365 * 24 * 3600));
+    assert_eq!(results, vec![Ok(started.elapsed() / 2); 2]);
 }

@@ -19,7 +19,7 @@ async fn the_tree_starts_names_restarts_and_stops_it() {
     .start()
     .await
     .unwrap();
-    let tasks = TaskSupervisorRef::named("tst_tasks").expect("registered by the tree");
+    let tasks = TaskSupervisorRef::whereis("tst_tasks").expect("registered by the tree");
     assert_eq!(
         tree.child_pid("TaskSupervisor").await.unwrap(),
         Some(tasks.pid())
@@ -29,10 +29,10 @@ async fn the_tree_starts_names_restarts_and_stops_it() {
     tasks
         .start_child(async { panic!("send_notification crashed") })
         .unwrap();
-    let task = tasks.async_nolink(async { 2 + 2 }).unwrap();
-    assert_eq!(task.await_().await, Ok(4));
+    let task = tasks.spawn_nolink(async { 2 + 2 }).unwrap();
+    assert_eq!(task.await, Ok(4));
     assert_eq!(
-        TaskSupervisorRef::named("tst_tasks").map(|t| t.pid()),
+        TaskSupervisorRef::whereis("tst_tasks").map(|t| t.pid()),
         Some(tasks.pid())
     );
 
@@ -45,7 +45,7 @@ async fn the_tree_starts_names_restarts_and_stops_it() {
         .unwrap()
         .expect("restarted");
     assert_ne!(again, tasks.pid());
-    let restarted = TaskSupervisorRef::named("tst_tasks").expect("registered again");
+    let restarted = TaskSupervisorRef::whereis("tst_tasks").expect("registered again");
     assert_eq!(restarted.pid(), again);
 
     // Stopping the tree stops its tasks.
@@ -62,7 +62,7 @@ async fn the_tree_starts_names_restarts_and_stops_it() {
     sleep(Duration::from_millis(1_500)).await;
     tree.stop(ExitReason::Shutdown).await.unwrap();
     assert!(!restarted.pid().is_alive());
-    assert!(TaskSupervisorRef::named("tst_tasks").is_none());
+    assert!(TaskSupervisorRef::whereis("tst_tasks").is_none());
     sleep(Duration::from_secs(10)).await;
     assert_eq!(count.load(Ordering::SeqCst), 1);
 }

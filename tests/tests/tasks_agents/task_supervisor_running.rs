@@ -22,7 +22,7 @@ async fn running_counts_tasks_until_they_return() {
             .unwrap();
     }
     let task = tasks
-        .async_nolink(async {
+        .spawn_nolink(async {
             sleep(Duration::from_secs(4)).await;
             4
         })
@@ -32,7 +32,7 @@ async fn running_counts_tasks_until_they_return() {
     assert_eq!(tasks.running(), 3);
     sleep(Duration::from_secs(1)).await;
     assert_eq!(tasks.running(), 2);
-    assert_eq!(task.await_().await, Ok(4));
+    assert_eq!(task.await, Ok(4));
     assert_eq!(tasks.running(), 0);
 }
 
@@ -43,13 +43,13 @@ async fn a_crashed_task_leaves_the_count() {
         .start_child(async { panic!("child crashed") })
         .unwrap();
     let task = tasks
-        .async_nolink(async {
+        .spawn_nolink(async {
             if true {
                 panic!("awaited task crashed");
             }
         })
         .unwrap();
-    assert!(task.await_().await.is_err());
+    assert!(task.await.is_err());
     sleep(Duration::from_secs(1)).await;
     assert_eq!(tasks.running(), 0);
 }
@@ -58,16 +58,11 @@ async fn a_crashed_task_leaves_the_count() {
 async fn a_stopped_task_leaves_the_count() {
     let tasks = supervisor().await;
     let forever = || async { sleep(Duration::from_secs(3600)).await };
-    let shut = tasks.async_nolink(forever()).unwrap();
-    let timed_out = tasks.async_nolink(forever()).unwrap();
+    let shut = tasks.spawn_nolink(forever()).unwrap();
+    let timed_out = tasks.spawn_nolink(forever()).unwrap();
     assert_eq!(tasks.running(), 2);
     assert_eq!(shut.shutdown().await, None);
-    assert!(
-        timed_out
-            .await_timeout(Duration::from_secs(1))
-            .await
-            .is_err()
-    );
+    assert!(timed_out.timeout(Duration::from_secs(1)).await.is_err());
     sleep(Duration::from_secs(1)).await;
     assert_eq!(tasks.running(), 0);
 }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use otp_core::prelude::*;
-use otp_core::{TaskSupervisor, TaskSupervisorDown, TaskSupervisorOptions, TaskSupervisorRef};
+use otp_core::{NoProc, TaskSupervisor, TaskSupervisorOptions, TaskSupervisorRef};
 use tokio::time::sleep;
 
 async fn supervisor() -> TaskSupervisorRef {
@@ -22,7 +22,7 @@ async fn a_child_runs_without_being_awaited() {
     let sent = Arc::new(AtomicUsize::new(0));
     for _ in 0..5 {
         let sent = sent.clone();
-        let started: Result<(), TaskSupervisorDown> = tasks.start_child(async move {
+        let started: Result<(), NoProc> = tasks.start_child(async move {
             sleep(Duration::from_secs(1)).await;
             sent.fetch_add(1, Ordering::SeqCst);
         });
@@ -113,14 +113,11 @@ async fn a_stopped_supervisor_refuses_children() {
         tasks.start_child(async move {
             counted.fetch_add(1, Ordering::SeqCst);
         }),
-        Err(TaskSupervisorDown)
+        Err(NoProc)
     );
-    assert!(tasks.async_(async { 1 }).is_err());
-    assert!(tasks.async_nolink(async { 1 }).is_err());
+    assert!(tasks.spawn(async { 1 }).is_err());
+    assert!(tasks.spawn_nolink(async { 1 }).is_err());
     sleep(Duration::from_secs(1)).await;
     assert_eq!(ran.load(Ordering::SeqCst), 0);
-    assert_eq!(
-        TaskSupervisorDown.to_string(),
-        "the task supervisor is not running"
-    );
+    assert_eq!(NoProc.to_string(), "no such process");
 }

@@ -30,8 +30,8 @@ async fn busy_supervisor(count: &Arc<AtomicUsize>) -> (TaskSupervisorRef, Vec<ot
         tasks.start_child(step(count.clone())).unwrap();
     }
     let awaited = vec![
-        tasks.async_nolink(step(count.clone())).unwrap(),
-        tasks.async_(step(count.clone())).unwrap(),
+        tasks.spawn_nolink(step(count.clone())).unwrap(),
+        tasks.spawn(step(count.clone())).unwrap(),
     ];
     (tasks, awaited)
 }
@@ -47,10 +47,7 @@ async fn stop_stops_every_task() {
 
     tasks.stop(ExitReason::Shutdown).await.unwrap();
     for task in awaited {
-        assert_eq!(
-            task.await_().await,
-            Err(TaskError::Exit(ExitReason::Killed))
-        );
+        assert_eq!(task.await, Err(TaskError::Exit(ExitReason::Killed)));
     }
     sleep(Duration::from_secs(30)).await;
     assert_eq!(count.load(Ordering::SeqCst), 5, "no task ran on");
@@ -66,10 +63,7 @@ async fn killing_the_supervisor_also_stops_every_task() {
     tasks.pid().kill();
     assert_eq!(tasks.pid().wait_exit().await, ExitReason::Killed);
     for task in awaited {
-        assert_eq!(
-            task.await_().await,
-            Err(TaskError::Exit(ExitReason::Killed))
-        );
+        assert_eq!(task.await, Err(TaskError::Exit(ExitReason::Killed)));
     }
     sleep(Duration::from_secs(30)).await;
     assert_eq!(count.load(Ordering::SeqCst), 5);

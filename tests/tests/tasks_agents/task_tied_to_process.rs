@@ -145,6 +145,6 @@ async fn a_task_spawned_outside_any_process_is_not_tied() {
     });
     owner.pid().kill();
     owner.pid().wait_exit().await;
-    assert_eq!(task.await_().await, Ok("done"));
+    assert_eq!(task.await, Ok("done"));
     assert_eq!(count.load(Ordering::SeqCst), 1);
 }
