@@ -9,7 +9,6 @@
 //! Unique and duplicate registries are different types (`Registry<K, V, Unique>` and
 //! `Registry<K, V, Duplicate>`), so a via-name on a duplicate registry does not compile.
 
-#[allow(unreachable_pub, missing_docs)]
 mod server;
 mod storage;
 

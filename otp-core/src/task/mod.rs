@@ -7,7 +7,6 @@
 //! does not take the owner down.
 
 mod stream;
-#[allow(unreachable_pub, missing_docs)]
 mod supervisor;
 
 use std::future::Future;
