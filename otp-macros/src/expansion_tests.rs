@@ -247,3 +247,79 @@ fn the_fallback_has_the_signatures_of_the_real_impl() {
     );
     assert_eq!(signatures, genserver_signatures(fallback));
 }
+
+#[test]
+fn the_generated_items_take_the_widest_visibility_written_on_a_handler() {
+    let server = |get_vis: proc_macro2::TokenStream| {
+        expand(quote! {
+            impl Counter {
+                #[init]
+                fn init(count: u32) -> Self { Counter { count } }
+
+                #[handle_call]
+                #get_vis fn get(&mut self) -> u32 { self.count }
+
+                #[handle_cast]
+                fn add(&mut self, amount: u32) { self.count += amount; }
+
+                #[handle_info(catch_all)]
+                fn unexpected(&mut self, msg: AnyMessage) {}
+            }
+        })
+    };
+    for (written, generated) in [
+        (quote!(), "pub "),
+        (quote!(pub), "pub "),
+        (quote!(pub(crate)), "pub(crate) "),
+        (quote!(pub(super)), "pub(super) "),
+        (quote!(pub(self)), "pub(self) "),
+    ] {
+        let expanded = server(written);
+        for item in [
+            "struct CounterRef",
+            "enum __CounterMessage",
+            "enum __CounterContinue",
+            "fn get(&self)",
+            "fn add(&self, amount: u32)",
+            "fn pid(&self)",
+            "fn is_alive(&self)",
+            "async fn stop(",
+            "fn server(&self)",
+            "async fn start(",
+            "async fn start_link(",
+            "fn options()",
+            "fn whereis(",
+        ] {
+            let declared = format!("{generated}{item}");
+            assert!(expanded.contains(&declared), "`{declared}` in:\n{expanded}");
+        }
+        if generated != "pub " {
+            assert!(
+                !expanded.contains("pub struct") && !expanded.contains("pub fn"),
+                "nothing wider than {generated}:\n{expanded}"
+            );
+        }
+    }
+}
+
+#[test]
+fn handler_visibilities_that_cannot_be_ordered_are_an_error() {
+    let tokens = crate::genserver_impl(
+        proc_macro2::TokenStream::new(),
+        quote! {
+            impl Counter {
+                #[handle_call]
+                pub(super) fn get(&mut self) -> u32 { 0 }
+
+                #[handle_call]
+                pub(in crate::a) fn peek(&mut self) -> u32 { 0 }
+
+                #[handle_info(catch_all)]
+                fn unexpected(&mut self, msg: AnyMessage) {}
+            }
+        },
+    )
+    .to_string();
+    assert_eq!(tokens.matches("compile_error").count(), 1, "{tokens}");
+    assert!(tokens.contains("takes one visibility"), "{tokens}");
+}

@@ -71,7 +71,7 @@ impl Cache {
     #[init]
     fn init(ttl: u64, ctx: &mut Context<Self>) -> Result<Self, InitError> { Ok(Cache { ttl }) }
     #[handle_call]
-    fn get(&mut self, key: String) -> Option<String> { None }
+    pub(crate) fn get(&mut self, key: String) -> Option<String> { None }
     #[handle_call]
     async fn later(&mut self, n: u32, reply: ReplyTo<u32>) { let _ = reply.reply(n); }
     #[handle_cast]

@@ -99,7 +99,7 @@ pub(crate) fn parse(
     check_generics(cx, &item);
     let child_defaults = child_spec::take(cx, &mut item.attrs);
     let handlers = read_methods(cx, &mut item);
-    let vis = Visibility::Public(syn::Token![pub](proc_macro2::Span::call_site()));
+    let vis = generated_visibility(cx, &handlers);
     Ok(Server {
         item,
         ident,
@@ -215,6 +215,52 @@ fn capacity(
         ),
     };
     Err((value, message))
+}
+
+/// How far a visibility reaches, to find the widest: `pub`, then `pub(crate)`, then a module
+/// (`pub(super)`, `pub(in path)`), then `pub(self)`. `None` when nothing is written.
+fn reach(vis: &Visibility) -> Option<u8> {
+    match vis {
+        Visibility::Public(_) => Some(3),
+        Visibility::Restricted(restricted) if restricted.path.is_ident("crate") => Some(2),
+        Visibility::Restricted(restricted) if restricted.path.is_ident("self") => Some(0),
+        Visibility::Restricted(_) => Some(1),
+        Visibility::Inherited => None,
+    }
+}
+
+/// The visibility of what `#[genserver]` generates: the widest one written on a callback
+/// method, or `pub` when none is written. The impl block does not carry its type's
+/// visibility, and the generated client and messages must be at least as visible as the type
+/// (they are its `GenServer` associated types), so `pub` is the default that always compiles;
+/// a crate-private or private server says so on a handler (`pub(crate) fn get`).
+fn generated_visibility(cx: &mut Ctxt, handlers: &[Handler]) -> Visibility {
+    let mut widest: Option<(&Visibility, u8, &Ident)> = None;
+    for handler in handlers {
+        let Some(reach) = reach(&handler.vis) else {
+            continue;
+        };
+        match widest {
+            Some((vis, widest_reach, first)) if reach == widest_reach && reach == 1 => {
+                if vis != &handler.vis {
+                    cx.error_spanned_by(
+                        &handler.vis,
+                        format!(
+                            "the generated client takes one visibility, and `{}` on `{first}` and \
+                             this one do not say which reaches further; write the same on both",
+                            vis.to_token_stream().to_string().replace(' ', "")
+                        ),
+                    );
+                }
+            }
+            Some((_, widest_reach, _)) if reach <= widest_reach => {}
+            _ => widest = Some((&handler.vis, reach, &handler.ident)),
+        }
+    }
+    widest.map_or_else(
+        || Visibility::Public(syn::Token![pub](proc_macro2::Span::call_site())),
+        |(vis, _, _)| vis.clone(),
+    )
 }
 
 /// A server owns its state in its own task: type parameters only.
