@@ -5,7 +5,7 @@
 //! Refresh the snapshot after a deliberate change with `UPDATE_SNAPSHOTS=1 cargo test -p
 //! otp-macros`, and read the diff before committing it.
 
-use quote::quote;
+use quote::{ToTokens, quote};
 
 fn expand(item: proc_macro2::TokenStream) -> String {
     expand_with(proc_macro2::TokenStream::new(), item)
@@ -187,4 +187,139 @@ fn an_invalid_impl_is_still_emitted_beside_its_errors() {
         2,
         "both mistakes reported: {tokens}"
     );
+}
+
+/// The signatures of the `impl GenServer` among `tokens`, and the names of its associated
+/// types and constants.
+fn genserver_signatures(tokens: proc_macro2::TokenStream) -> Vec<String> {
+    let file: syn::File = syn::parse2(tokens).expect("the expansion parses as a file");
+    let genserver = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Impl(item)
+                if item.trait_.as_ref().is_some_and(|(path, _)| {
+                    path.segments.last().unwrap().ident == "GenServer"
+                }) =>
+            {
+                Some(item)
+            }
+            _ => None,
+        })
+        .expect("an impl GenServer");
+    genserver
+        .items
+        .iter()
+        .map(|item| match item {
+            syn::ImplItem::Fn(method) => method.sig.to_token_stream().to_string(),
+            syn::ImplItem::Type(ty) => format!("type {}", ty.ident),
+            syn::ImplItem::Const(constant) => format!("const {}", constant.ident),
+            other => other.to_token_stream().to_string(),
+        })
+        .collect()
+}
+
+#[test]
+fn the_fallback_has_the_signatures_of_the_real_impl() {
+    let server = |receiver: proc_macro2::TokenStream| {
+        crate::genserver_impl(
+            proc_macro2::TokenStream::new(),
+            quote! {
+                impl Counter {
+                    #[handle_call]
+                    fn get(#receiver) -> u32 { 0 }
+
+                    #[handle_info(catch_all)]
+                    fn unexpected(&mut self, msg: AnyMessage) {}
+                }
+            },
+        )
+    };
+    let real = server(quote!(&mut self));
+    // The same server with a mistake, `&self`: the fallback is emitted beside the error.
+    let fallback = server(quote!(&self));
+    assert!(fallback.to_string().contains("compile_error"));
+    let signatures = genserver_signatures(real);
+    assert_eq!(
+        signatures.len(),
+        9,
+        "four types, five callbacks: {signatures:?}"
+    );
+    assert_eq!(signatures, genserver_signatures(fallback));
+}
+
+#[test]
+fn the_generated_items_take_the_widest_visibility_written_on_a_handler() {
+    let server = |get_vis: proc_macro2::TokenStream| {
+        expand(quote! {
+            impl Counter {
+                #[init]
+                fn init(count: u32) -> Self { Counter { count } }
+
+                #[handle_call]
+                #get_vis fn get(&mut self) -> u32 { self.count }
+
+                #[handle_cast]
+                fn add(&mut self, amount: u32) { self.count += amount; }
+
+                #[handle_info(catch_all)]
+                fn unexpected(&mut self, msg: AnyMessage) {}
+            }
+        })
+    };
+    for (written, generated) in [
+        (quote!(), "pub "),
+        (quote!(pub), "pub "),
+        (quote!(pub(crate)), "pub(crate) "),
+        (quote!(pub(super)), "pub(super) "),
+        (quote!(pub(self)), "pub(self) "),
+    ] {
+        let expanded = server(written);
+        for item in [
+            "struct CounterRef",
+            "enum __CounterMessage",
+            "enum __CounterContinue",
+            "fn get(&self)",
+            "fn add(&self, amount: u32)",
+            "fn pid(&self)",
+            "fn is_alive(&self)",
+            "async fn stop(",
+            "fn server(&self)",
+            "async fn start(",
+            "async fn start_link(",
+            "fn options()",
+            "fn whereis(",
+        ] {
+            let declared = format!("{generated}{item}");
+            assert!(expanded.contains(&declared), "`{declared}` in:\n{expanded}");
+        }
+        if generated != "pub " {
+            assert!(
+                !expanded.contains("pub struct") && !expanded.contains("pub fn"),
+                "nothing wider than {generated}:\n{expanded}"
+            );
+        }
+    }
+}
+
+#[test]
+fn handler_visibilities_that_cannot_be_ordered_are_an_error() {
+    let tokens = crate::genserver_impl(
+        proc_macro2::TokenStream::new(),
+        quote! {
+            impl Counter {
+                #[handle_call]
+                pub(super) fn get(&mut self) -> u32 { 0 }
+
+                #[handle_call]
+                pub(in crate::a) fn peek(&mut self) -> u32 { 0 }
+
+                #[handle_info(catch_all)]
+                fn unexpected(&mut self, msg: AnyMessage) {}
+            }
+        },
+    )
+    .to_string();
+    assert_eq!(tokens.matches("compile_error").count(), 1, "{tokens}");
+    assert!(tokens.contains("takes one visibility"), "{tokens}");
 }

@@ -6,10 +6,10 @@ mod check;
 mod child_spec;
 mod ctxt;
 mod expand;
-mod fallback;
 mod model;
 mod server;
 mod supervisor;
+mod value;
 
 #[cfg(test)]
 mod expansion_tests;
@@ -41,11 +41,11 @@ fn genserver_impl(
     if cx.has_errors() {
         // Re-emit the user's item (without the callback attributes) and a stub beside the
         // errors, so the rest of the crate does not drown in follow-on errors.
-        let stub = fallback::stub(&server);
+        let fallback = expand::fallback(&server);
         let errors = cx.into_compile_errors();
-        return quote::quote!(#stub #errors);
+        return quote::quote!(#fallback #errors);
     }
-    expand::expand(&server)
+    expand::genserver(&server)
 }
 
 macro_rules! callback_attribute {
@@ -109,5 +109,21 @@ pub fn child_spec(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// gives a `SupervisorSpec`. See `otp_core::SupervisorSpec`.
 #[proc_macro]
 pub fn supervisor(input: TokenStream) -> TokenStream {
-    supervisor::expand(input.into()).into()
+    supervisor_impl(input.into()).into()
+}
+
+/// The expansion of `supervisor!`, on `proc_macro2` tokens so it can be tested directly.
+fn supervisor_impl(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    let mut cx = ctxt::Ctxt::default();
+    let tree = match supervisor::parse::parse(&mut cx, input) {
+        Ok(tree) => tree,
+        Err(error) => return error.to_compile_error(),
+    };
+    supervisor::check::check(&mut cx, &tree);
+    if cx.has_errors() {
+        // A spec of the right type beside the errors, so the code using it type-checks.
+        let errors = cx.into_compile_errors();
+        return quote::quote!({ #errors ::otp_core::SupervisorSpec::new(::otp_core::Strategy::OneForOne) });
+    }
+    expand::supervisor(&tree)
 }

@@ -6,6 +6,7 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{
     FnArg, GenericArgument, Ident, ImplItemFn, Pat, PathArguments, ReturnType, Signature, Type,
+    Visibility,
 };
 
 use crate::attr::{CallbackAttr, Kind};
@@ -37,6 +38,8 @@ pub(crate) struct Handler {
     /// The attribute's arguments were wrong: cross-handler checks skip this handler.
     pub(crate) attr_invalid: bool,
     pub(crate) ident: Ident,
+    /// The visibility written on the method.
+    pub(crate) vis: Visibility,
     pub(crate) is_async: bool,
     pub(crate) args: Vec<Arg>,
     /// The return type, `None` for `()`.
@@ -135,6 +138,7 @@ pub(crate) fn parse_handler(cx: &mut Ctxt, attr: &CallbackAttr, method: &ImplIte
         attr_tokens: attr.tokens.clone(),
         attr_invalid: attr.invalid,
         ident: signature.ident.clone(),
+        vis: method.vis.clone(),
         is_async: signature.asyncness.is_some(),
         args,
         output,

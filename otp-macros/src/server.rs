@@ -1,14 +1,16 @@
 //! Reads a whole `#[genserver]` impl block into a [`Server`]: the self type, its generics,
 //! and its handlers, with the callback attributes taken off the user's methods.
 
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::spanned::Spanned;
-use syn::{GenericParam, Ident, ImplItem, Item, ItemImpl, Type};
+use syn::{GenericParam, Ident, ImplItem, Item, ItemImpl, Type, Visibility};
 
 use crate::attr::{self, CALLBACK_NAMES, Kind};
+use crate::child_spec::{self, ChildDefaults};
 use crate::ctxt::Ctxt;
 use crate::model::{self, Handler};
+use crate::value::{self, Integer};
 
 /// Names `#[genserver]` adds to the server type; a user method so named would clash.
 pub(crate) const GENERATED_NAMES: [&str; 4] = ["start", "start_link", "options", "whereis"];
@@ -21,9 +23,11 @@ pub(crate) struct Server {
     pub(crate) item: ItemImpl,
     pub(crate) ident: Ident,
     pub(crate) handlers: Vec<Handler>,
-    pub(crate) child_defaults: crate::child_spec::ChildDefaults,
+    pub(crate) child_defaults: ChildDefaults,
     /// `#[genserver(mailbox = N)]`: the bounded mailbox's capacity.
     pub(crate) mailbox: Option<usize>,
+    /// The visibility of the generated client, messages and associated functions.
+    pub(crate) vis: Visibility,
 }
 
 impl Server {
@@ -93,14 +97,16 @@ pub(crate) fn parse(
         Ident::new("Server", item.self_ty.span())
     });
     check_generics(cx, &item);
-    let child_defaults = crate::child_spec::take(cx, &mut item.attrs);
+    let child_defaults = child_spec::take(cx, &mut item.attrs);
     let handlers = read_methods(cx, &mut item);
+    let vis = generated_visibility(cx, &handlers);
     Ok(Server {
         item,
         ident,
         handlers,
         child_defaults,
         mailbox,
+        vis,
     })
 }
 
@@ -179,70 +185,97 @@ fn capacity(
             ));
         }
     };
-    let mut value: Vec<TokenTree> = rest.collect();
-    // A capacity passed through a `macro_rules!` fragment arrives in an invisible group.
-    if let [TokenTree::Group(group)] = value.as_slice() {
-        if group.delimiter() == Delimiter::None {
-            value = group.stream().into_iter().collect();
-        }
-    }
-    let tokens: TokenStream = value.iter().cloned().collect();
-    // Closer to what was written than the token stream's spacing: `-1`, not `- 1`.
-    let mut written = String::new();
-    for (index, token) in value.iter().enumerate() {
-        if index > 0 && !matches!(value[index - 1], TokenTree::Punct(_)) {
-            written.push(' ');
-        }
-        written.push_str(&token.to_string());
-    }
-    let not_integer = || {
-        (
-            tokens.clone(),
-            format!(
-                "the mailbox capacity is a positive integer literal, {example}; `{written}` is not one"
-            ),
-        )
-    };
-    let literal = match value.as_slice() {
-        [] => {
-            return Err((
-                equals.into_token_stream(),
-                format!("write the capacity after `=`, {example}"),
-            ));
-        }
-        [TokenTree::Punct(minus), ..] if minus.as_char() == '-' => {
-            return Err((
-                tokens.clone(),
-                format!(
-                    "a mailbox holds a positive number of casts, not `{written}`; write a positive capacity, {example}"
-                ),
-            ));
-        }
-        [TokenTree::Literal(literal)] => literal,
-        _ => return Err(not_integer()),
-    };
-    let Ok(syn::Lit::Int(integer)) = syn::parse2::<syn::Lit>(literal.to_token_stream()) else {
-        return Err(not_integer());
-    };
-    if !matches!(integer.suffix(), "" | "usize") {
+    let value: TokenStream = rest.collect();
+    if value.is_empty() {
         return Err((
-            tokens.clone(),
-            format!("the mailbox capacity is a `usize`: write it without a suffix, {example}"),
+            equals.into_token_stream(),
+            format!("write the capacity after `=`, {example}"),
         ));
     }
-    match integer.base10_parse::<usize>() {
-        Ok(0) => Err((
-            tokens,
-            format!(
-                "a mailbox with room for no cast would make every cast wait forever; write a positive capacity, {example}"
-            ),
-        )),
-        Ok(capacity) => Ok(capacity),
-        Err(_) => Err((
-            tokens,
-            format!("`{integer}` does not fit in a `usize`; write a smaller capacity, {example}"),
-        )),
+    let expr = syn::parse2::<syn::Expr>(value.clone()).ok();
+    let written = expr
+        .as_ref()
+        .map_or_else(|| value.to_string(), value::written);
+    let message = match expr.map(|expr| value::integer::<usize>(&expr, "usize")) {
+        Some(Integer::Value(0)) => format!(
+            "a mailbox with room for no cast would make every cast wait forever; write a positive capacity, {example}"
+        ),
+        Some(Integer::Value(capacity)) => return Ok(capacity),
+        Some(Integer::Negative) => format!(
+            "a mailbox holds a positive number of casts, not `{written}`; write a positive capacity, {example}"
+        ),
+        Some(Integer::Suffix) => {
+            format!("the mailbox capacity is a `usize`: write it without a suffix, {example}")
+        }
+        Some(Integer::TooLarge) => {
+            format!("`{written}` does not fit in a `usize`; write a smaller capacity, {example}")
+        }
+        Some(Integer::OtherLiteral | Integer::Expression) | None => format!(
+            "the mailbox capacity is a positive integer literal, {example}; `{written}` is not one"
+        ),
+    };
+    Err((value, message))
+}
+
+/// How far a visibility reaches, to find the widest: `pub`, then `pub(crate)`, then a module
+/// (`pub(super)`, `pub(in path)`), then `pub(self)`. `None` when nothing is written.
+fn reach(vis: &Visibility) -> Option<u8> {
+    match vis {
+        Visibility::Public(_) => Some(3),
+        Visibility::Restricted(restricted) if restricted.path.is_ident("crate") => Some(2),
+        Visibility::Restricted(restricted) if restricted.path.is_ident("self") => Some(0),
+        Visibility::Restricted(_) => Some(1),
+        Visibility::Inherited => None,
     }
+}
+
+/// Whether two module restrictions (`pub(super)`, `pub(in a::b)`) name the same module path.
+fn same_restriction(a: &Visibility, b: &Visibility) -> bool {
+    match (a, b) {
+        (Visibility::Restricted(a), Visibility::Restricted(b)) => {
+            a.path.leading_colon.is_some() == b.path.leading_colon.is_some()
+                && (a.path.segments.iter().map(|segment| &segment.ident)).eq(b
+                    .path
+                    .segments
+                    .iter()
+                    .map(|segment| &segment.ident))
+        }
+        _ => false,
+    }
+}
+
+/// The visibility of what `#[genserver]` generates: the widest one written on a callback
+/// method, or `pub` when none is written. The impl block does not carry its type's
+/// visibility, and the generated client and messages must be at least as visible as the type
+/// (they are its `GenServer` associated types), so `pub` is the default that always compiles;
+/// a crate-private or private server says so on a handler (`pub(crate) fn get`).
+fn generated_visibility(cx: &mut Ctxt, handlers: &[Handler]) -> Visibility {
+    let mut widest: Option<(&Visibility, u8, &Ident)> = None;
+    for handler in handlers {
+        let Some(reach) = reach(&handler.vis) else {
+            continue;
+        };
+        match widest {
+            Some((vis, widest_reach, first)) if reach == widest_reach && reach == 1 => {
+                if !same_restriction(vis, &handler.vis) {
+                    cx.error_spanned_by(
+                        &handler.vis,
+                        format!(
+                            "the generated client takes one visibility, and `{}` on `{first}` and \
+                             this one do not say which reaches further; write the same on both",
+                            vis.to_token_stream().to_string().replace(' ', "")
+                        ),
+                    );
+                }
+            }
+            Some((_, widest_reach, _)) if reach <= widest_reach => {}
+            _ => widest = Some((&handler.vis, reach, &handler.ident)),
+        }
+    }
+    widest.map_or_else(
+        || Visibility::Public(syn::Token![pub](proc_macro2::Span::call_site())),
+        |(vis, _, _)| vis.clone(),
+    )
 }
 
 /// A server owns its state in its own task: type parameters only.

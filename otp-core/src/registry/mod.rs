@@ -26,7 +26,6 @@
 //! Liveness is checked per entry found, so a unique lookup costs one check; duplicate lookups,
 //! which `PubSub` makes per broadcast, cost none.
 
-#[allow(unreachable_pub, missing_docs)]
 mod server;
 mod storage;
 

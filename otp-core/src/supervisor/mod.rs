@@ -13,11 +13,9 @@
 //! child linked to the supervisor and returns its pid.
 
 mod child_spec;
-#[allow(unreachable_pub, missing_docs)]
 mod dynamic;
 mod error;
 mod intensity;
-#[allow(unreachable_pub, missing_docs)]
 mod server;
 mod shutdown;
 mod spec;

@@ -14,7 +14,6 @@
 
 mod handle;
 mod join;
-#[allow(unreachable_pub, missing_docs)]
 mod server;
 mod set;
 mod stream;

@@ -1,13 +1,122 @@
-//! The client side: `CacheRef` with one method per call and cast, and `Cache::start`.
+//! The client side: `CacheRef` with one method per call and cast, and `Cache::start`. All
+//! take the server's generated visibility.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
+use syn::{Ident, Type};
 
 use super::Names;
 use super::dispatch;
+use super::shared::Request;
+use crate::attr::Kind;
+use crate::model::Handler;
 
-pub(super) fn client(names: &Names<'_>, client_methods: &[TokenStream]) -> TokenStream {
+/// The handler's doc comment for its client method, or a line saying what the method does.
+fn client_docs(handler: &Handler) -> Vec<TokenStream> {
+    if !handler.docs.is_empty() {
+        return handler.docs.iter().map(|doc| quote!(#doc)).collect();
+    }
+    let what = if handler.kind == Kind::Call {
+        "Calls"
+    } else {
+        "Casts to"
+    };
+    let line = format!("{what} the server's `{}` handler.", handler.ident);
+    vec![quote!(#[doc = #line])]
+}
+
+/// The client's method for each call and cast.
+fn client_methods(names: &Names<'_>, requests: &[Request<'_>]) -> Vec<TokenStream> {
     let server = names.server;
+    let self_ty = server.self_ty();
+    let vis = &server.vis;
+    let message_enum = &names.message_enum;
+    requests
+        .iter()
+        .map(|request| {
+            let Request {
+                handler,
+                variant,
+                params,
+                types,
+                ..
+            } = request;
+            let method = &handler.ident;
+            let docs = client_docs(handler);
+            let Some(reply) = &request.reply else {
+                let message = quote!(#message_enum::#variant(#(#params),*));
+                if server.mailbox.is_some() {
+                    return bounded_cast(names, handler, &docs, &message, params, types);
+                }
+                return quote! {
+                    #(#docs)*
+                    #vis fn #method(&self, #(#params: #types),*) {
+                        self.server.__cast(#message);
+                    }
+                };
+            };
+            quote! {
+                #(#docs)*
+                #vis fn #method(&self, #(#params: #types),*) -> ::otp_core::Call<'_, #self_ty, #reply> {
+                    let (__sender, __receiver) = ::otp_core::__private::reply_channel();
+                    self.server.__call(#message_enum::#variant(__sender, #(#params),*), __receiver)
+                }
+            }
+        })
+        .collect()
+}
+
+/// The client methods of a cast to a bounded mailbox: `put`, which waits for room, and
+/// `try_put`, which gives the arguments back when there is none.
+fn bounded_cast(
+    names: &Names<'_>,
+    handler: &Handler,
+    docs: &[TokenStream],
+    message: &TokenStream,
+    params: &[Ident],
+    types: &[Type],
+) -> TokenStream {
+    let vis = &names.server.vis;
+    let method = &handler.ident;
+    let try_method = format_ident!("try_{}", method);
+    // The arguments given back: the value itself for one, a tuple for several.
+    let (returned_ty, returned) = match (params, types) {
+        ([param], [ty]) => (quote!(#ty), quote!(#param)),
+        _ => (quote!((#(#types),*)), quote!((#(#params),*))),
+    };
+    let try_doc = format!(
+        "Casts to the server's `{method}` handler if its bounded mailbox has room, without \
+         waiting; gives the arguments back in a [`TryCastError`](::otp_core::TryCastError): \
+         `Full` when it is full, `NoProc` when the server has exited."
+    );
+    quote! {
+        #(#docs)*
+        #[doc = ""]
+        #[doc = " The server's mailbox is bounded: this waits while it is full."]
+        #vis async fn #method(&self, #(#params: #types),*) {
+            self.server.__cast_bounded(#message).await;
+        }
+
+        #[doc = #try_doc]
+        #vis fn #try_method(&self, #(#params: #types),*) -> ::core::result::Result<(), ::otp_core::TryCastError<#returned_ty>> {
+            match self.server.__try_reserve() {
+                ::core::result::Result::Ok(__room) => {
+                    __room.send(#message);
+                    ::core::result::Result::Ok(())
+                }
+                ::core::result::Result::Err(__refused) => {
+                    ::core::result::Result::Err(__refused.map(|()| #returned))
+                }
+            }
+        }
+    }
+}
+
+/// `CacheRef`: its methods, and the traits a handle has.
+pub(super) fn client(names: &Names<'_>, requests: &[Request<'_>]) -> TokenStream {
+    let client_methods = client_methods(names, requests);
+    let server = names.server;
+    let vis = &server.vis;
     let self_ty = server.self_ty();
     let ident = &server.ident;
     let generics = &server.item.generics;
@@ -20,7 +129,7 @@ pub(super) fn client(names: &Names<'_>, client_methods: &[TokenStream]) -> Token
     quote! {
         #[doc = #ref_doc]
         #[allow(private_interfaces)]
-        pub struct #ref_ident #generics #where_clause {
+        #vis struct #ref_ident #generics #where_clause {
             server: ::otp_core::ServerRef<#self_ty>,
         }
 
@@ -65,25 +174,25 @@ pub(super) fn client(names: &Names<'_>, client_methods: &[TokenStream]) -> Token
         impl #impl_generics #ref_ident #ty_generics #where_clause {
             /// The server's pid.
             #[must_use]
-            pub fn pid(&self) -> ::otp_core::Pid {
+            #vis fn pid(&self) -> ::otp_core::Pid {
                 self.server.pid()
             }
 
             /// Whether the server is still running.
             #[must_use]
-            pub fn is_alive(&self) -> bool {
+            #vis fn is_alive(&self) -> bool {
                 self.server.is_alive()
             }
 
             /// Stops the server (`GenServer.stop/2`): `terminate` runs with `reason`, and this
             /// waits until the server has exited.
-            pub async fn stop(&self, reason: ::otp_core::ExitReason) -> ::core::result::Result<(), ::otp_core::CallError> {
+            #vis async fn stop(&self, reason: ::otp_core::ExitReason) -> ::core::result::Result<(), ::otp_core::CallError> {
                 self.server.stop(reason).await
             }
 
             /// The untyped handle of the server.
             #[must_use]
-            pub fn server(&self) -> &::otp_core::ServerRef<#self_ty> {
+            #vis fn server(&self) -> &::otp_core::ServerRef<#self_ty> {
                 &self.server
             }
         }
@@ -91,8 +200,10 @@ pub(super) fn client(names: &Names<'_>, client_methods: &[TokenStream]) -> Token
     }
 }
 
+/// `Cache::start`, `start_link`, `options` and `whereis`.
 pub(super) fn starters(names: &Names<'_>) -> TokenStream {
     let server = names.server;
+    let vis = &server.vis;
     let self_ty = server.self_ty();
     let ident = &server.ident;
     let (impl_generics, ty_generics, where_clause) = server.item.generics.split_for_impl();
@@ -108,24 +219,24 @@ pub(super) fn starters(names: &Names<'_>) -> TokenStream {
         #[allow(private_interfaces, clippy::all, clippy::pedantic)]
         impl #impl_generics #self_ty #where_clause {
             #[doc = #start_doc]
-            pub async fn start(args: #args_ty) -> ::core::result::Result<#ref_ident #ty_generics, ::otp_core::StartError> {
+            #vis async fn start(args: #args_ty) -> ::core::result::Result<#ref_ident #ty_generics, ::otp_core::StartError> {
                 ::otp_core::StartOptions::<Self>::default().start(args).await
             }
 
             #[doc = #start_link_doc]
-            pub async fn start_link(args: #args_ty) -> ::core::result::Result<#ref_ident #ty_generics, ::otp_core::StartError> {
+            #vis async fn start_link(args: #args_ty) -> ::core::result::Result<#ref_ident #ty_generics, ::otp_core::StartError> {
                 ::otp_core::StartOptions::<Self>::default().start_link(args).await
             }
 
             /// Options for starting this server: a name (`Self::options().name("x").start(args)`).
             #[must_use]
-            pub fn options() -> ::otp_core::StartOptions<Self> {
+            #vis fn options() -> ::otp_core::StartOptions<Self> {
                 ::otp_core::StartOptions::default()
             }
 
             /// The running server registered under `name`, if it is one of this type.
             #[must_use]
-            pub fn whereis(name: &str) -> ::core::option::Option<#ref_ident #ty_generics> {
+            #vis fn whereis(name: &str) -> ::core::option::Option<#ref_ident #ty_generics> {
                 let pid = ::otp_core::whereis(name)?;
                 ::otp_core::ServerRef::<Self>::from_pid(&pid).map(::core::convert::From::from)
             }

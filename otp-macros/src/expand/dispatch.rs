@@ -1,99 +1,47 @@
-//! The server side: the enum variants, the one `match` per enum, and `impl GenServer`.
+//! The server side: the enums' variants, the one `match` per enum, and `impl GenServer`.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
-use syn::{Ident, Type};
 
 use super::Names;
-use super::shared::{call_arguments, maybe_await, outside, variant};
+use super::genserver_impl::GenServerImpl;
+use super::shared::{Request, call_arguments, maybe_await, outside};
 use crate::attr::Kind;
-use crate::model::Handler;
 
-/// Calls and casts: their variants, their match arms, their client methods.
+/// Calls and casts: their variants in the message enum and their arms in its `match`.
 pub(super) struct Requests {
     pub(super) variants: Vec<TokenStream>,
     pub(super) arms: Vec<TokenStream>,
-    pub(super) client_methods: Vec<TokenStream>,
 }
 
-/// The handler's doc comment for its client method, or a line saying what the method does.
-fn client_docs(handler: &Handler) -> Vec<TokenStream> {
-    if !handler.docs.is_empty() {
-        return handler.docs.iter().map(|doc| quote!(#doc)).collect();
-    }
-    let what = if handler.kind == Kind::Call {
-        "Calls"
-    } else {
-        "Casts to"
-    };
-    let line = format!("{what} the server's `{}` handler.", handler.ident);
-    vec![quote!(#[doc = #line])]
-}
-
-/// The type a call replies with, `()` when its handler returns nothing.
-fn reply_type(names: &Names<'_>, handler: &Handler) -> TokenStream {
-    handler.reply_to().or(handler.output.as_ref()).map_or_else(
-        || quote!(()),
-        |ty| {
-            let ty = outside(names.server, ty);
-            quote!(#ty)
-        },
-    )
-}
-
-pub(super) fn requests(names: &Names<'_>) -> Requests {
-    let server = names.server;
-    let self_ty = server.self_ty();
+pub(super) fn requests(names: &Names<'_>, requests: &[Request<'_>]) -> Requests {
+    let self_ty = names.server.self_ty();
     let message_enum = &names.message_enum;
-    let mut requests = Requests {
+    let mut out = Requests {
         variants: Vec::new(),
         arms: Vec::new(),
-        client_methods: Vec::new(),
     };
-    let handlers = server
-        .handlers
-        .iter()
-        .filter(|handler| matches!(handler.kind, Kind::Call | Kind::Cast));
-    for handler in handlers {
-        let variant = variant(handler);
+    for request in requests {
+        let Request {
+            handler,
+            variant,
+            fields,
+            types,
+            ..
+        } = request;
         let method = &handler.ident;
-        let params: Vec<_> = handler
-            .message_types()
-            .map(|(name, _)| format_ident!("{}", name, span = Span::call_site()))
-            .collect();
-        let fields: Vec<_> = (0..params.len())
-            .map(|index| format_ident!("__arg{}", index))
-            .collect();
-        let types: Vec<Type> = handler
-            .message_types()
-            .map(|(_, ty)| outside(server, ty))
-            .collect();
-        let docs = client_docs(handler);
         let await_ = maybe_await(handler);
-        let arguments = call_arguments(handler, &fields);
-        if handler.kind == Kind::Cast {
-            requests.variants.push(quote!(#variant(#(#types),*)));
-            requests.arms.push(quote! {
+        let arguments = call_arguments(handler, fields);
+        let Some(reply) = &request.reply else {
+            out.variants.push(quote!(#variant(#(#types),*)));
+            out.arms.push(quote! {
                 #message_enum::#variant(#(#fields),*) => {
                     <#self_ty>::#method(self, #(#arguments),*) #await_;
                 }
             });
-            let message = quote!(#message_enum::#variant(#(#params),*));
-            let client_method = if server.mailbox.is_some() {
-                bounded_cast(handler, &docs, &message, &params, &types)
-            } else {
-                quote! {
-                    #(#docs)*
-                    pub fn #method(&self, #(#params: #types),*) {
-                        self.server.__cast(#message);
-                    }
-                }
-            };
-            requests.client_methods.push(client_method);
             continue;
-        }
-        let reply = reply_type(names, handler);
-        requests.variants.push(quote! {
+        };
+        out.variants.push(quote! {
             #variant(::otp_core::__private::ReplySender<#reply>, #(#types),*)
         });
         let body = if handler.reply_to().is_some() {
@@ -104,62 +52,10 @@ pub(super) fn requests(names: &Names<'_>) -> Requests {
                 __ctx.__reply(__reply, __value);
             }
         };
-        requests
-            .arms
+        out.arms
             .push(quote!(#message_enum::#variant(__reply, #(#fields),*) => { #body }));
-        requests.client_methods.push(quote! {
-            #(#docs)*
-            pub fn #method(&self, #(#params: #types),*) -> ::otp_core::Call<'_, #self_ty, #reply> {
-                let (__sender, __receiver) = ::otp_core::__private::reply_channel();
-                self.server.__call(#message_enum::#variant(__sender, #(#params),*), __receiver)
-            }
-        });
     }
-    requests
-}
-
-/// The client methods of a cast to a bounded mailbox: `put`, which waits for room, and
-/// `try_put`, which gives the arguments back when there is none.
-fn bounded_cast(
-    handler: &Handler,
-    docs: &[TokenStream],
-    message: &TokenStream,
-    params: &[Ident],
-    types: &[Type],
-) -> TokenStream {
-    let method = &handler.ident;
-    let try_method = format_ident!("try_{}", method);
-    // The arguments given back: the value itself for one, a tuple for several.
-    let (returned_ty, returned) = match (params, types) {
-        ([param], [ty]) => (quote!(#ty), quote!(#param)),
-        _ => (quote!((#(#types),*)), quote!((#(#params),*))),
-    };
-    let try_doc = format!(
-        "Casts to the server's `{method}` handler if its bounded mailbox has room, without \
-         waiting; gives the arguments back in a [`TryCastError`](::otp_core::TryCastError): \
-         `Full` when it is full, `NoProc` when the server has exited."
-    );
-    quote! {
-        #(#docs)*
-        #[doc = ""]
-        #[doc = " The server's mailbox is bounded: this waits while it is full."]
-        pub async fn #method(&self, #(#params: #types),*) {
-            self.server.__cast_bounded(#message).await;
-        }
-
-        #[doc = #try_doc]
-        pub fn #try_method(&self, #(#params: #types),*) -> ::core::result::Result<(), ::otp_core::TryCastError<#returned_ty>> {
-            match self.server.__try_reserve() {
-                ::core::result::Result::Ok(__room) => {
-                    __room.send(#message);
-                    ::core::result::Result::Ok(())
-                }
-                ::core::result::Result::Err(__refused) => {
-                    ::core::result::Result::Err(__refused.map(|()| #returned))
-                }
-            }
-        }
-    }
+    out
 }
 
 /// Continue messages: their variants, match arms, and a `ContinueWith` impl for each type.
@@ -281,6 +177,7 @@ pub(super) fn init(names: &Names<'_>) -> (TokenStream, TokenStream) {
     (args_ty, body)
 }
 
+/// `impl GenServer`, dispatching each callback to the user's methods.
 pub(super) fn genserver_impl(
     names: &Names<'_>,
     request_arms: &[TokenStream],
@@ -288,79 +185,42 @@ pub(super) fn genserver_impl(
 ) -> TokenStream {
     let server = names.server;
     let self_ty = server.self_ty();
-    let (impl_generics, ty_generics, where_clause) = server.item.generics.split_for_impl();
+    let (_, ty_generics, _) = server.item.generics.split_for_impl();
     let (message_enum, continue_enum, ref_ident) =
         (&names.message_enum, &names.continue_enum, &names.ref_ident);
-    let (args_ty, init_body) = init(names);
-    let info_body = info_body(names);
+    let (args, init) = init(names);
     let message_phantom_arm = names.phantom_arm(message_enum);
     let continue_phantom_arm = names.phantom_arm(continue_enum);
-    let terminate_body = server.first(Kind::Terminate).map(|handler| {
-        let method = &handler.ident;
-        let await_ = maybe_await(handler);
-        let arguments = call_arguments(handler, &[]);
-        quote!(<#self_ty>::#method(self, #(#arguments),*) #await_;)
-    });
-    let mailbox_capacity = server.mailbox.map(|capacity| {
-        quote!(const MAILBOX_CAPACITY: ::core::option::Option<usize> = ::core::option::Option::Some(#capacity);)
-    });
-    quote! {
-        #[allow(clippy::all, clippy::pedantic, unused_variables)]
-        impl #impl_generics ::otp_core::GenServer for #self_ty #where_clause {
-            type Args = #args_ty;
-            type Message = #message_enum #ty_generics;
-            type Continue = #continue_enum #ty_generics;
-            type Ref = #ref_ident #ty_generics;
-            #mailbox_capacity
-
-            fn init(
-                __args: Self::Args,
-                __ctx: &mut ::otp_core::Context<Self>,
-            ) -> impl ::core::future::Future<Output = ::core::result::Result<Self, ::otp_core::InitError>> + ::core::marker::Send {
-                async move { #init_body }
+    let terminate = server
+        .first(Kind::Terminate)
+        .map(|handler| {
+            let method = &handler.ident;
+            let await_ = maybe_await(handler);
+            let arguments = call_arguments(handler, &[]);
+            quote!(<#self_ty>::#method(self, #(#arguments),*) #await_;)
+        })
+        .unwrap_or_default();
+    GenServerImpl {
+        args,
+        message: quote!(#message_enum #ty_generics),
+        continue_: quote!(#continue_enum #ty_generics),
+        handle: quote!(#ref_ident #ty_generics),
+        mailbox_capacity: server.mailbox,
+        init,
+        handle_message: quote! {
+            match __message {
+                #(#request_arms)*
+                #message_phantom_arm
             }
-
-            fn handle_message(
-                &mut self,
-                __message: Self::Message,
-                __ctx: &mut ::otp_core::Context<Self>,
-            ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
-                async move {
-                    match __message {
-                        #(#request_arms)*
-                        #message_phantom_arm
-                    }
-                }
+        },
+        handle_info: info_body(names),
+        handle_continue: quote! {
+            match __message {
+                #(#continue_arms)*
+                #continue_phantom_arm
             }
-
-            fn handle_info(
-                &mut self,
-                __message: ::otp_core::AnyMessage,
-                __ctx: &mut ::otp_core::Context<Self>,
-            ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
-                async move { #info_body }
-            }
-
-            fn handle_continue(
-                &mut self,
-                __message: Self::Continue,
-                __ctx: &mut ::otp_core::Context<Self>,
-            ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
-                async move {
-                    match __message {
-                        #(#continue_arms)*
-                        #continue_phantom_arm
-                    }
-                }
-            }
-
-            fn terminate(
-                &mut self,
-                __reason: &::otp_core::ExitReason,
-                __ctx: &mut ::otp_core::Context<Self>,
-            ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
-                async move { #terminate_body }
-            }
-        }
+        },
+        terminate,
     }
+    .expand(server)
 }

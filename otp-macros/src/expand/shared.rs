@@ -1,10 +1,12 @@
-//! Helpers shared by the parts of the expansion.
+//! Helpers shared by the parts of the expansion: the calls and casts as both the server side
+//! and the client see them, `Self` rewritten, and the call to a user's method.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{Ident, Type};
 
+use crate::attr::Kind;
 use crate::model::{ArgRole, Handler};
 use crate::server::Server;
 
@@ -23,14 +25,63 @@ impl VisitMut for ReplaceSelf<'_> {
     }
 }
 
+/// `ty` as written outside the impl, where `Self` is not the server.
 pub(super) fn outside(server: &Server, ty: &Type) -> Type {
     let mut ty = ty.clone();
     ReplaceSelf(server.self_ty()).visit_type_mut(&mut ty);
     ty
 }
 
-pub(super) fn variant(handler: &Handler) -> Ident {
-    format_ident!("{}", handler.ident, span = Span::call_site())
+/// A call or cast: its variant in the message enum, and its message arguments.
+pub(super) struct Request<'a> {
+    pub(super) handler: &'a Handler,
+    pub(super) variant: Ident,
+    /// The client method's parameters, named as the handler's arguments.
+    pub(super) params: Vec<Ident>,
+    /// The variant's fields in the server's `match`: `__arg0`, `__arg1`, ...
+    pub(super) fields: Vec<Ident>,
+    /// The message arguments' types, outside the impl.
+    pub(super) types: Vec<Type>,
+    /// A call's reply type (`()` when its handler returns nothing); `None` for a cast.
+    pub(super) reply: Option<TokenStream>,
+}
+
+/// The calls and casts, in the order they are written.
+pub(super) fn requests(server: &Server) -> Vec<Request<'_>> {
+    server
+        .handlers
+        .iter()
+        .filter(|handler| matches!(handler.kind, Kind::Call | Kind::Cast))
+        .map(|handler| {
+            let params: Vec<Ident> = handler
+                .message_types()
+                .map(|(name, _)| format_ident!("{}", name, span = Span::call_site()))
+                .collect();
+            let fields = (0..params.len())
+                .map(|index| format_ident!("__arg{}", index))
+                .collect();
+            let reply = (handler.kind == Kind::Call).then(|| {
+                handler.reply_to().or(handler.output.as_ref()).map_or_else(
+                    || quote!(()),
+                    |ty| {
+                        let ty = outside(server, ty);
+                        quote!(#ty)
+                    },
+                )
+            });
+            Request {
+                handler,
+                variant: format_ident!("{}", handler.ident, span = Span::call_site()),
+                params,
+                fields,
+                types: handler
+                    .message_types()
+                    .map(|(_, ty)| outside(server, ty))
+                    .collect(),
+                reply,
+            }
+        })
+        .collect()
 }
 
 pub(super) fn maybe_await(handler: &Handler) -> TokenStream {

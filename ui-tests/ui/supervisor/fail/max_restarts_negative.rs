@@ -1,0 +1,20 @@
+//! A negative `max_restarts` gets the macro's message, not a type error.
+use otp_core::prelude::*;
+use otp_core::supervisor;
+
+#[derive(Clone)]
+struct Worker;
+
+#[genserver]
+impl Worker {
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+fn main() {
+    let _tree = supervisor! {
+        strategy: one_for_one,
+        max_restarts: -1,
+        children: [Worker(Worker), otp_core::DynamicSupervisor(max_restarts = -2)],
+    };
+}
