@@ -10,12 +10,14 @@ mod mailbox;
 mod run_loop;
 mod server_ref;
 mod start;
+mod start_error;
 
 use std::future::Future;
 
 pub use context::{Context, ContinueWith};
 pub use server_ref::{MailboxFull, Reservation, ServerRef};
-pub use start::{StartError, StartOptions, ViaRegistration, ViaRegistry};
+pub use start::{StartOptions, ViaRegistration, ViaRegistry};
+pub use start_error::StartError;
 
 pub(crate) use server_ref::Envelope;
 
