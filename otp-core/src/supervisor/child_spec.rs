@@ -263,10 +263,9 @@ impl ChildSpec {
     /// let spec = ChildSpec::of::<Stuck>(Stuck).with_start_timeout(Duration::from_secs(5));
     /// assert_eq!(spec.start_timeout(), Some(Duration::from_secs(5)));
     /// let started = SupervisorSpec::new(Strategy::OneForOne).child(spec).start().await;
-    /// let Err(StartError::Init(ExitReason::Error(error))) = started else { panic!() };
     /// assert_eq!(
-    ///     error.downcast_ref::<SupervisorError>(),
-    ///     Some(&SupervisorError::FailedToStartChild {
+    ///     started.err(),
+    ///     Some(SupervisorError::FailedToStartChild {
     ///         id: "Stuck".into(),
     ///         reason: ExitReason::Timeout,
     ///     })

@@ -10,7 +10,7 @@ use tracing::{error, warn};
 
 use super::intensity::Intensity;
 use super::shutdown::{shut_down, shut_down_all};
-use super::{ChildCounts, ChildInfo};
+use super::{ChildCounts, ChildInfo, SupervisorError};
 use crate::prelude::*;
 use crate::{Child, ChildSpec, ChildType};
 
@@ -127,29 +127,33 @@ impl DynamicSupervisorOptions {
 }
 
 impl DynamicSupervisor {
-    /// Starts a dynamic supervisor linked to the calling process.
+    /// Starts a dynamic supervisor linked to the calling process
+    /// (`DynamicSupervisor.start_link/1`); fails with a [`SupervisorError`]: `AlreadyRegistered`
+    /// when its name is taken.
     pub async fn start_link(
         options: DynamicSupervisorOptions,
-    ) -> Result<DynamicSupervisorRef, StartError> {
+    ) -> Result<DynamicSupervisorRef, SupervisorError> {
         Self::start_maybe_linked(options, true).await
     }
 
-    /// Starts a dynamic supervisor without a link.
+    /// Starts a dynamic supervisor without a link; it fails as
+    /// [`start_link`](Self::start_link) does.
     pub async fn start(
         options: DynamicSupervisorOptions,
-    ) -> Result<DynamicSupervisorRef, StartError> {
+    ) -> Result<DynamicSupervisorRef, SupervisorError> {
         Self::start_maybe_linked(options, false).await
     }
 
     async fn start_maybe_linked(
         options: DynamicSupervisorOptions,
         link: bool,
-    ) -> Result<DynamicSupervisorRef, StartError> {
+    ) -> Result<DynamicSupervisorRef, SupervisorError> {
         DynamicServer::options()
             .maybe_named(options.name.clone().as_ref())
             .start_maybe_linked(options, link)
             .await
             .map(DynamicSupervisorRef::new)
+            .map_err(SupervisorError::from_own_start)
     }
 }
 
@@ -167,6 +171,7 @@ impl Child for DynamicSupervisor {
                 DynamicSupervisor::start_link(options)
                     .await
                     .map(|sup| sup.pid())
+                    .map_err(StartError::from)
             }
         })
         .with_child_type(ChildType::Supervisor)
@@ -201,9 +206,28 @@ pub enum StartChildError {
     /// `start_child_with_extra` on a supervisor whose extra arguments are of another type.
     #[error("the supervisor's extra arguments are not of the type the child takes")]
     ExtraArguments,
-    /// The supervisor could not be reached.
+    /// The supervisor is not running (`:noproc`).
+    #[error("no such process")]
+    NoProc,
+    /// The supervisor exited before it answered.
     #[error("the supervisor did not answer: {0}")]
-    Call(#[from] CallError),
+    Call(CallError),
+}
+
+impl From<NoProc> for StartChildError {
+    fn from(NoProc: NoProc) -> Self {
+        StartChildError::NoProc
+    }
+}
+
+impl From<CallError> for StartChildError {
+    /// `CallError::NoProc` is [`StartChildError::NoProc`]; any other call error is `Call`.
+    fn from(error: CallError) -> Self {
+        match error {
+            CallError::NoProc => StartChildError::NoProc,
+            other => StartChildError::Call(other),
+        }
+    }
 }
 
 /// Builds the spec of a child to start, from the supervisor's extra arguments.

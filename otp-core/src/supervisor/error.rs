@@ -1,8 +1,47 @@
 //! What the supervisors answer: their errors and their reports on children.
 
-use crate::{CallError, ExitReason, Pid, StartError};
+use crate::{CallError, ExitReason, NoProc, Pid, StartError};
 
 /// Why a supervisor refused a request or failed to start (`{:error, ...}` of `Supervisor`).
+///
+/// The start of both supervisor kinds ([`SupervisorSpec::start_link`](crate::SupervisorSpec),
+/// [`DynamicSupervisor::start_link`](crate::DynamicSupervisor::start_link)) fails with it, so
+/// a child that did not start is matched as it is, without looking inside an exit reason:
+///
+/// ```
+/// use otp_core::prelude::*;
+/// use otp_core::{SupervisorError, supervisor};
+///
+/// struct Db;
+///
+/// #[genserver]
+/// impl Db {
+///     #[init]
+///     fn init(_url: String) -> Result<Self, InitError> {
+///         Err(InitError::Stop(ExitReason::ShutdownWith("no database".into())))
+///     }
+///
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let started = supervisor! {
+///     strategy: one_for_one,
+///     children: [Db("postgres://".to_owned()) { id = "db" }],
+/// }
+/// .start_link()
+/// .await;
+/// assert_eq!(
+///     started.err(),
+///     Some(SupervisorError::FailedToStartChild {
+///         id: "db".into(),
+///         reason: ExitReason::ShutdownWith("no database".into()),
+///     })
+/// );
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SupervisorError {
@@ -28,6 +67,10 @@ pub enum SupervisorError {
         "child `{0}` is significant but the supervisor's auto_shutdown is never; set auto_shutdown or drop significant"
     )]
     SignificantWithoutAutoShutdown(String),
+    /// The supervisor's own name is held by another live process (`{:already_started, pid}`
+    /// of `Supervisor.start_link/2`).
+    #[error("a process is already registered under the supervisor's name: {0}")]
+    AlreadyRegistered(Pid),
     /// `start_child` with the id of a spec that is kept but not running (`:already_present`).
     #[error("a child `{0}` is already present; restart it or delete it first")]
     AlreadyPresent(String),
@@ -40,13 +83,34 @@ pub enum SupervisorError {
     /// `restart_child` or `delete_child` on a running child (`:running`).
     #[error("child `{0}` is running; terminate it first")]
     Running(String),
-    /// The child's init failed or panicked (`{:error, reason}`); the reason is
-    /// [`ExitReason::Timeout`] when it did not return within the spec's start timeout.
+    /// `{:error, reason}`: from `start_child` and `restart_child`, the child's init failed or
+    /// panicked (the reason is [`ExitReason::Timeout`] when it did not return within the
+    /// spec's start timeout); from a supervisor's start, the supervisor's own start-up ended
+    /// with this reason (it was killed, say).
     #[error("the child's init failed: {0}")]
     Init(ExitReason),
-    /// The supervisor could not be reached.
+    /// The supervisor is not running (`:noproc`).
+    #[error("no such process")]
+    NoProc,
+    /// The supervisor exited before it answered.
     #[error("the supervisor did not answer: {0}")]
-    Call(#[from] CallError),
+    Call(CallError),
+}
+
+impl From<NoProc> for SupervisorError {
+    fn from(NoProc: NoProc) -> Self {
+        SupervisorError::NoProc
+    }
+}
+
+impl From<CallError> for SupervisorError {
+    /// `CallError::NoProc` is [`SupervisorError::NoProc`]; any other call error is `Call`.
+    fn from(error: CallError) -> Self {
+        match error {
+            CallError::NoProc => SupervisorError::NoProc,
+            other => SupervisorError::Call(other),
+        }
+    }
 }
 
 impl SupervisorError {
@@ -56,6 +120,51 @@ impl SupervisorError {
             StartError::Init(reason) => SupervisorError::Init(reason),
             StartError::Ignored => SupervisorError::Init(ExitReason::Normal),
             StartError::Timeout => SupervisorError::Init(ExitReason::Timeout),
+        }
+    }
+
+    /// Why a supervisor's own process did not start: the `SupervisorError` its init stopped
+    /// with, as it is; a taken name; or the reason its start-up ended with.
+    pub(crate) fn from_own_start(error: StartError) -> Self {
+        match error {
+            StartError::AlreadyStarted(pid) => SupervisorError::AlreadyRegistered(pid),
+            StartError::Init(ExitReason::Error(error)) => {
+                match error.downcast_ref::<SupervisorError>() {
+                    Some(error) => error.clone(),
+                    None => SupervisorError::Init(ExitReason::Error(error)),
+                }
+            }
+            StartError::Init(reason) => SupervisorError::Init(reason),
+            StartError::Ignored => SupervisorError::Init(ExitReason::Normal),
+            StartError::Timeout => SupervisorError::Init(ExitReason::Timeout),
+        }
+    }
+}
+
+impl From<SupervisorError> for StartError {
+    /// A failed supervisor start as the start error of a child, for the supervisor above it (a
+    /// [`ChildSpec::from_fn`](crate::ChildSpec::from_fn) that starts a supervisor): a taken
+    /// name stays `AlreadyStarted`; anything else becomes the reason the child failed with
+    /// (`{:error, reason}`), the `SupervisorError` inside an `ExitReason::Error`.
+    ///
+    /// ```
+    /// use otp_core::prelude::*;
+    /// use otp_core::{ChildSpec, Strategy, SupervisorError, SupervisorSpec};
+    ///
+    /// let sub = SupervisorSpec::new(Strategy::OneForOne);
+    /// let spec = ChildSpec::from_fn("sub", move |_name| {
+    ///     let sub = sub.clone();
+    ///     async move { Ok(sub.start_link().await?.pid()) }
+    /// });
+    /// # let _ = spec;
+    /// let error = StartError::from(SupervisorError::DuplicateChildId("a".into()));
+    /// assert!(matches!(error, StartError::Init(ExitReason::Error(_))));
+    /// ```
+    fn from(error: SupervisorError) -> Self {
+        match error {
+            SupervisorError::AlreadyRegistered(pid) => StartError::AlreadyStarted(pid),
+            SupervisorError::Init(reason) => StartError::Init(reason),
+            other => StartError::Init(ExitReason::error(other)),
         }
     }
 }

@@ -31,7 +31,7 @@ struct RetryRestart(String);
 
 /// Checks a list of specs: unique ids; significant children only with an `auto_shutdown`, and
 /// never permanent.
-fn check_specs<'a>(
+pub(super) fn check_specs<'a>(
     specs: impl IntoIterator<Item = &'a ChildSpec>,
     auto_shutdown: AutoShutdown,
 ) -> Result<(), SupervisorError> {
@@ -54,10 +54,10 @@ fn check_specs<'a>(
 
 #[genserver]
 impl SupervisorServer {
+    /// Starts the children in order; the specs were checked before the process was made.
     #[init]
     async fn init(spec: SupervisorSpec, ctx: &mut Context<Self>) -> Result<Self, InitError> {
         ctx.trap_exit(true);
-        check_specs(&spec.children, spec.auto_shutdown)?;
         let mut server = SupervisorServer {
             strategy: spec.strategy,
             intensity: Intensity::new(spec.max_restarts, spec.max_seconds),

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::server::{SupervisorServer, SupervisorServerRef};
+use super::server::{SupervisorServer, SupervisorServerRef, check_specs};
 use super::{ChildCounts, ChildInfo, SupervisorError};
 use crate::{CallError, Child, ChildSpec, ChildType, ExitReason, Pid, ServerRef, StartError};
 
@@ -131,21 +131,29 @@ impl SupervisorSpec {
 
     /// Starts the supervisor linked to the calling process (`Supervisor.start_link/2`): its
     /// children start in order before this returns.
-    pub async fn start_link(self) -> Result<SupervisorRef, StartError> {
+    ///
+    /// Fails with the [`SupervisorError`] that stopped it: a child that did not start
+    /// (`FailedToStartChild`, the children started before it stopped in reverse order), specs
+    /// that do not fit together (`DuplicateChildId`, `SignificantPermanent`,
+    /// `SignificantWithoutAutoShutdown`, refused before any child starts), or a taken name
+    /// (`AlreadyRegistered`).
+    pub async fn start_link(self) -> Result<SupervisorRef, SupervisorError> {
         self.start_maybe_linked(true).await
     }
 
-    /// Starts the supervisor without a link.
-    pub async fn start(self) -> Result<SupervisorRef, StartError> {
+    /// Starts the supervisor without a link; it fails as [`start_link`](Self::start_link) does.
+    pub async fn start(self) -> Result<SupervisorRef, SupervisorError> {
         self.start_maybe_linked(false).await
     }
 
-    async fn start_maybe_linked(self, link: bool) -> Result<SupervisorRef, StartError> {
+    async fn start_maybe_linked(self, link: bool) -> Result<SupervisorRef, SupervisorError> {
+        check_specs(&self.children, self.auto_shutdown)?;
         SupervisorServer::options()
             .maybe_named(self.name.clone().as_ref())
             .start_maybe_linked(self, link)
             .await
             .map(SupervisorRef::new)
+            .map_err(SupervisorError::from_own_start)
     }
 
     /// This supervisor as a child of another, with id `id`.
@@ -169,7 +177,12 @@ impl Child for SupervisorSpec {
             if let Some(name) = name {
                 spec.name = Some(name);
             }
-            async move { spec.start_link().await.map(|sup| sup.pid()) }
+            async move {
+                spec.start_link()
+                    .await
+                    .map(|sup| sup.pid())
+                    .map_err(StartError::from)
+            }
         })
         .with_child_type(ChildType::Supervisor)
     }

@@ -227,7 +227,7 @@ async fn start_child_on_a_stopped_supervisor_fails_with_no_proc() {
         sup.start_child::<Worker>((Start::Ok("late"), inits.clone()))
             .await
             .err(),
-        Some(StartChildError::Call(CallError::NoProc))
+        Some(StartChildError::NoProc)
     );
     assert_eq!(inits.load(Ordering::SeqCst), 0);
 }

@@ -283,13 +283,8 @@ async fn at_start_up_the_first_failure_fails_the_start_without_a_retry() {
     ];
     children[1].fail_next(u32::MAX);
     let started = spec(Strategy::OneForOne, &children).start().await;
-    let Err(StartError::Init(ExitReason::Error(error))) = started else {
-        panic!("the start should fail, got {started:?}");
-    };
-    let Some(SupervisorError::FailedToStartChild { id, reason }) =
-        error.downcast_ref::<SupervisorError>()
-    else {
-        panic!("not failed_to_start_child: {error}");
+    let Err(SupervisorError::FailedToStartChild { id, reason }) = started else {
+        panic!("the start should fail with failed_to_start_child, got {started:?}");
     };
     assert_eq!(id, "b");
     assert_eq!(reason.to_string(), ExitReason::error(Refused).to_string());

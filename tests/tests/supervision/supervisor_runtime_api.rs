@@ -388,6 +388,6 @@ async fn calls_to_a_stopped_supervisor_fail_with_no_proc() {
     assert_eq!(sup.which_children().await, Err(CallError::NoProc));
     assert_eq!(
         sup.start_child(fx.spec("b")).await,
-        Err(SupervisorError::Call(CallError::NoProc))
+        Err(SupervisorError::NoProc)
     );
 }
