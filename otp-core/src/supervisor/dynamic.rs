@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tracing::{error, warn};
 
-use super::intensity::Intensity;
+use super::intensity::{self, Intensity};
 use super::shutdown::{shut_down, shut_down_all};
 use super::{ChildCounts, ChildInfo, SupervisorError};
 use crate::prelude::*;
@@ -56,7 +56,7 @@ pub struct DynamicSupervisor;
 #[derive(Clone)]
 pub struct DynamicSupervisorOptions {
     max_restarts: u32,
-    max_seconds: Duration,
+    max_seconds: u64,
     max_children: Option<usize>,
     extra_arguments: Option<Arc<dyn Any + Send + Sync>>,
     name: Option<Arc<str>>,
@@ -67,7 +67,7 @@ impl Default for DynamicSupervisorOptions {
     fn default() -> Self {
         DynamicSupervisorOptions {
             max_restarts: 3,
-            max_seconds: Duration::from_secs(5),
+            max_seconds: 5,
             max_children: None,
             extra_arguments: None,
             name: None,
@@ -88,17 +88,31 @@ impl fmt::Debug for DynamicSupervisorOptions {
 }
 
 impl DynamicSupervisorOptions {
-    /// At most this many restarts within `max_seconds` (default 3).
+    /// At most this many restarts within `max_seconds` (default 3); one more and the
+    /// supervisor stops its children and exits with `Shutdown`. 0 allows none: the first
+    /// child exit that calls for a restart takes the supervisor down.
     #[must_use]
     pub fn max_restarts(mut self, max_restarts: u32) -> Self {
         self.max_restarts = max_restarts;
         self
     }
 
-    /// The period of the restart intensity in seconds (default 5).
+    /// The period of the restart intensity, in seconds (default 5). It must be at least 1, as
+    /// in OTP: `max_seconds(0)` makes the start fail with [`SupervisorError::ZeroMaxSeconds`].
+    ///
+    /// ```
+    /// use otp_core::{DynamicSupervisor, DynamicSupervisorOptions, SupervisorError};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let options = DynamicSupervisorOptions::default().max_restarts(10).max_seconds(0);
+    /// let started = DynamicSupervisor::start(options).await;
+    /// assert_eq!(started.err(), Some(SupervisorError::ZeroMaxSeconds));
+    /// # }
+    /// ```
     #[must_use]
     pub fn max_seconds(mut self, max_seconds: u64) -> Self {
-        self.max_seconds = Duration::from_secs(max_seconds);
+        self.max_seconds = max_seconds;
         self
     }
 
@@ -128,8 +142,8 @@ impl DynamicSupervisorOptions {
 
 impl DynamicSupervisor {
     /// Starts a dynamic supervisor linked to the calling process
-    /// (`DynamicSupervisor.start_link/1`); fails with a [`SupervisorError`]: `AlreadyRegistered`
-    /// when its name is taken.
+    /// (`DynamicSupervisor.start_link/1`); fails with a [`SupervisorError`]: `ZeroMaxSeconds`
+    /// for `max_seconds(0)`, `AlreadyRegistered` when its name is taken.
     pub async fn start_link(
         options: DynamicSupervisorOptions,
     ) -> Result<DynamicSupervisorRef, SupervisorError> {
@@ -148,6 +162,7 @@ impl DynamicSupervisor {
         options: DynamicSupervisorOptions,
         link: bool,
     ) -> Result<DynamicSupervisorRef, SupervisorError> {
+        intensity::check(options.max_seconds)?;
         DynamicServer::options()
             .maybe_named(options.name.clone().as_ref())
             .start_maybe_linked(options, link)

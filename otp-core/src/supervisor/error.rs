@@ -67,6 +67,10 @@ pub enum SupervisorError {
         "child `{0}` is significant but the supervisor's auto_shutdown is never; set auto_shutdown or drop significant"
     )]
     SignificantWithoutAutoShutdown(String),
+    /// `max_seconds(0)`: the period of the restart intensity must be at least one second, as
+    /// OTP requires (a zero period would let no restart count and turn escalation off).
+    #[error("max_seconds is 0; the restart intensity's period is at least 1 second")]
+    ZeroMaxSeconds,
     /// The supervisor's own name is held by another live process (`{:already_started, pid}`
     /// of `Supervisor.start_link/2`).
     #[error("a process is already registered under the supervisor's name: {0}")]

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::intensity;
 use super::server::{SupervisorServer, SupervisorServerRef, check_specs};
 use super::{ChildCounts, ChildInfo, SupervisorError};
 use crate::{CallError, Child, ChildSpec, ChildType, ExitReason, Pid, ServerRef, StartError};
@@ -66,7 +67,7 @@ pub enum AutoShutdown {
 pub struct SupervisorSpec {
     pub(crate) strategy: Strategy,
     pub(crate) max_restarts: u32,
-    pub(crate) max_seconds: Duration,
+    pub(crate) max_seconds: u64,
     pub(crate) auto_shutdown: AutoShutdown,
     pub(crate) children: Vec<ChildSpec>,
     pub(crate) name: Option<Arc<str>>,
@@ -79,7 +80,7 @@ impl SupervisorSpec {
         SupervisorSpec {
             strategy,
             max_restarts: 3,
-            max_seconds: Duration::from_secs(5),
+            max_seconds: 5,
             auto_shutdown: AutoShutdown::Never,
             children: Vec::new(),
             name: None,
@@ -87,24 +88,29 @@ impl SupervisorSpec {
     }
 
     /// At most this many restarts within `max_seconds` (default 3); one more and the
-    /// supervisor stops its children and exits with `Shutdown`.
+    /// supervisor stops its children and exits with `Shutdown`. 0 allows none: the first
+    /// child exit that calls for a restart takes the supervisor down.
     #[must_use]
     pub fn max_restarts(mut self, max_restarts: u32) -> Self {
         self.max_restarts = max_restarts;
         self
     }
 
-    /// The period of the restart intensity, in seconds (default 5).
+    /// The period of the restart intensity, in seconds (default 5). It must be at least 1, as
+    /// in OTP: `max_seconds(0)` makes the start fail with [`SupervisorError::ZeroMaxSeconds`].
+    ///
+    /// ```
+    /// use otp_core::{Strategy, SupervisorError, SupervisorSpec};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let started = SupervisorSpec::new(Strategy::OneForOne).max_seconds(0).start().await;
+    /// assert_eq!(started.err(), Some(SupervisorError::ZeroMaxSeconds));
+    /// # }
+    /// ```
     #[must_use]
     pub fn max_seconds(mut self, max_seconds: u64) -> Self {
-        self.max_seconds = Duration::from_secs(max_seconds);
-        self
-    }
-
-    /// The period of the restart intensity, as a duration.
-    #[must_use]
-    pub fn period(mut self, period: Duration) -> Self {
-        self.max_seconds = period;
+        self.max_seconds = max_seconds;
         self
     }
 
@@ -133,10 +139,10 @@ impl SupervisorSpec {
     /// children start in order before this returns.
     ///
     /// Fails with the [`SupervisorError`] that stopped it: a child that did not start
-    /// (`FailedToStartChild`, the children started before it stopped in reverse order), specs
+    /// (`FailedToStartChild`, the children started before it stopped in reverse order); specs
     /// that do not fit together (`DuplicateChildId`, `SignificantPermanent`,
-    /// `SignificantWithoutAutoShutdown`, refused before any child starts), or a taken name
-    /// (`AlreadyRegistered`).
+    /// `SignificantWithoutAutoShutdown`) or `max_seconds(0)` (`ZeroMaxSeconds`), refused before
+    /// any child starts; or a taken name (`AlreadyRegistered`).
     pub async fn start_link(self) -> Result<SupervisorRef, SupervisorError> {
         self.start_maybe_linked(true).await
     }
@@ -147,6 +153,7 @@ impl SupervisorSpec {
     }
 
     async fn start_maybe_linked(self, link: bool) -> Result<SupervisorRef, SupervisorError> {
+        intensity::check(self.max_seconds)?;
         check_specs(&self.children, self.auto_shutdown)?;
         SupervisorServer::options()
             .maybe_named(self.name.clone().as_ref())

@@ -15,6 +15,7 @@ mod supervisor_auto_shutdown;
 mod supervisor_child_restart_start_timeout;
 mod supervisor_child_start_timeout;
 mod supervisor_intensity;
+mod supervisor_intensity_settings;
 mod supervisor_named_children;
 mod supervisor_nesting;
 mod supervisor_one_for_all;
