@@ -10,7 +10,7 @@ use tracing::{error, warn};
 
 use super::intensity::{self, Intensity};
 use super::shutdown::{shut_down, shut_down_all};
-use super::{ChildCounts, ChildInfo, SupervisorError};
+use super::{ChildCounts, ChildInfo, ChildState, SupervisorError};
 use crate::prelude::*;
 use crate::{Child, ChildSpec, ChildType};
 
@@ -304,7 +304,7 @@ impl DynamicServer {
             .iter()
             .map(|(pid, spec)| ChildInfo {
                 id: None,
-                pid: Some(pid.clone()),
+                state: ChildState::Running(pid.clone()),
                 child_type: spec.kind,
             })
             .collect()

@@ -87,6 +87,10 @@ pub enum SupervisorError {
     /// `restart_child` or `delete_child` on a running child (`:running`).
     #[error("child `{0}` is running; terminate it first")]
     Running(String),
+    /// `restart_child` or `delete_child` on a child whose restart failed and is being tried
+    /// again (`:restarting`); `terminate_child` ends the retries.
+    #[error("child `{0}` is being restarted; terminate it first")]
+    Restarting(String),
     /// `{:error, reason}`: from `start_child` and `restart_child`, the child's init failed or
     /// panicked (the reason is [`ExitReason::Timeout`] when it did not return within the
     /// spec's start timeout); from a supervisor's start, the supervisor's own start-up ended
@@ -178,10 +182,93 @@ impl From<SupervisorError> for StartError {
 pub struct ChildInfo {
     /// The child's id (a dynamic supervisor's children have none: `:undefined`).
     pub id: Option<String>,
-    /// Its pid, or `None` when its spec is kept without a process (`:undefined`).
-    pub pid: Option<Pid>,
+    /// Running as a process, being restarted, or kept without a process.
+    pub state: ChildState,
     /// Worker or supervisor.
     pub child_type: crate::ChildType,
+}
+
+impl ChildInfo {
+    /// The child's pid while it runs; `None` while it is restarting or not running.
+    ///
+    /// ```
+    /// use otp_core::{ChildInfo, ChildState, ChildType};
+    ///
+    /// let info = ChildInfo {
+    ///     id: Some("a".into()),
+    ///     state: ChildState::Restarting,
+    ///     child_type: ChildType::Worker,
+    /// };
+    /// assert_eq!(info.pid(), None);
+    /// ```
+    #[must_use]
+    pub fn pid(&self) -> Option<&Pid> {
+        match &self.state {
+            ChildState::Running(pid) => Some(pid),
+            ChildState::Restarting | ChildState::NotRunning => None,
+        }
+    }
+}
+
+/// What a child is doing, as [`which_children`](crate::SupervisorRef::which_children) reports
+/// it: the `child` of OTP's `{id, child, type, modules}`, which is a pid, `:restarting` or
+/// `:undefined`.
+///
+/// A child is `Restarting` from the moment its restart fails until a retry starts it, the
+/// intensity is exceeded, or it is terminated: the supervisor tries again through its mailbox,
+/// answering other requests between tries, and meanwhile counts it in `specs` but not in
+/// `active`, refuses `restart_child` and `delete_child` with
+/// [`SupervisorError::Restarting`], and stops the retries on `terminate_child`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicBool, Ordering};
+/// use otp_core::prelude::*;
+/// use otp_core::{ChildSpec, ChildState, Strategy, SupervisorError, SupervisorSpec};
+///
+/// struct Db;
+///
+/// #[genserver]
+/// impl Db {
+///     #[init]
+///     fn init(up: Arc<AtomicBool>) -> Result<Self, InitError> {
+///         if up.load(Ordering::SeqCst) { Ok(Db) } else { Err(InitError::Stop(ExitReason::Shutdown)) }
+///     }
+///
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let up = Arc::new(AtomicBool::new(true));
+/// let sup = SupervisorSpec::new(Strategy::OneForOne)
+///     .max_restarts(1_000)
+///     .child(ChildSpec::of::<Db>(up.clone()).with_id("db"))
+///     .start()
+///     .await?;
+/// let db = sup.child_pid("db").await?.ok_or("db is running")?;
+/// up.store(false, Ordering::SeqCst); // from now on, its restarts fail
+/// db.kill();
+/// db.wait_exit().await;
+/// assert_eq!(sup.which_children().await?[0].state, ChildState::Restarting);
+/// assert_eq!(sup.delete_child("db").await, Err(SupervisorError::Restarting("db".into())));
+/// sup.terminate_child("db").await?; // ends the retries; the spec is kept
+/// assert_eq!(sup.which_children().await?[0].state, ChildState::NotRunning);
+/// up.store(true, Ordering::SeqCst);
+/// assert!(sup.restart_child("db").await?.is_some());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChildState {
+    /// Running as this process.
+    Running(Pid),
+    /// Its restart failed and the supervisor is trying again (`:restarting`).
+    Restarting,
+    /// Its spec is kept without a process (`:undefined`): it was terminated, it exited and is
+    /// not restarted, or its init returned ignore.
+    NotRunning,
 }
 
 /// The counts [`count_children`](crate::SupervisorRef::count_children) reports.

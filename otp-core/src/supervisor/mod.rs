@@ -30,5 +30,5 @@ pub use child_spec::{
 pub use dynamic::{
     DynamicSupervisor, DynamicSupervisorOptions, DynamicSupervisorRef, StartChildError,
 };
-pub use error::{ChildCounts, ChildInfo, SupervisorError};
+pub use error::{ChildCounts, ChildInfo, ChildState, SupervisorError};
 pub use spec::{AutoShutdown, Strategy, SupervisorRef, SupervisorSpec};

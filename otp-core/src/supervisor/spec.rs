@@ -285,6 +285,6 @@ impl SupervisorRef {
         Ok(children
             .into_iter()
             .find(|child| child.id.as_deref() == Some(id))
-            .and_then(|child| child.pid))
+            .and_then(|child| child.pid().cloned()))
     }
 }

@@ -66,7 +66,7 @@ async fn pids(sup: &DynamicSupervisorRef) -> Vec<Pid> {
         .await
         .unwrap()
         .into_iter()
-        .map(|c| c.pid.unwrap())
+        .map(|c| c.pid().cloned().unwrap())
         .collect();
     pids.sort();
     pids

@@ -79,7 +79,7 @@ async fn start_child_returns_the_typed_handle_after_init() {
         .await
         .unwrap()
         .into_iter()
-        .map(|c| c.pid.unwrap())
+        .map(|c| c.pid().cloned().unwrap())
         .collect();
     pids.sort();
     let mut expected = vec![one.pid(), two.pid()];

@@ -22,6 +22,7 @@ mod supervisor_one_for_all;
 mod supervisor_one_for_one;
 mod supervisor_rest_for_one;
 mod supervisor_restart_types;
+mod supervisor_restarting_child;
 mod supervisor_runtime_api;
 mod supervisor_start_failure;
 mod supervisor_start_order;

@@ -303,14 +303,14 @@ async fn a_child_that_ignores_keeps_its_spec_without_a_process() {
     let children = sup.which_children().await.unwrap();
     let listed: Vec<_> = children
         .iter()
-        .map(|c| (c.id.as_deref().unwrap(), c.pid.is_some()))
+        .map(|c| (c.id.as_deref().unwrap(), c.pid().is_some()))
         .collect();
     assert_eq!(listed, [("a", true), ("b", false), ("c", true)]);
     assert_eq!(
         children[1],
         ChildInfo {
             id: Some("b".into()),
-            pid: None,
+            state: otp_core::ChildState::NotRunning,
             child_type: ChildType::Worker
         }
     );
