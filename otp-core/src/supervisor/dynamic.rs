@@ -252,7 +252,15 @@ pub(crate) struct DynamicServer {
     intensity: Intensity,
     max_children: Option<usize>,
     extra_arguments: Option<Arc<dyn Any + Send + Sync>>,
-    children: HashMap<Pid, ChildSpec>,
+    /// Each child under its pid; a restarting child under the pid it had (OTP keeps it as
+    /// `{restarting, OldPid}`), so `terminate_child` with that pid finds it.
+    children: HashMap<Pid, DynamicChild>,
+}
+
+struct DynamicChild {
+    spec: ChildSpec,
+    /// Its restart failed and is tried again: the pid it is kept under has exited.
+    restarting: bool,
 }
 
 #[genserver]
@@ -268,6 +276,7 @@ impl DynamicServer {
         }
     }
 
+    /// Starts a child, unless there are `max_children` already, restarting ones included.
     #[handle_call]
     async fn start_child(&mut self, build: SpecBuilder) -> Result<Pid, StartChildError> {
         if self
@@ -279,7 +288,13 @@ impl DynamicServer {
         let spec = build(self.extra_arguments.as_ref()).ok_or(StartChildError::ExtraArguments)?;
         match spec.start_child().await {
             Ok(pid) => {
-                self.children.insert(pid.clone(), spec);
+                self.children.insert(
+                    pid.clone(),
+                    DynamicChild {
+                        spec,
+                        restarting: false,
+                    },
+                );
                 Ok(pid)
             }
             Err(StartError::Ignored) => Err(StartChildError::Ignored),
@@ -289,12 +304,16 @@ impl DynamicServer {
         }
     }
 
+    /// Stops the child `pid` and forgets it; a restarting child (`pid` being the one it had)
+    /// is forgotten, which ends its retries.
     #[handle_call]
     async fn terminate_child(&mut self, pid: Pid) -> bool {
-        let Some(spec) = self.children.remove(&pid) else {
+        let Some(child) = self.children.remove(&pid) else {
             return false;
         };
-        shut_down(&pid, spec.shutdown).await;
+        if !child.restarting {
+            shut_down(&pid, child.spec.shutdown).await;
+        }
         true
     }
 
@@ -302,49 +321,73 @@ impl DynamicServer {
     fn which_children(&mut self) -> Vec<ChildInfo> {
         self.children
             .iter()
-            .map(|(pid, spec)| ChildInfo {
+            .map(|(pid, child)| ChildInfo {
                 id: None,
-                state: ChildState::Running(pid.clone()),
-                child_type: spec.kind,
+                state: if child.restarting {
+                    ChildState::Restarting
+                } else {
+                    ChildState::Running(pid.clone())
+                },
+                child_type: child.spec.kind,
             })
             .collect()
     }
 
+    /// Every child in `specs`, those with a process in `active` (not a restarting one).
     #[handle_call]
     fn count_children(&mut self) -> ChildCounts {
-        let supervisors = self
-            .children
-            .values()
-            .filter(|spec| spec.kind == ChildType::Supervisor)
-            .count();
-        ChildCounts {
+        let mut counts = ChildCounts {
             specs: self.children.len(),
-            active: self.children.len(),
-            supervisors,
-            workers: self.children.len() - supervisors,
+            ..ChildCounts::default()
+        };
+        for child in self.children.values() {
+            if !child.restarting {
+                counts.active += 1;
+            }
+            match child.spec.kind {
+                ChildType::Supervisor => counts.supervisors += 1,
+                ChildType::Worker => counts.workers += 1,
+            }
         }
+        counts
     }
 
     /// A child exited: restart it as its restart type says.
     #[handle_info]
     async fn child_exited(&mut self, exit: Exit, ctx: &mut Context<Self>) {
-        let Some(spec) = self.children.remove(&exit.from) else {
+        // Not a child (one it stopped itself), or one whose exit was handled already.
+        let Some(child) = self
+            .children
+            .get(&exit.from)
+            .filter(|child| !child.restarting)
+        else {
             return;
         };
-        if !spec.restart.restarts_after(&exit.reason) {
+        let restarts = child.spec.restart.restarts_after(&exit.reason);
+        if !restarts {
+            self.children.remove(&exit.from);
             return;
         }
         if !self.intensity.allow_restart() {
             error!(supervisor = %ctx.pid(), reason = %exit.reason, "restart intensity reached; stopping all children");
+            self.children.remove(&exit.from);
             ctx.stop(ExitReason::Shutdown);
             return;
         }
-        self.restart(spec, ctx).await;
+        self.restart(exit.from, ctx).await;
     }
 
-    /// A child whose restart failed: try again, counting toward the intensity.
+    /// A child whose restart failed (OTP's `try_again_restart`): unless it was terminated
+    /// since, try again, counting toward the intensity.
     #[handle_info]
     async fn retry(&mut self, retry: RetryRestart, ctx: &mut Context<Self>) {
+        if !self
+            .children
+            .get(&retry.0)
+            .is_some_and(|child| child.restarting)
+        {
+            return;
+        }
         if !self.intensity.allow_restart() {
             error!(supervisor = %ctx.pid(), "restart intensity reached; stopping all children");
             ctx.stop(ExitReason::Shutdown);
@@ -353,11 +396,17 @@ impl DynamicServer {
         self.restart(retry.0, ctx).await;
     }
 
-    /// Stops every child at once, each within its shutdown, and waits for all.
+    /// Stops every running child at once, each within its shutdown, and waits for all.
     #[terminate]
     async fn terminate(&mut self, _reason: &ExitReason) {
         let children = std::mem::take(&mut self.children);
-        shut_down_all(children.iter().map(|(pid, spec)| (pid, spec.shutdown))).await;
+        shut_down_all(
+            children
+                .iter()
+                .filter(|(_, child)| !child.restarting)
+                .map(|(pid, child)| (pid, child.spec.shutdown)),
+        )
+        .await;
     }
 
     #[handle_info(catch_all)]
@@ -366,19 +415,34 @@ impl DynamicServer {
     }
 }
 
-/// A child whose restart failed, to try again through the mailbox, as OTP does.
-struct RetryRestart(ChildSpec);
+/// A child whose restart failed, by the pid it is kept under, to try again through the
+/// mailbox, as OTP does.
+struct RetryRestart(Pid);
 
 impl DynamicServer {
-    async fn restart(&mut self, spec: ChildSpec, ctx: &mut Context<Self>) {
-        match spec.start_child().await {
+    /// Starts again the child kept under `old`, which has exited: under its new pid if it
+    /// starts; forgotten if its init returns ignore; else kept under `old` as restarting, with
+    /// a retry queued behind the requests already in the mailbox.
+    async fn restart(&mut self, old: Pid, ctx: &mut Context<Self>) {
+        let Some(child) = self.children.get(&old) else {
+            return;
+        };
+        match child.spec.start_child().await {
             Ok(pid) => {
-                self.children.insert(pid, spec);
+                if let Some(mut child) = self.children.remove(&old) {
+                    child.restarting = false;
+                    self.children.insert(pid, child);
+                }
             }
-            Err(StartError::Ignored) => {}
+            Err(StartError::Ignored) => {
+                self.children.remove(&old);
+            }
             Err(failure) => {
                 error!(supervisor = %ctx.pid(), error = %failure, "child failed to restart; trying again");
-                ctx.pid().send(RetryRestart(spec));
+                if let Some(child) = self.children.get_mut(&old) {
+                    child.restarting = true;
+                }
+                ctx.pid().send(RetryRestart(old));
             }
         }
     }
@@ -461,7 +525,8 @@ impl DynamicSupervisorRef {
     }
 
     /// Stops the child `pid` and forgets it (`DynamicSupervisor.terminate_child/2`); `false`
-    /// when it is not a child of this supervisor.
+    /// when it is not a child of this supervisor. A child whose restart failed and is being
+    /// tried again is found by the pid it had: terminating it ends the retries.
     pub async fn terminate_child(&self, pid: &Pid) -> Result<bool, CallError> {
         self.server
             .terminate_child(pid.clone())
@@ -469,12 +534,14 @@ impl DynamicSupervisorRef {
             .await
     }
 
-    /// The running children, in no set order.
+    /// The children, in no set order, with no id: each running, or restarting after a failed
+    /// restart ([`ChildState`]).
     pub async fn which_children(&self) -> Result<Vec<ChildInfo>, CallError> {
         self.server.which_children().timeout(NO_TIMEOUT).await
     }
 
-    /// The children counted.
+    /// The children counted: restarting ones in `specs` but not in `active` (they count
+    /// toward `max_children` too).
     pub async fn count_children(&self) -> Result<ChildCounts, CallError> {
         self.server.count_children().timeout(NO_TIMEOUT).await
     }

@@ -4,6 +4,7 @@
 
 mod dynamic_supervisor_children;
 mod dynamic_supervisor_extra_arguments;
+mod dynamic_supervisor_restarting_child;
 mod dynamic_supervisor_restarts;
 mod dynamic_supervisor_rooms;
 mod dynamic_supervisor_shutdown;
