@@ -381,6 +381,9 @@ impl DynamicServer {
     /// since, try again, counting toward the intensity.
     #[handle_info]
     async fn retry(&mut self, retry: RetryRestart, ctx: &mut Context<Self>) {
+        // Let callers queue their requests first: they are answered before the next try (a
+        // start that fails at once never waits, and a tokio task is not preempted).
+        tokio::task::yield_now().await;
         if !self
             .children
             .get(&retry.0)

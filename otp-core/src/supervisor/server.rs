@@ -7,7 +7,10 @@
 //!
 //! A restart that fails is tried again through the mailbox, as OTP's `try_again_restart`: the
 //! child is `Restarting` meanwhile, and the requests that arrive between two tries are answered
-//! in turn (see [`ChildState`]).
+//! in turn (see [`ChildState`]). Where Rust differs: OTP's scheduler preempts a process, and a
+//! caller's request reaches the mailbox while a restart loop runs; a tokio task runs until it
+//! waits, and a start that fails at once never waits. So each retry first yields to the
+//! scheduler, letting callers send what they have to send before the next try.
 
 use tracing::{error, warn};
 
@@ -150,6 +153,8 @@ impl SupervisorServer {
     /// since, try again, counting toward the intensity.
     #[handle_info]
     async fn retry(&mut self, retry: RetryRestart, ctx: &mut Context<Self>) {
+        // Let callers queue their requests first: they are answered before the next try.
+        tokio::task::yield_now().await;
         let Some(index) = self
             .children
             .iter()

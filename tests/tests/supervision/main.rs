@@ -12,6 +12,7 @@ mod dynamic_supervisor_start_child;
 mod dynamic_supervisor_start_child_timeout;
 mod fault_child_keeps_failing_to_start;
 mod fault_init_hangs_past_start;
+mod fault_restart_fails_at_once;
 mod supervisor_auto_shutdown;
 mod supervisor_child_restart_start_timeout;
 mod supervisor_child_start_timeout;
