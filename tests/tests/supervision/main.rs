@@ -18,6 +18,7 @@ mod supervisor_child_restart_start_timeout;
 mod supervisor_child_start_timeout;
 mod supervisor_intensity;
 mod supervisor_intensity_settings;
+mod supervisor_longest_durations;
 mod supervisor_named_children;
 mod supervisor_nesting;
 mod supervisor_one_for_all;
