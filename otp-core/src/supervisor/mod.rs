@@ -22,6 +22,8 @@
 mod child_spec;
 #[allow(unreachable_pub, missing_docs)]
 mod dynamic;
+#[allow(unreachable_pub, missing_docs)]
+mod dynamic_server;
 mod error;
 mod intensity;
 #[allow(unreachable_pub, missing_docs)]
