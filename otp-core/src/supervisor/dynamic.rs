@@ -196,6 +196,33 @@ impl Child for DynamicSupervisor {
 }
 
 /// Why a dynamic supervisor did not start a child.
+///
+/// ```
+/// use otp_core::prelude::*;
+/// use otp_core::{DynamicSupervisor, DynamicSupervisorOptions, StartChildError};
+///
+/// #[derive(Clone)]
+/// struct Room;
+///
+/// #[genserver]
+/// impl Room {
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let rooms =
+///     DynamicSupervisor::start(DynamicSupervisorOptions::default().max_children(1)).await?;
+/// rooms.start_child::<Room>(Room).await?;
+/// let refused = rooms.start_child::<Room>(Room).await;
+/// assert_eq!(refused.err(), Some(StartChildError::MaxChildren));
+/// rooms.stop(ExitReason::Shutdown).await?;
+/// let gone = rooms.start_child::<Room>(Room).await;
+/// assert_eq!(gone.err(), Some(StartChildError::NoProc));
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum StartChildError {
@@ -215,6 +242,10 @@ pub enum StartChildError {
     /// ([`ChildSpec::start_timeout`]); it was killed (`{:error, :timeout}`).
     #[error("the child's init did not return within its start timeout")]
     Timeout,
+    /// `start_child_spec::<C>` with a spec that does not start a `C` (the type named): nothing
+    /// is left running.
+    #[error("the child spec does not start a `{0}`")]
+    NotOfType(&'static str),
     /// `start_child_with_extra` on a supervisor whose extra arguments are of another type.
     #[error("the supervisor's extra arguments are not of the type the child takes")]
     ExtraArguments,
@@ -285,10 +316,51 @@ impl DynamicSupervisorRef {
         self.start_built::<C>(build).await
     }
 
-    /// Starts a child from a spec, for overrides (`restart`, `shutdown`, `name`).
-    pub async fn start_child_spec(&self, spec: ChildSpec) -> Result<Pid, StartChildError> {
+    /// Starts a child of type `C` from a spec, for overrides (`restart`, `shutdown`, `name`,
+    /// `start_timeout`), and returns its typed handle as [`start_child`](Self::start_child)
+    /// does (`DynamicSupervisor.start_child/2` with a child spec).
+    ///
+    /// The spec must start a `C`: one made by [`ChildSpec::of::<C>`](ChildSpec::of) does, and a
+    /// spec of another type is refused with [`StartChildError::NotOfType`] before anything
+    /// starts. A [`ChildSpec::from_fn`] start is checked once it has run: a child of another
+    /// type is stopped and forgotten, and the start fails the same way.
+    ///
+    /// ```
+    /// use otp_core::prelude::*;
+    /// use otp_core::{ChildSpec, DynamicSupervisor, DynamicSupervisorOptions, Restart};
+    ///
+    /// struct Room { name: String }
+    ///
+    /// #[genserver]
+    /// impl Room {
+    ///     #[init]
+    ///     fn init(name: String) -> Self { Room { name } }
+    ///
+    ///     #[handle_call]
+    ///     fn name(&mut self) -> String { self.name.clone() }
+    ///
+    ///     #[handle_info(catch_all)]
+    ///     fn unexpected(&mut self, _msg: AnyMessage) {}
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let rooms = DynamicSupervisor::start_link(DynamicSupervisorOptions::default()).await?;
+    /// let spec = ChildSpec::of::<Room>("lobby".into()).with_restart(Restart::Temporary);
+    /// let lobby: RoomRef = rooms.start_child_spec::<Room>(spec).await?;
+    /// assert_eq!(lobby.name().await?, "lobby");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn start_child_spec<C: Child>(
+        &self,
+        spec: ChildSpec,
+    ) -> Result<C::Handle, StartChildError> {
+        if !spec.may_start::<C>() {
+            return Err(StartChildError::NotOfType(std::any::type_name::<C>()));
+        }
         let build: SpecBuilder = Box::new(move |_| Some(spec));
-        self.server.start_child(build).timeout(NO_TIMEOUT).await?
+        self.start_built::<C>(build).await
     }
 
     /// Starts a child of type `C` whose start argument is `(extra, args)`, `extra` being the
@@ -314,8 +386,13 @@ impl DynamicSupervisorRef {
         build: SpecBuilder,
     ) -> Result<C::Handle, StartChildError> {
         let pid = self.server.start_child(build).timeout(NO_TIMEOUT).await??;
-        // The child may already have exited; its handle then answers `NoProc`.
-        C::handle(&pid).ok_or(StartChildError::Init(ExitReason::NoProc))
+        // A handle is made from a pid whether or not the process still runs (it then answers
+        // `NoProc`): `None` means a child of another type, which no one asked for.
+        if let Some(handle) = C::handle(&pid) {
+            return Ok(handle);
+        }
+        self.terminate_child(&pid).await?;
+        Err(StartChildError::NotOfType(std::any::type_name::<C>()))
     }
 
     /// Stops the child `pid` and forgets it (`DynamicSupervisor.terminate_child/2`); `false`

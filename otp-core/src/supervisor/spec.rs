@@ -279,6 +279,42 @@ impl SupervisorRef {
         self.server.count_children().timeout(NO_TIMEOUT).await
     }
 
+    /// The typed handle of the running child with this id: a `CacheRef` for a `Cache`
+    /// (the handle [`Child::handle`] makes from its pid). `None` when no child has this id,
+    /// when it is not running (terminated, restarting), or when it is not a `C`.
+    ///
+    /// ```
+    /// use otp_core::prelude::*;
+    /// use otp_core::supervisor;
+    ///
+    /// struct Cache;
+    ///
+    /// #[genserver]
+    /// impl Cache {
+    ///     #[init]
+    ///     fn init(_args: ()) -> Self { Cache }
+    ///
+    ///     #[handle_call]
+    ///     fn size(&mut self) -> usize { 0 }
+    ///
+    ///     #[handle_info(catch_all)]
+    ///     fn unexpected(&mut self, _msg: AnyMessage) {}
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let app = supervisor! { strategy: one_for_one, children: [Cache(()) { id = "cache" }] };
+    /// let sup = app.start_link().await?;
+    /// let cache: CacheRef = sup.child::<Cache>("cache").await?.ok_or("no cache")?;
+    /// assert_eq!(cache.size().await?, 0);
+    /// assert!(sup.child::<Cache>("nothing").await?.is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn child<C: Child>(&self, id: &str) -> Result<Option<C::Handle>, CallError> {
+        Ok(self.child_pid(id).await?.as_ref().and_then(C::handle))
+    }
+
     /// The pid of the running child with this id.
     pub async fn child_pid(&self, id: &str) -> Result<Option<Pid>, CallError> {
         let children = self.which_children().await?;

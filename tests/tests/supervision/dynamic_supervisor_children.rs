@@ -100,22 +100,24 @@ async fn terminate_child_waits_for_the_shutdown_then_kills() {
     let mut slow = args("slow", &log);
     slow.terminate_takes = Duration::from_secs(60);
     let pid = sup
-        .start_child_spec(
+        .start_child_spec::<Worker>(
             ChildSpec::of::<Worker>(slow).with_shutdown(Shutdown::Timeout(Duration::from_secs(2))),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .pid();
     let started = tokio::time::Instant::now();
     assert_eq!(sup.terminate_child(&pid).await, Ok(true));
     assert_eq!(started.elapsed(), Duration::from_secs(2));
     assert_eq!(pid.wait_exit().await, ExitReason::Killed);
 
     let pid = sup
-        .start_child_spec(
+        .start_child_spec::<Worker>(
             ChildSpec::of::<Worker>(args("brutal", &log)).with_shutdown(Shutdown::BrutalKill),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .pid();
     take(&log);
     assert_eq!(sup.terminate_child(&pid).await, Ok(true));
     assert_eq!(pid.wait_exit().await, ExitReason::Killed);

@@ -202,14 +202,18 @@ async fn a_child_spec_with_a_taken_name_gives_already_started() {
     let inits = Arc::new(AtomicUsize::new(0));
     let spec = ChildSpec::of::<Worker>((Start::Ok("named"), inits.clone()))
         .with_name("dynamic_start_child_named");
-    let pid = sup.start_child_spec(spec.clone()).await.unwrap();
+    let pid = sup
+        .start_child_spec::<Worker>(spec.clone())
+        .await
+        .unwrap()
+        .pid();
     assert_eq!(
         otp_core::whereis("dynamic_start_child_named"),
         Some(pid.clone())
     );
     assert_eq!(
-        sup.start_child_spec(spec).await,
-        Err(StartChildError::AlreadyStarted(pid))
+        sup.start_child_spec::<Worker>(spec).await.err(),
+        Some(StartChildError::AlreadyStarted(pid))
     );
     assert_eq!(inits.load(Ordering::SeqCst), 1);
     assert_eq!(counts(&sup).await, (1, 1));

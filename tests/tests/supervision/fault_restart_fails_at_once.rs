@@ -14,6 +14,7 @@ use otp_core::{
     ChildCounts, ChildSpec, DynamicSupervisor, DynamicSupervisorOptions, Strategy, SupervisorSpec,
 };
 
+#[derive(Clone)]
 struct Idle;
 
 #[genserver]
@@ -86,7 +87,11 @@ async fn a_dynamic_supervisor_answers_between_two_tries() {
         DynamicSupervisor::start(DynamicSupervisorOptions::default().max_restarts(MAX_RESTARTS))
             .await
             .unwrap();
-    let old = sup.start_child_spec(child.spec()).await.unwrap();
+    let old = sup
+        .start_child_spec::<Idle>(child.spec())
+        .await
+        .unwrap()
+        .pid();
     child.down.store(true, Ordering::SeqCst);
     old.kill();
     old.wait_exit().await;

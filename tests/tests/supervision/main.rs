@@ -14,6 +14,7 @@ mod fault_child_keeps_failing_to_start;
 mod fault_init_hangs_past_start;
 mod fault_restart_fails_at_once;
 mod supervisor_auto_shutdown;
+mod supervisor_child_handles;
 mod supervisor_child_restart_start_timeout;
 mod supervisor_child_start_timeout;
 mod supervisor_intensity;

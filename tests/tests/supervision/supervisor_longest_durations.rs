@@ -84,13 +84,13 @@ async fn a_dynamic_supervisor_waits_too() {
         .await
         .unwrap();
     let spec = || slow(Duration::ZERO, HOUR).with_shutdown(Shutdown::Timeout(Duration::MAX));
-    let one = sup.start_child_spec(spec()).await.unwrap();
+    let one = sup.start_child_spec::<Slow>(spec()).await.unwrap().pid();
     let began = tokio::time::Instant::now();
     assert_eq!(sup.terminate_child(&one).await, Ok(true));
     assert_eq!(began.elapsed(), HOUR);
     assert_eq!(one.exit_reason(), Some(ExitReason::Shutdown), "not killed");
 
-    let two = sup.start_child_spec(spec()).await.unwrap();
+    let two = sup.start_child_spec::<Slow>(spec()).await.unwrap().pid();
     sup.stop(ExitReason::Shutdown).await.unwrap();
     assert_eq!(two.exit_reason(), Some(ExitReason::Shutdown), "not killed");
 }
@@ -108,7 +108,7 @@ async fn a_start_timeout_of_duration_max_waits_for_init() {
     let dynamic = DynamicSupervisor::start(DynamicSupervisorOptions::default())
         .await
         .unwrap();
-    assert!(dynamic.start_child_spec(spec()).await.is_ok());
+    assert!(dynamic.start_child_spec::<Slow>(spec()).await.is_ok());
 }
 
 #[tokio::test(start_paused = true)]
