@@ -406,7 +406,7 @@ impl DynamicSupervisorRef {
     }
 
     /// The children, in no set order, with no id: each running, or restarting after a failed
-    /// restart ([`ChildState`]).
+    /// restart ([`ChildState`](crate::ChildState)).
     pub async fn which_children(&self) -> Result<Vec<ChildInfo>, CallError> {
         self.server.which_children().timeout(NO_TIMEOUT).await
     }

@@ -245,7 +245,8 @@ impl SupervisorRef {
         self.server.start_child(spec).timeout(NO_TIMEOUT).await?
     }
 
-    /// Stops a child and keeps its spec (`Supervisor.terminate_child/2`).
+    /// Stops a child and keeps its spec (`Supervisor.terminate_child/2`); a temporary child's
+    /// spec goes. A child being restarted is restarted no more.
     pub async fn terminate_child(&self, id: &str) -> Result<(), SupervisorError> {
         self.server
             .terminate_child(id.to_owned())
@@ -253,7 +254,8 @@ impl SupervisorRef {
             .await?
     }
 
-    /// Starts again a child whose spec is kept (`Supervisor.restart_child/2`).
+    /// Starts again a child whose spec is kept (`Supervisor.restart_child/2`): its pid, or
+    /// `None` when its init returned ignore. `Running` or `Restarting` when it is not stopped.
     pub async fn restart_child(&self, id: &str) -> Result<Option<Pid>, SupervisorError> {
         self.server
             .restart_child(id.to_owned())
@@ -261,7 +263,8 @@ impl SupervisorRef {
             .await?
     }
 
-    /// Removes the spec of a child that is not running (`Supervisor.delete_child/2`).
+    /// Removes the spec of a child that is not running (`Supervisor.delete_child/2`);
+    /// `Running` or `Restarting` when it is not stopped.
     pub async fn delete_child(&self, id: &str) -> Result<(), SupervisorError> {
         self.server
             .delete_child(id.to_owned())
@@ -269,12 +272,14 @@ impl SupervisorRef {
             .await?
     }
 
-    /// The children, in start order (`Supervisor.which_children/1`).
+    /// The children, in start order, each running, restarting or not running
+    /// (`Supervisor.which_children/1`; see [`ChildState`](crate::ChildState)).
     pub async fn which_children(&self) -> Result<Vec<ChildInfo>, CallError> {
         self.server.which_children().timeout(NO_TIMEOUT).await
     }
 
-    /// The children counted (`Supervisor.count_children/1`).
+    /// The children counted (`Supervisor.count_children/1`): a restarting child in `specs`
+    /// but not in `active`.
     pub async fn count_children(&self) -> Result<ChildCounts, CallError> {
         self.server.count_children().timeout(NO_TIMEOUT).await
     }
