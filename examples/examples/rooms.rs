@@ -164,9 +164,10 @@ async fn start_room(room_id: &str) -> Result<RoomRef, BoxError> {
         }
     })
     .with_restart(Restart::Transient);
-    match room_sup.start_child_spec(spec).await {
-        // Started, or started meanwhile by someone else: either way it is registered.
-        Ok(_) | Err(StartChildError::AlreadyStarted(_)) => Ok(rooms
+    match room_sup.start_child_spec::<Room>(spec).await {
+        Ok(room) => Ok(room),
+        // Started meanwhile by someone else: it is registered.
+        Err(StartChildError::AlreadyStarted(_)) => Ok(rooms
             .whereis::<Room>(room_id)
             .ok_or("the room is not registered")?),
         Err(error) => Err(error.into()),

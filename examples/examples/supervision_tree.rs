@@ -174,8 +174,7 @@ async fn start_room(
 ) -> Result<RoomRef, Box<dyn std::error::Error>> {
     let name = format!("room:{id}");
     let spec = ChildSpec::of::<Room>(id.to_owned()).with_name(name.as_str());
-    rooms.start_child_spec(spec).await?;
-    Ok(Room::whereis(&name).ok_or("the room is not registered")?)
+    Ok(rooms.start_child_spec::<Room>(spec).await?)
 }
 
 /// The running child `id` of `sup`.

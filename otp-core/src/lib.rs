@@ -153,7 +153,7 @@ pub use registry::{
     Duplicate, KeyKind, Registry, RegistryError, RegistryKey, RegistryOptions, RegistryRef, Unique,
 };
 pub use supervisor::{
-    AutoShutdown, Child, ChildCounts, ChildDefaults, ChildInfo, ChildSpec, ChildType,
+    AutoShutdown, Child, ChildCounts, ChildDefaults, ChildInfo, ChildSpec, ChildState, ChildType,
     DynamicSupervisor, DynamicSupervisorOptions, DynamicSupervisorRef, Restart, Shutdown,
     StartChildError, Strategy, SupervisorError, SupervisorRef, SupervisorSpec,
 };

@@ -150,7 +150,7 @@ impl Tree {
         let children = self.sup.which_children().await.unwrap();
         let ids: Vec<_> = children.iter().map(|c| c.id.clone().unwrap()).collect();
         assert_eq!(ids, IDS, "children are listed in start order");
-        children.into_iter().map(|c| c.pid.unwrap()).collect()
+        children.iter().map(|c| c.pid().unwrap().clone()).collect()
     }
 
     /// Crashes child `id` and waits until the supervisor has handled its exit.

@@ -431,7 +431,11 @@ fn killing_a_supervisor_costs_its_parent_exactly_one_restart() {
         let child = ChildSpec::from_fn("sub", move |_name| {
             let (sub, failed) = (sub.clone(), failed.clone());
             async move {
-                let started = sub.start_link().await.map(|sup| sup.pid());
+                let started = sub
+                    .start_link()
+                    .await
+                    .map(|sup| sup.pid())
+                    .map_err(StartError::from);
                 if let Err(error) = &started {
                     lock(&failed).push(error.to_string());
                 }

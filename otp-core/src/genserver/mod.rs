@@ -10,6 +10,7 @@ mod mailbox;
 mod run_loop;
 mod server_ref;
 mod start;
+mod start_error;
 
 #[cfg(test)]
 mod size_tests;
@@ -18,7 +19,8 @@ use std::future::Future;
 
 pub use context::{Context, ContinueWith};
 pub use server_ref::{Reservation, ServerRef, TryCastError};
-pub use start::{StartError, StartOptions, ViaRegistration, ViaRegistry};
+pub use start::{StartOptions, ViaRegistration, ViaRegistry};
+pub use start_error::StartError;
 
 pub(crate) use server_ref::Envelope;
 

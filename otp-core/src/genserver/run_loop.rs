@@ -10,7 +10,7 @@ use tokio::sync::oneshot;
 use super::context::InfoAction;
 use super::mailbox::{Inbox, Mailbox};
 use super::server_ref::Envelope;
-use super::start::StartError;
+use super::start_error::StartError;
 use crate::call::{begin_parking, drop_caught, end_parking};
 use crate::process::{self, ProcessCell};
 use crate::{AnyMessage, Context, ExitReason, GenServer, IdleTimeout, InitError, Pid, ServerRef};

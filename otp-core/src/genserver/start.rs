@@ -10,29 +10,11 @@ use tracing::Instrument;
 
 use super::run_loop;
 use super::server_ref::ServerProcess;
+use super::start_error::StartError;
 use crate::names::RegisterError;
 use crate::process::{self, ProcessCell};
 use crate::registry::{RegistryError, RegistryRef, Unique};
 use crate::{ExitReason, GenServer, Pid, ServerRef};
-
-/// Why a server did not start.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum StartError {
-    /// `init` returned [`InitError::Ignore`](crate::InitError::Ignore) (`:ignore`).
-    #[error("init returned ignore")]
-    Ignored,
-    /// `init` returned an error or panicked (`{:error, reason}`); `terminate` did not run.
-    #[error("init failed: {0}")]
-    Init(ExitReason),
-    /// The name is held by another live process (`{:already_started, pid}`).
-    #[error("a process is already registered under this name: {0}")]
-    AlreadyStarted(Pid),
-    /// `init` did not return within the start timeout (`{:error, :timeout}`): the process was
-    /// killed (`Killed`, no `terminate`) and its name freed. See [`StartOptions::timeout`].
-    #[error("init did not return within the start timeout")]
-    Timeout,
-}
 
 /// Options for starting a server: a name, a link to the caller.
 ///

@@ -1,5 +1,6 @@
 //! Child specs: how a supervisor starts, restarts and stops one child.
 
+use std::any::TypeId;
 use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
@@ -110,12 +111,24 @@ pub struct ChildSpec {
     pub(crate) significant: bool,
     pub(crate) name: Option<Arc<str>>,
     pub(crate) start_timeout: Option<Duration>,
+    /// The child type `C` of a spec made by [`ChildSpec::of::<C>`](ChildSpec::of), so that a
+    /// typed start can refuse a spec of another type before starting it.
+    pub(crate) of: Option<TypeId>,
 }
 
 impl ChildSpec {
     /// The spec of a child of type `C` started with `args`, with `C`'s defaults.
     pub fn of<C: Child>(args: C::Args) -> Self {
-        C::child_spec(args)
+        ChildSpec {
+            of: Some(TypeId::of::<C>()),
+            ..C::child_spec(args)
+        }
+    }
+
+    /// Whether this spec may start a `C`: made by `of::<C>`, or by a start function, whose
+    /// child's type is known only once it runs.
+    pub(crate) fn may_start<C: Child>(&self) -> bool {
+        self.of.is_none_or(|of| of == TypeId::of::<C>())
     }
 
     /// A spec from a start function: it must start the child linked to the calling process
@@ -135,6 +148,7 @@ impl ChildSpec {
             significant: false,
             name: None,
             start_timeout: None,
+            of: None,
         }
     }
 
@@ -263,10 +277,9 @@ impl ChildSpec {
     /// let spec = ChildSpec::of::<Stuck>(Stuck).with_start_timeout(Duration::from_secs(5));
     /// assert_eq!(spec.start_timeout(), Some(Duration::from_secs(5)));
     /// let started = SupervisorSpec::new(Strategy::OneForOne).child(spec).start().await;
-    /// let Err(StartError::Init(ExitReason::Error(error))) = started else { panic!() };
     /// assert_eq!(
-    ///     error.downcast_ref::<SupervisorError>(),
-    ///     Some(&SupervisorError::FailedToStartChild {
+    ///     started.err(),
+    ///     Some(SupervisorError::FailedToStartChild {
     ///         id: "Stuck".into(),
     ///         reason: ExitReason::Timeout,
     ///     })
@@ -379,6 +392,7 @@ where
         significant: S::SIGNIFICANT,
         name: None,
         start_timeout: S::START_TIMEOUT,
+        of: None,
     }
 }
 

@@ -1,16 +1,13 @@
 //! `DynamicSupervisor`: children started on demand, all one_for_one.
 
 use std::any::Any;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tracing::{error, warn};
-
-use super::intensity::Intensity;
-use super::shutdown::{shut_down, shut_down_all};
-use super::{ChildCounts, ChildInfo};
+use super::dynamic_server::{DynamicServer, DynamicServerRef, SpecBuilder};
+use super::intensity;
+use super::{ChildCounts, ChildInfo, SupervisorError};
 use crate::prelude::*;
 use crate::{Child, ChildSpec, ChildType};
 
@@ -55,10 +52,10 @@ pub struct DynamicSupervisor;
 /// a name.
 #[derive(Clone)]
 pub struct DynamicSupervisorOptions {
-    max_restarts: u32,
-    max_seconds: Duration,
-    max_children: Option<usize>,
-    extra_arguments: Option<Arc<dyn Any + Send + Sync>>,
+    pub(super) max_restarts: u32,
+    pub(super) max_seconds: u64,
+    pub(super) max_children: Option<usize>,
+    pub(super) extra_arguments: Option<Arc<dyn Any + Send + Sync>>,
     name: Option<Arc<str>>,
 }
 
@@ -67,7 +64,7 @@ impl Default for DynamicSupervisorOptions {
     fn default() -> Self {
         DynamicSupervisorOptions {
             max_restarts: 3,
-            max_seconds: Duration::from_secs(5),
+            max_seconds: 5,
             max_children: None,
             extra_arguments: None,
             name: None,
@@ -88,17 +85,31 @@ impl fmt::Debug for DynamicSupervisorOptions {
 }
 
 impl DynamicSupervisorOptions {
-    /// At most this many restarts within `max_seconds` (default 3).
+    /// At most this many restarts within `max_seconds` (default 3); one more and the
+    /// supervisor stops its children and exits with `Shutdown`. 0 allows none: the first
+    /// child exit that calls for a restart takes the supervisor down.
     #[must_use]
     pub fn max_restarts(mut self, max_restarts: u32) -> Self {
         self.max_restarts = max_restarts;
         self
     }
 
-    /// The period of the restart intensity in seconds (default 5).
+    /// The period of the restart intensity, in seconds (default 5). It must be at least 1, as
+    /// in OTP: `max_seconds(0)` makes the start fail with [`SupervisorError::ZeroMaxSeconds`].
+    ///
+    /// ```
+    /// use otp_core::{DynamicSupervisor, DynamicSupervisorOptions, SupervisorError};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let options = DynamicSupervisorOptions::default().max_restarts(10).max_seconds(0);
+    /// let started = DynamicSupervisor::start(options).await;
+    /// assert_eq!(started.err(), Some(SupervisorError::ZeroMaxSeconds));
+    /// # }
+    /// ```
     #[must_use]
     pub fn max_seconds(mut self, max_seconds: u64) -> Self {
-        self.max_seconds = Duration::from_secs(max_seconds);
+        self.max_seconds = max_seconds;
         self
     }
 
@@ -127,29 +138,34 @@ impl DynamicSupervisorOptions {
 }
 
 impl DynamicSupervisor {
-    /// Starts a dynamic supervisor linked to the calling process.
+    /// Starts a dynamic supervisor linked to the calling process
+    /// (`DynamicSupervisor.start_link/1`); fails with a [`SupervisorError`]: `ZeroMaxSeconds`
+    /// for `max_seconds(0)`, `AlreadyRegistered` when its name is taken.
     pub async fn start_link(
         options: DynamicSupervisorOptions,
-    ) -> Result<DynamicSupervisorRef, StartError> {
+    ) -> Result<DynamicSupervisorRef, SupervisorError> {
         Self::start_maybe_linked(options, true).await
     }
 
-    /// Starts a dynamic supervisor without a link.
+    /// Starts a dynamic supervisor without a link; it fails as
+    /// [`start_link`](Self::start_link) does.
     pub async fn start(
         options: DynamicSupervisorOptions,
-    ) -> Result<DynamicSupervisorRef, StartError> {
+    ) -> Result<DynamicSupervisorRef, SupervisorError> {
         Self::start_maybe_linked(options, false).await
     }
 
     async fn start_maybe_linked(
         options: DynamicSupervisorOptions,
         link: bool,
-    ) -> Result<DynamicSupervisorRef, StartError> {
+    ) -> Result<DynamicSupervisorRef, SupervisorError> {
+        intensity::check(options.max_seconds)?;
         DynamicServer::options()
             .maybe_named(options.name.clone().as_ref())
             .start_maybe_linked(options, link)
             .await
             .map(DynamicSupervisorRef::new)
+            .map_err(SupervisorError::from_own_start)
     }
 }
 
@@ -167,6 +183,7 @@ impl Child for DynamicSupervisor {
                 DynamicSupervisor::start_link(options)
                     .await
                     .map(|sup| sup.pid())
+                    .map_err(StartError::from)
             }
         })
         .with_child_type(ChildType::Supervisor)
@@ -179,6 +196,33 @@ impl Child for DynamicSupervisor {
 }
 
 /// Why a dynamic supervisor did not start a child.
+///
+/// ```
+/// use otp_core::prelude::*;
+/// use otp_core::{DynamicSupervisor, DynamicSupervisorOptions, StartChildError};
+///
+/// #[derive(Clone)]
+/// struct Room;
+///
+/// #[genserver]
+/// impl Room {
+///     #[handle_info(catch_all)]
+///     fn unexpected(&mut self, _msg: AnyMessage) {}
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let rooms =
+///     DynamicSupervisor::start(DynamicSupervisorOptions::default().max_children(1)).await?;
+/// rooms.start_child::<Room>(Room).await?;
+/// let refused = rooms.start_child::<Room>(Room).await;
+/// assert_eq!(refused.err(), Some(StartChildError::MaxChildren));
+/// rooms.stop(ExitReason::Shutdown).await?;
+/// let gone = rooms.start_child::<Room>(Room).await;
+/// assert_eq!(gone.err(), Some(StartChildError::NoProc));
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum StartChildError {
@@ -198,149 +242,33 @@ pub enum StartChildError {
     /// ([`ChildSpec::start_timeout`]); it was killed (`{:error, :timeout}`).
     #[error("the child's init did not return within its start timeout")]
     Timeout,
+    /// `start_child_spec::<C>` with a spec that does not start a `C` (the type named): nothing
+    /// is left running.
+    #[error("the child spec does not start a `{0}`")]
+    NotOfType(&'static str),
     /// `start_child_with_extra` on a supervisor whose extra arguments are of another type.
     #[error("the supervisor's extra arguments are not of the type the child takes")]
     ExtraArguments,
-    /// The supervisor could not be reached.
+    /// The supervisor is not running (`:noproc`).
+    #[error("no such process")]
+    NoProc,
+    /// The supervisor exited before it answered.
     #[error("the supervisor did not answer: {0}")]
-    Call(#[from] CallError),
+    Call(CallError),
 }
 
-/// Builds the spec of a child to start, from the supervisor's extra arguments.
-type SpecBuilder = Box<dyn FnOnce(Option<&Arc<dyn Any + Send + Sync>>) -> Option<ChildSpec> + Send>;
-
-pub(crate) struct DynamicServer {
-    intensity: Intensity,
-    max_children: Option<usize>,
-    extra_arguments: Option<Arc<dyn Any + Send + Sync>>,
-    children: HashMap<Pid, ChildSpec>,
-}
-
-#[genserver]
-impl DynamicServer {
-    #[init]
-    fn init(options: DynamicSupervisorOptions, ctx: &mut Context<Self>) -> Self {
-        ctx.trap_exit(true);
-        DynamicServer {
-            intensity: Intensity::new(options.max_restarts, options.max_seconds),
-            max_children: options.max_children,
-            extra_arguments: options.extra_arguments,
-            children: HashMap::new(),
-        }
-    }
-
-    #[handle_call]
-    async fn start_child(&mut self, build: SpecBuilder) -> Result<Pid, StartChildError> {
-        if self
-            .max_children
-            .is_some_and(|max| self.children.len() >= max)
-        {
-            return Err(StartChildError::MaxChildren);
-        }
-        let spec = build(self.extra_arguments.as_ref()).ok_or(StartChildError::ExtraArguments)?;
-        match spec.start_child().await {
-            Ok(pid) => {
-                self.children.insert(pid.clone(), spec);
-                Ok(pid)
-            }
-            Err(StartError::Ignored) => Err(StartChildError::Ignored),
-            Err(StartError::Init(reason)) => Err(StartChildError::Init(reason)),
-            Err(StartError::AlreadyStarted(pid)) => Err(StartChildError::AlreadyStarted(pid)),
-            Err(StartError::Timeout) => Err(StartChildError::Timeout),
-        }
-    }
-
-    #[handle_call]
-    async fn terminate_child(&mut self, pid: Pid) -> bool {
-        let Some(spec) = self.children.remove(&pid) else {
-            return false;
-        };
-        shut_down(&pid, spec.shutdown).await;
-        true
-    }
-
-    #[handle_call]
-    fn which_children(&mut self) -> Vec<ChildInfo> {
-        self.children
-            .iter()
-            .map(|(pid, spec)| ChildInfo {
-                id: None,
-                pid: Some(pid.clone()),
-                child_type: spec.kind,
-            })
-            .collect()
-    }
-
-    #[handle_call]
-    fn count_children(&mut self) -> ChildCounts {
-        let supervisors = self
-            .children
-            .values()
-            .filter(|spec| spec.kind == ChildType::Supervisor)
-            .count();
-        ChildCounts {
-            specs: self.children.len(),
-            active: self.children.len(),
-            supervisors,
-            workers: self.children.len() - supervisors,
-        }
-    }
-
-    /// A child exited: restart it as its restart type says.
-    #[handle_info]
-    async fn child_exited(&mut self, exit: Exit, ctx: &mut Context<Self>) {
-        let Some(spec) = self.children.remove(&exit.from) else {
-            return;
-        };
-        if !spec.restart.restarts_after(&exit.reason) {
-            return;
-        }
-        if !self.intensity.allow_restart() {
-            error!(supervisor = %ctx.pid(), reason = %exit.reason, "restart intensity reached; stopping all children");
-            ctx.stop(ExitReason::Shutdown);
-            return;
-        }
-        self.restart(spec, ctx).await;
-    }
-
-    /// A child whose restart failed: try again, counting toward the intensity.
-    #[handle_info]
-    async fn retry(&mut self, retry: RetryRestart, ctx: &mut Context<Self>) {
-        if !self.intensity.allow_restart() {
-            error!(supervisor = %ctx.pid(), "restart intensity reached; stopping all children");
-            ctx.stop(ExitReason::Shutdown);
-            return;
-        }
-        self.restart(retry.0, ctx).await;
-    }
-
-    /// Stops every child at once, each within its shutdown, and waits for all.
-    #[terminate]
-    async fn terminate(&mut self, _reason: &ExitReason) {
-        let children = std::mem::take(&mut self.children);
-        shut_down_all(children.iter().map(|(pid, spec)| (pid, spec.shutdown))).await;
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, msg: AnyMessage) {
-        warn!(?msg, "dynamic supervisor received an unexpected message");
+impl From<NoProc> for StartChildError {
+    fn from(NoProc: NoProc) -> Self {
+        StartChildError::NoProc
     }
 }
 
-/// A child whose restart failed, to try again through the mailbox, as OTP does.
-struct RetryRestart(ChildSpec);
-
-impl DynamicServer {
-    async fn restart(&mut self, spec: ChildSpec, ctx: &mut Context<Self>) {
-        match spec.start_child().await {
-            Ok(pid) => {
-                self.children.insert(pid, spec);
-            }
-            Err(StartError::Ignored) => {}
-            Err(failure) => {
-                error!(supervisor = %ctx.pid(), error = %failure, "child failed to restart; trying again");
-                ctx.pid().send(RetryRestart(spec));
-            }
+impl From<CallError> for StartChildError {
+    /// `CallError::NoProc` is [`StartChildError::NoProc`]; any other call error is `Call`.
+    fn from(error: CallError) -> Self {
+        match error {
+            CallError::NoProc => StartChildError::NoProc,
+            other => StartChildError::Call(other),
         }
     }
 }
@@ -388,10 +316,51 @@ impl DynamicSupervisorRef {
         self.start_built::<C>(build).await
     }
 
-    /// Starts a child from a spec, for overrides (`restart`, `shutdown`, `name`).
-    pub async fn start_child_spec(&self, spec: ChildSpec) -> Result<Pid, StartChildError> {
+    /// Starts a child of type `C` from a spec, for overrides (`restart`, `shutdown`, `name`,
+    /// `start_timeout`), and returns its typed handle as [`start_child`](Self::start_child)
+    /// does (`DynamicSupervisor.start_child/2` with a child spec).
+    ///
+    /// The spec must start a `C`: one made by [`ChildSpec::of::<C>`](ChildSpec::of) does, and a
+    /// spec of another type is refused with [`StartChildError::NotOfType`] before anything
+    /// starts. A [`ChildSpec::from_fn`] start is checked once it has run: a child of another
+    /// type is stopped and forgotten, and the start fails the same way.
+    ///
+    /// ```
+    /// use otp_core::prelude::*;
+    /// use otp_core::{ChildSpec, DynamicSupervisor, DynamicSupervisorOptions, Restart};
+    ///
+    /// struct Room { name: String }
+    ///
+    /// #[genserver]
+    /// impl Room {
+    ///     #[init]
+    ///     fn init(name: String) -> Self { Room { name } }
+    ///
+    ///     #[handle_call]
+    ///     fn name(&mut self) -> String { self.name.clone() }
+    ///
+    ///     #[handle_info(catch_all)]
+    ///     fn unexpected(&mut self, _msg: AnyMessage) {}
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let rooms = DynamicSupervisor::start_link(DynamicSupervisorOptions::default()).await?;
+    /// let spec = ChildSpec::of::<Room>("lobby".into()).with_restart(Restart::Temporary);
+    /// let lobby: RoomRef = rooms.start_child_spec::<Room>(spec).await?;
+    /// assert_eq!(lobby.name().await?, "lobby");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn start_child_spec<C: Child>(
+        &self,
+        spec: ChildSpec,
+    ) -> Result<C::Handle, StartChildError> {
+        if !spec.may_start::<C>() {
+            return Err(StartChildError::NotOfType(std::any::type_name::<C>()));
+        }
         let build: SpecBuilder = Box::new(move |_| Some(spec));
-        self.server.start_child(build).timeout(NO_TIMEOUT).await?
+        self.start_built::<C>(build).await
     }
 
     /// Starts a child of type `C` whose start argument is `(extra, args)`, `extra` being the
@@ -417,12 +386,18 @@ impl DynamicSupervisorRef {
         build: SpecBuilder,
     ) -> Result<C::Handle, StartChildError> {
         let pid = self.server.start_child(build).timeout(NO_TIMEOUT).await??;
-        // The child may already have exited; its handle then answers `NoProc`.
-        C::handle(&pid).ok_or(StartChildError::Init(ExitReason::NoProc))
+        // A handle is made from a pid whether or not the process still runs (it then answers
+        // `NoProc`): `None` means a child of another type, which no one asked for.
+        if let Some(handle) = C::handle(&pid) {
+            return Ok(handle);
+        }
+        self.terminate_child(&pid).await?;
+        Err(StartChildError::NotOfType(std::any::type_name::<C>()))
     }
 
     /// Stops the child `pid` and forgets it (`DynamicSupervisor.terminate_child/2`); `false`
-    /// when it is not a child of this supervisor.
+    /// when it is not a child of this supervisor. A child whose restart failed and is being
+    /// tried again is found by the pid it had: terminating it ends the retries.
     pub async fn terminate_child(&self, pid: &Pid) -> Result<bool, CallError> {
         self.server
             .terminate_child(pid.clone())
@@ -430,12 +405,14 @@ impl DynamicSupervisorRef {
             .await
     }
 
-    /// The running children, in no set order.
+    /// The children, in no set order, with no id: each running, or restarting after a failed
+    /// restart ([`ChildState`](crate::ChildState)).
     pub async fn which_children(&self) -> Result<Vec<ChildInfo>, CallError> {
         self.server.which_children().timeout(NO_TIMEOUT).await
     }
 
-    /// The children counted.
+    /// The children counted: restarting ones in `specs` but not in `active` (they count
+    /// toward `max_children` too).
     pub async fn count_children(&self) -> Result<ChildCounts, CallError> {
         self.server.count_children().timeout(NO_TIMEOUT).await
     }

@@ -4,12 +4,21 @@
 //! It is a GenServer like any other, written with `#[genserver]`. It traps exits; each child
 //! is started linked to it, so a child's exit reaches it as an [`Exit`] message. Exits from
 //! pids that are no longer current (a child it stopped itself) are ignored.
+//!
+//! A restart that fails is tried again through the mailbox, as OTP's `try_again_restart`: the
+//! child is `Restarting` meanwhile, and the requests that arrive between two tries are answered
+//! in turn (see [`ChildState`]). Where Rust differs: OTP's scheduler preempts a process, and a
+//! caller's request reaches the mailbox while a restart loop runs; a tokio task runs until it
+//! waits, and a start that fails at once never waits. So each retry first yields to the
+//! scheduler, letting callers send what they have to send before the next try.
 
 use tracing::{error, warn};
 
 use super::intensity::Intensity;
 use super::shutdown::shut_down;
-use super::{AutoShutdown, ChildCounts, ChildInfo, Strategy, SupervisorError, SupervisorSpec};
+use super::{
+    AutoShutdown, ChildCounts, ChildInfo, ChildState, Strategy, SupervisorError, SupervisorSpec,
+};
 use crate::prelude::*;
 use crate::{ChildSpec, ChildType, Restart};
 
@@ -23,7 +32,18 @@ pub(crate) struct SupervisorServer {
 
 struct ChildRecord {
     spec: ChildSpec,
-    pid: Option<Pid>,
+    state: ChildState,
+}
+
+impl ChildRecord {
+    /// Leaves the child not running (a restarting child is restarted no more); its pid if it
+    /// was running, to stop it.
+    fn take_pid(&mut self) -> Option<Pid> {
+        match std::mem::replace(&mut self.state, ChildState::NotRunning) {
+            ChildState::Running(pid) => Some(pid),
+            ChildState::Restarting | ChildState::NotRunning => None,
+        }
+    }
 }
 
 /// A child whose restart failed, to try again (each try counts toward the intensity).
@@ -31,7 +51,7 @@ struct RetryRestart(String);
 
 /// Checks a list of specs: unique ids; significant children only with an `auto_shutdown`, and
 /// never permanent.
-fn check_specs<'a>(
+pub(super) fn check_specs<'a>(
     specs: impl IntoIterator<Item = &'a ChildSpec>,
     auto_shutdown: AutoShutdown,
 ) -> Result<(), SupervisorError> {
@@ -54,10 +74,10 @@ fn check_specs<'a>(
 
 #[genserver]
 impl SupervisorServer {
+    /// Starts the children in order; the specs were checked before the process was made.
     #[init]
     async fn init(spec: SupervisorSpec, ctx: &mut Context<Self>) -> Result<Self, InitError> {
         ctx.trap_exit(true);
-        check_specs(&spec.children, spec.auto_shutdown)?;
         let mut server = SupervisorServer {
             strategy: spec.strategy,
             intensity: Intensity::new(spec.max_restarts, spec.max_seconds),
@@ -68,13 +88,13 @@ impl SupervisorServer {
             match child.start_child().await {
                 Ok(pid) => server.children.push(ChildRecord {
                     spec: child,
-                    pid: Some(pid),
+                    state: ChildState::Running(pid),
                 }),
                 Err(StartError::Ignored) => {
                     if child.restart != Restart::Temporary {
                         server.children.push(ChildRecord {
                             spec: child,
-                            pid: None,
+                            state: ChildState::NotRunning,
                         });
                     }
                 }
@@ -104,7 +124,7 @@ impl SupervisorServer {
         let Some(index) = self.index_of_pid(&exit.from) else {
             return;
         };
-        self.children[index].pid = None;
+        self.children[index].state = ChildState::NotRunning;
         let spec = &self.children[index].spec;
         if !spec.restart.restarts_after(&exit.reason) {
             let significant = spec.significant;
@@ -129,32 +149,38 @@ impl SupervisorServer {
         self.restart_from(index, ctx).await;
     }
 
+    /// A child whose restart failed (OTP's `try_again_restart`): unless it was terminated
+    /// since, try again, counting toward the intensity.
     #[handle_info]
     async fn retry(&mut self, retry: RetryRestart, ctx: &mut Context<Self>) {
-        let waiting = self
+        // Let callers queue their requests first: they are answered before the next try.
+        tokio::task::yield_now().await;
+        let Some(index) = self
             .children
             .iter()
-            .any(|child| child.spec.id() == retry.0 && child.pid.is_none());
-        if !waiting {
+            .position(|child| child.spec.id() == retry.0 && child.state == ChildState::Restarting)
+        else {
             return;
-        }
+        };
         if !self.intensity.allow_restart() {
             error!(supervisor = %ctx.pid(), child = %retry.0, "restart intensity reached; stopping all children");
             ctx.stop(ExitReason::Shutdown);
             return;
         }
         // As OTP's `try_again`: the strategy runs again from the child that failed to start.
-        if let Some(index) = self.index_of_id(&retry.0) {
-            self.restart_from(index, ctx).await;
-        }
+        self.restart_from(index, ctx).await;
     }
 
     #[handle_call]
     async fn start_child(&mut self, spec: ChildSpec) -> Result<Option<Pid>, SupervisorError> {
         if let Some(existing) = self.find(spec.id()) {
-            return Err(match &existing.pid {
-                Some(pid) => SupervisorError::AlreadyStarted(spec.id().to_owned(), pid.clone()),
-                None => SupervisorError::AlreadyPresent(spec.id().to_owned()),
+            return Err(match &existing.state {
+                ChildState::Running(pid) => {
+                    SupervisorError::AlreadyStarted(spec.id().to_owned(), pid.clone())
+                }
+                ChildState::Restarting | ChildState::NotRunning => {
+                    SupervisorError::AlreadyPresent(spec.id().to_owned())
+                }
             });
         }
         check_specs([&spec], self.auto_shutdown)?;
@@ -162,13 +188,16 @@ impl SupervisorServer {
             Ok(pid) => {
                 self.children.push(ChildRecord {
                     spec,
-                    pid: Some(pid.clone()),
+                    state: ChildState::Running(pid.clone()),
                 });
                 Ok(Some(pid))
             }
             Err(StartError::Ignored) => {
                 if spec.restart != Restart::Temporary {
-                    self.children.push(ChildRecord { spec, pid: None });
+                    self.children.push(ChildRecord {
+                        spec,
+                        state: ChildState::NotRunning,
+                    });
                 }
                 Ok(None)
             }
@@ -176,12 +205,14 @@ impl SupervisorServer {
         }
     }
 
+    /// Stops a running child, or ends the retries of a restarting one; keeps the spec (but a
+    /// temporary child's).
     #[handle_call]
     async fn terminate_child(&mut self, id: String) -> Result<(), SupervisorError> {
         let Some(index) = self.index_of_id(&id) else {
             return Err(SupervisorError::NotFound(id));
         };
-        if let Some(pid) = self.children[index].pid.take() {
+        if let Some(pid) = self.children[index].take_pid() {
             shut_down(&pid, self.children[index].spec.shutdown).await;
         }
         if self.children[index].spec.restart == Restart::Temporary {
@@ -191,23 +222,20 @@ impl SupervisorServer {
     }
 
     #[handle_call]
-    async fn restart_child(
-        &mut self,
-        id: String,
-        ctx: &mut Context<Self>,
-    ) -> Result<Option<Pid>, SupervisorError> {
+    async fn restart_child(&mut self, id: String) -> Result<Option<Pid>, SupervisorError> {
         let Some(child) = self.find(&id) else {
             return Err(SupervisorError::NotFound(id));
         };
-        if child.pid.is_some() {
-            return Err(SupervisorError::Running(id));
+        match child.state {
+            ChildState::Running(_) => return Err(SupervisorError::Running(id)),
+            ChildState::Restarting => return Err(SupervisorError::Restarting(id)),
+            ChildState::NotRunning => {}
         }
-        let _ = ctx;
         let spec = child.spec.clone();
         match spec.start_child().await {
             Ok(pid) => {
                 if let Some(index) = self.index_of_id(&id) {
-                    self.children[index].pid = Some(pid.clone());
+                    self.children[index].state = ChildState::Running(pid.clone());
                 }
                 Ok(Some(pid))
             }
@@ -221,11 +249,14 @@ impl SupervisorServer {
         let Some(index) = self.index_of_id(&id) else {
             return Err(SupervisorError::NotFound(id));
         };
-        if self.children[index].pid.is_some() {
-            return Err(SupervisorError::Running(id));
+        match self.children[index].state {
+            ChildState::Running(_) => Err(SupervisorError::Running(id)),
+            ChildState::Restarting => Err(SupervisorError::Restarting(id)),
+            ChildState::NotRunning => {
+                self.children.remove(index);
+                Ok(())
+            }
         }
-        self.children.remove(index);
-        Ok(())
     }
 
     #[handle_call]
@@ -234,18 +265,19 @@ impl SupervisorServer {
             .iter()
             .map(|child| ChildInfo {
                 id: Some(child.spec.id().to_owned()),
-                pid: child.pid.clone(),
+                state: child.state.clone(),
                 child_type: child.spec.kind,
             })
             .collect()
     }
 
+    /// Every child in `specs`, those with a process in `active` (not a restarting one).
     #[handle_call]
     fn count_children(&mut self) -> ChildCounts {
         let mut counts = ChildCounts::default();
         for child in &self.children {
             counts.specs += 1;
-            if child.pid.is_some() {
+            if let ChildState::Running(_) = child.state {
                 counts.active += 1;
             }
             match child.spec.kind {
@@ -278,12 +310,13 @@ impl SupervisorServer {
     }
 
     fn index_of_pid(&self, pid: &Pid) -> Option<usize> {
-        self.children
-            .iter()
-            .position(|child| child.pid.as_ref() == Some(pid))
+        self.children.iter().position(
+            |child| matches!(&child.state, ChildState::Running(running) if running == pid),
+        )
     }
 
-    /// Whether significant children exiting by themselves should stop the supervisor now.
+    /// Whether significant children exiting by themselves should stop the supervisor now: a
+    /// significant child that runs, or is being restarted, has not exited for good.
     fn auto_shutdown_due(&self) -> bool {
         match self.auto_shutdown {
             AutoShutdown::Never => false,
@@ -291,21 +324,25 @@ impl SupervisorServer {
             AutoShutdown::AllSignificant => !self
                 .children
                 .iter()
-                .any(|child| child.spec.significant && child.pid.is_some()),
+                .any(|child| child.spec.significant && child.state != ChildState::NotRunning),
         }
     }
 
+    /// Stops the running children in reverse start order, each within its shutdown; those
+    /// being restarted are restarted no more.
     async fn shut_down_all(&mut self) {
         for child in self.children.iter_mut().rev() {
-            if let Some(pid) = child.pid.take() {
+            if let Some(pid) = child.take_pid() {
                 shut_down(&pid, child.spec.shutdown).await;
             }
         }
     }
 
-    /// Restarts the child at `index`, which has exited, with the siblings the strategy names:
-    /// those still running are stopped first, in reverse start order; temporary siblings are
-    /// stopped and dropped; then all are started again in start order.
+    /// Restarts the child at `index`, which has exited or is restarting, with the siblings the
+    /// strategy names: those still running are stopped first, in reverse start order; temporary
+    /// siblings are stopped and dropped; then all are started again in start order. At the
+    /// first start that fails, that child is `Restarting` and a retry is queued behind the
+    /// requests already in the mailbox; those after it wait for it.
     async fn restart_from(&mut self, index: usize, ctx: &mut Context<Self>) {
         let affected = match self.strategy {
             Strategy::OneForOne => index..index + 1,
@@ -313,7 +350,7 @@ impl SupervisorServer {
             Strategy::RestForOne => index..self.children.len(),
         };
         for child in self.children[affected.clone()].iter_mut().rev() {
-            if let Some(pid) = child.pid.take() {
+            if let Some(pid) = child.take_pid() {
                 shut_down(&pid, child.spec.shutdown).await;
             }
         }
@@ -341,13 +378,14 @@ impl SupervisorServer {
         }
     }
 
-    /// Starts the kept child `id` again; false when its start failed.
+    /// Starts the kept child `id` again; false when its start failed (it is then
+    /// `Restarting`).
     async fn start_existing(&mut self, id: &str, ctx: &mut Context<Self>) -> bool {
         let Some(index) = self.index_of_id(id) else {
             return true;
         };
         match self.children[index].spec.start_child().await {
-            Ok(pid) => self.children[index].pid = Some(pid),
+            Ok(pid) => self.children[index].state = ChildState::Running(pid),
             Err(StartError::Ignored) => {
                 if self.children[index].spec.restart == Restart::Temporary {
                     self.children.remove(index);
@@ -355,6 +393,7 @@ impl SupervisorServer {
             }
             Err(failure) => {
                 error!(supervisor = %ctx.pid(), child = %id, error = %failure, "child failed to restart; trying again");
+                self.children[index].state = ChildState::Restarting;
                 return false;
             }
         }

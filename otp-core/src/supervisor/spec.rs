@@ -3,7 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::server::{SupervisorServer, SupervisorServerRef};
+use super::intensity;
+use super::server::{SupervisorServer, SupervisorServerRef, check_specs};
 use super::{ChildCounts, ChildInfo, SupervisorError};
 use crate::{CallError, Child, ChildSpec, ChildType, ExitReason, Pid, ServerRef, StartError};
 
@@ -66,7 +67,7 @@ pub enum AutoShutdown {
 pub struct SupervisorSpec {
     pub(crate) strategy: Strategy,
     pub(crate) max_restarts: u32,
-    pub(crate) max_seconds: Duration,
+    pub(crate) max_seconds: u64,
     pub(crate) auto_shutdown: AutoShutdown,
     pub(crate) children: Vec<ChildSpec>,
     pub(crate) name: Option<Arc<str>>,
@@ -79,7 +80,7 @@ impl SupervisorSpec {
         SupervisorSpec {
             strategy,
             max_restarts: 3,
-            max_seconds: Duration::from_secs(5),
+            max_seconds: 5,
             auto_shutdown: AutoShutdown::Never,
             children: Vec::new(),
             name: None,
@@ -87,24 +88,29 @@ impl SupervisorSpec {
     }
 
     /// At most this many restarts within `max_seconds` (default 3); one more and the
-    /// supervisor stops its children and exits with `Shutdown`.
+    /// supervisor stops its children and exits with `Shutdown`. 0 allows none: the first
+    /// child exit that calls for a restart takes the supervisor down.
     #[must_use]
     pub fn max_restarts(mut self, max_restarts: u32) -> Self {
         self.max_restarts = max_restarts;
         self
     }
 
-    /// The period of the restart intensity, in seconds (default 5).
+    /// The period of the restart intensity, in seconds (default 5). It must be at least 1, as
+    /// in OTP: `max_seconds(0)` makes the start fail with [`SupervisorError::ZeroMaxSeconds`].
+    ///
+    /// ```
+    /// use otp_core::{Strategy, SupervisorError, SupervisorSpec};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let started = SupervisorSpec::new(Strategy::OneForOne).max_seconds(0).start().await;
+    /// assert_eq!(started.err(), Some(SupervisorError::ZeroMaxSeconds));
+    /// # }
+    /// ```
     #[must_use]
     pub fn max_seconds(mut self, max_seconds: u64) -> Self {
-        self.max_seconds = Duration::from_secs(max_seconds);
-        self
-    }
-
-    /// The period of the restart intensity, as a duration.
-    #[must_use]
-    pub fn period(mut self, period: Duration) -> Self {
-        self.max_seconds = period;
+        self.max_seconds = max_seconds;
         self
     }
 
@@ -131,21 +137,30 @@ impl SupervisorSpec {
 
     /// Starts the supervisor linked to the calling process (`Supervisor.start_link/2`): its
     /// children start in order before this returns.
-    pub async fn start_link(self) -> Result<SupervisorRef, StartError> {
+    ///
+    /// Fails with the [`SupervisorError`] that stopped it: a child that did not start
+    /// (`FailedToStartChild`, the children started before it stopped in reverse order); specs
+    /// that do not fit together (`DuplicateChildId`, `SignificantPermanent`,
+    /// `SignificantWithoutAutoShutdown`) or `max_seconds(0)` (`ZeroMaxSeconds`), refused before
+    /// any child starts; or a taken name (`AlreadyRegistered`).
+    pub async fn start_link(self) -> Result<SupervisorRef, SupervisorError> {
         self.start_maybe_linked(true).await
     }
 
-    /// Starts the supervisor without a link.
-    pub async fn start(self) -> Result<SupervisorRef, StartError> {
+    /// Starts the supervisor without a link; it fails as [`start_link`](Self::start_link) does.
+    pub async fn start(self) -> Result<SupervisorRef, SupervisorError> {
         self.start_maybe_linked(false).await
     }
 
-    async fn start_maybe_linked(self, link: bool) -> Result<SupervisorRef, StartError> {
+    async fn start_maybe_linked(self, link: bool) -> Result<SupervisorRef, SupervisorError> {
+        intensity::check(self.max_seconds)?;
+        check_specs(&self.children, self.auto_shutdown)?;
         SupervisorServer::options()
             .maybe_named(self.name.clone().as_ref())
             .start_maybe_linked(self, link)
             .await
             .map(SupervisorRef::new)
+            .map_err(SupervisorError::from_own_start)
     }
 
     /// This supervisor as a child of another, with id `id`.
@@ -169,7 +184,12 @@ impl Child for SupervisorSpec {
             if let Some(name) = name {
                 spec.name = Some(name);
             }
-            async move { spec.start_link().await.map(|sup| sup.pid()) }
+            async move {
+                spec.start_link()
+                    .await
+                    .map(|sup| sup.pid())
+                    .map_err(StartError::from)
+            }
         })
         .with_child_type(ChildType::Supervisor)
     }
@@ -225,7 +245,8 @@ impl SupervisorRef {
         self.server.start_child(spec).timeout(NO_TIMEOUT).await?
     }
 
-    /// Stops a child and keeps its spec (`Supervisor.terminate_child/2`).
+    /// Stops a child and keeps its spec (`Supervisor.terminate_child/2`); a temporary child's
+    /// spec goes. A child being restarted is restarted no more.
     pub async fn terminate_child(&self, id: &str) -> Result<(), SupervisorError> {
         self.server
             .terminate_child(id.to_owned())
@@ -233,7 +254,8 @@ impl SupervisorRef {
             .await?
     }
 
-    /// Starts again a child whose spec is kept (`Supervisor.restart_child/2`).
+    /// Starts again a child whose spec is kept (`Supervisor.restart_child/2`): its pid, or
+    /// `None` when its init returned ignore. `Running` or `Restarting` when it is not stopped.
     pub async fn restart_child(&self, id: &str) -> Result<Option<Pid>, SupervisorError> {
         self.server
             .restart_child(id.to_owned())
@@ -241,7 +263,8 @@ impl SupervisorRef {
             .await?
     }
 
-    /// Removes the spec of a child that is not running (`Supervisor.delete_child/2`).
+    /// Removes the spec of a child that is not running (`Supervisor.delete_child/2`);
+    /// `Running` or `Restarting` when it is not stopped.
     pub async fn delete_child(&self, id: &str) -> Result<(), SupervisorError> {
         self.server
             .delete_child(id.to_owned())
@@ -249,14 +272,52 @@ impl SupervisorRef {
             .await?
     }
 
-    /// The children, in start order (`Supervisor.which_children/1`).
+    /// The children, in start order, each running, restarting or not running
+    /// (`Supervisor.which_children/1`; see [`ChildState`](crate::ChildState)).
     pub async fn which_children(&self) -> Result<Vec<ChildInfo>, CallError> {
         self.server.which_children().timeout(NO_TIMEOUT).await
     }
 
-    /// The children counted (`Supervisor.count_children/1`).
+    /// The children counted (`Supervisor.count_children/1`): a restarting child in `specs`
+    /// but not in `active`.
     pub async fn count_children(&self) -> Result<ChildCounts, CallError> {
         self.server.count_children().timeout(NO_TIMEOUT).await
+    }
+
+    /// The typed handle of the running child with this id: a `CacheRef` for a `Cache`
+    /// (the handle [`Child::handle`] makes from its pid). `None` when no child has this id,
+    /// when it is not running (terminated, restarting), or when it is not a `C`.
+    ///
+    /// ```
+    /// use otp_core::prelude::*;
+    /// use otp_core::supervisor;
+    ///
+    /// struct Cache;
+    ///
+    /// #[genserver]
+    /// impl Cache {
+    ///     #[init]
+    ///     fn init(_args: ()) -> Self { Cache }
+    ///
+    ///     #[handle_call]
+    ///     fn size(&mut self) -> usize { 0 }
+    ///
+    ///     #[handle_info(catch_all)]
+    ///     fn unexpected(&mut self, _msg: AnyMessage) {}
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let app = supervisor! { strategy: one_for_one, children: [Cache(()) { id = "cache" }] };
+    /// let sup = app.start_link().await?;
+    /// let cache: CacheRef = sup.child::<Cache>("cache").await?.ok_or("no cache")?;
+    /// assert_eq!(cache.size().await?, 0);
+    /// assert!(sup.child::<Cache>("nothing").await?.is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn child<C: Child>(&self, id: &str) -> Result<Option<C::Handle>, CallError> {
+        Ok(self.child_pid(id).await?.as_ref().and_then(C::handle))
     }
 
     /// The pid of the running child with this id.
@@ -265,6 +326,6 @@ impl SupervisorRef {
         Ok(children
             .into_iter()
             .find(|child| child.id.as_deref() == Some(id))
-            .and_then(|child| child.pid))
+            .and_then(|child| child.pid().cloned()))
     }
 }

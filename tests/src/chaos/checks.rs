@@ -67,7 +67,7 @@ pub async fn full_strength(
         .await
         .map_err(|e| format!("dyn: {e}"))?
         .into_iter()
-        .filter_map(|child| child.pid.map(|pid| pid.id()))
+        .filter_map(|child| child.pid().map(Pid::id))
         .collect();
     let expected = expected_dynamic_children(chaos, &dynamic.pid()).await?;
     if running != expected {

@@ -184,7 +184,7 @@ pub async fn churn(chaos: Arc<Chaos>, layout: Arc<Layout>, stop: Arc<AtomicBool>
             let restart = chaos.pick(&[Restart::Permanent, Restart::Transient, Restart::Temporary]);
             chaos.expect_dynamic(&id, restart);
             let spec = worker_spec(&id, &chaos, false).with_restart(restart);
-            if dynamic.start_child_spec(spec).await.is_ok() {
+            if dynamic.start_child_spec::<Worker>(spec).await.is_ok() {
                 bump(&chaos.counters.dynamic_started);
                 lock(&chaos.dynamic_ids).push(id);
             } else {

@@ -85,7 +85,12 @@ pub async fn memory_round(round: usize) {
                         if n % 10 == 0 {
                             spec = spec.with_name(format!("mem-{round}-{s}-{n}"));
                         }
-                        cells.push(sup.start_child_spec(spec).await.expect("cell starts"));
+                        cells.push(
+                            sup.start_child_spec::<Cell>(spec)
+                                .await
+                                .expect("cell starts")
+                                .pid(),
+                        );
                     }
                     sups.push(sup);
                 }

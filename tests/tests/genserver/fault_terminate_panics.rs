@@ -251,7 +251,7 @@ async fn a_supervisor_restarts_and_stops_a_child_whose_terminate_panics_as_any_o
         .await
         .unwrap()
         .into_iter()
-        .map(|child| child.pid.unwrap())
+        .map(|child| child.pid().cloned().unwrap())
         .collect();
     assert_eq!(sup.stop(ExitReason::Shutdown).await, Ok(()));
     assert_eq!(

@@ -235,11 +235,22 @@ async fn a_dynamic_supervisor_restart_registers_the_child_again() {
     let rooms_sup = DynamicSupervisor::start(DynamicSupervisorOptions::default())
         .await
         .unwrap();
-    let lobby = rooms_sup.start_child_spec(f.spec("lobby")).await.unwrap();
-    let kitchen = rooms_sup.start_child_spec(f.spec("kitchen")).await.unwrap();
+    let lobby = rooms_sup
+        .start_child_spec::<Room>(f.spec("lobby"))
+        .await
+        .unwrap()
+        .pid();
+    let kitchen = rooms_sup
+        .start_child_spec::<Room>(f.spec("kitchen"))
+        .await
+        .unwrap()
+        .pid();
     assert_eq!(
-        rooms_sup.start_child_spec(f.spec("lobby")).await,
-        Err(otp_core::StartChildError::AlreadyStarted(lobby.clone()))
+        rooms_sup
+            .start_child_spec::<Room>(f.spec("lobby"))
+            .await
+            .err(),
+        Some(otp_core::StartChildError::AlreadyStarted(lobby.clone()))
     );
     lobby.kill();
     lobby.wait_exit().await;

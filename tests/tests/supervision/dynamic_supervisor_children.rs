@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 
 use otp_core::prelude::*;
-use otp_core::{ChildCounts, ChildInfo, ChildSpec, ChildType, Shutdown, supervisor};
+use otp_core::{ChildCounts, ChildInfo, ChildSpec, ChildState, ChildType, Shutdown, supervisor};
 
 type Log = Arc<Mutex<Vec<String>>>;
 
@@ -75,7 +75,7 @@ async fn terminate_child_stops_and_forgets_the_child() {
     assert!(take(&log).is_empty(), "not restarted, although permanent");
     let children = sup.which_children().await.unwrap();
     assert_eq!(children.len(), 1);
-    assert_eq!(children[0].pid, Some(b.pid()));
+    assert_eq!(children[0].pid(), Some(&b.pid()));
 
     assert_eq!(
         sup.terminate_child(&a.pid()).await,
@@ -100,22 +100,24 @@ async fn terminate_child_waits_for_the_shutdown_then_kills() {
     let mut slow = args("slow", &log);
     slow.terminate_takes = Duration::from_secs(60);
     let pid = sup
-        .start_child_spec(
+        .start_child_spec::<Worker>(
             ChildSpec::of::<Worker>(slow).with_shutdown(Shutdown::Timeout(Duration::from_secs(2))),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .pid();
     let started = tokio::time::Instant::now();
     assert_eq!(sup.terminate_child(&pid).await, Ok(true));
     assert_eq!(started.elapsed(), Duration::from_secs(2));
     assert_eq!(pid.wait_exit().await, ExitReason::Killed);
 
     let pid = sup
-        .start_child_spec(
+        .start_child_spec::<Worker>(
             ChildSpec::of::<Worker>(args("brutal", &log)).with_shutdown(Shutdown::BrutalKill),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .pid();
     take(&log);
     assert_eq!(sup.terminate_child(&pid).await, Ok(true));
     assert_eq!(pid.wait_exit().await, ExitReason::Killed);
@@ -143,25 +145,25 @@ async fn which_children_lists_pids_and_types_without_ids() {
         .await
         .unwrap();
     let mut children = sup.which_children().await.unwrap();
-    children.sort_by_key(|c| c.pid.clone());
+    children.sort_by_key(|c| c.pid().cloned());
     let mut expected = vec![
         ChildInfo {
             id: None,
-            pid: Some(w.pid()),
+            state: ChildState::Running(w.pid()),
             child_type: ChildType::Worker,
         },
         ChildInfo {
             id: None,
-            pid: Some(nested.pid()),
+            state: ChildState::Running(nested.pid()),
             child_type: ChildType::Supervisor,
         },
         ChildInfo {
             id: None,
-            pid: Some(inner.pid()),
+            state: ChildState::Running(inner.pid()),
             child_type: ChildType::Supervisor,
         },
     ];
-    expected.sort_by_key(|c| c.pid.clone());
+    expected.sort_by_key(|c| c.pid().cloned());
     assert_eq!(children, expected);
     sup.stop(ExitReason::Shutdown).await.unwrap();
 }

@@ -82,7 +82,7 @@ async fn a_restarted_child_gets_the_same_extra_arguments() {
     lobby.pid().wait_exit().await;
     let children = sup.which_children().await.unwrap();
     assert_eq!(inits.load(Ordering::SeqCst), 2);
-    let pid = children[0].pid.clone().unwrap();
+    let pid = children[0].pid().cloned().unwrap();
     assert_ne!(pid, lobby.pid());
     let again = RoomRef::from(otp_core::ServerRef::<Room>::from_pid(&pid).unwrap());
     assert_eq!(again.describe().await, Ok((pool(), "lobby".to_owned())));

@@ -66,7 +66,7 @@ async fn pids(sup: &DynamicSupervisorRef) -> Vec<Pid> {
         .await
         .unwrap()
         .into_iter()
-        .map(|c| c.pid.unwrap())
+        .map(|c| c.pid().cloned().unwrap())
         .collect();
     pids.sort();
     pids
@@ -123,11 +123,12 @@ async fn a_transient_child_is_restarted_only_after_an_abnormal_exit() {
         let log = Log::default();
         let sup = start(DynamicSupervisorOptions::default()).await;
         let pid = sup
-            .start_child_spec(
+            .start_child_spec::<Worker>(
                 ChildSpec::of::<Worker>(Args::new("t", &log)).with_restart(Restart::Transient),
             )
             .await
-            .unwrap();
+            .unwrap()
+            .pid();
         if reason == Some(ExitReason::Killed) {
             pid.kill();
             pid.wait_exit().await;
@@ -151,11 +152,12 @@ async fn a_temporary_child_is_never_restarted_and_forgotten() {
         let log = Log::default();
         let sup = start(DynamicSupervisorOptions::default()).await;
         let pid = sup
-            .start_child_spec(
+            .start_child_spec::<Worker>(
                 ChildSpec::of::<Worker>(Args::new("t", &log)).with_restart(Restart::Temporary),
             )
             .await
-            .unwrap();
+            .unwrap()
+            .pid();
         exit(&pid, reason.clone()).await;
         let counts = sup.count_children().await.unwrap();
         assert_eq!(

@@ -55,8 +55,9 @@ async fn room(rooms: &DynamicSupervisorRef, prefix: &str, name: &str) -> RoomRef
     let spec = ChildSpec::of::<Room>(name.to_owned())
         .with_name(registered.as_str())
         .with_restart(Restart::Transient);
-    match rooms.start_child_spec(spec).await {
-        Ok(_) | Err(StartChildError::AlreadyStarted(_)) => Room::whereis(&registered).unwrap(),
+    match rooms.start_child_spec::<Room>(spec).await {
+        Ok(room) => room,
+        Err(StartChildError::AlreadyStarted(_)) => Room::whereis(&registered).unwrap(),
         Err(error) => panic!("room {name} did not start: {error}"),
     }
 }

@@ -139,18 +139,20 @@ async fn a_hanging_child_is_killed_at_its_timeout_while_the_others_stop() {
         .await
         .unwrap();
     let hung = sup
-        .start_child_spec(
+        .start_child_spec::<Worker>(
             ChildSpec::of::<Worker>(fx.args("hung", 60_000))
                 .with_shutdown(Shutdown::Timeout(Duration::from_secs(2))),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .pid();
     let brutal = sup
-        .start_child_spec(
+        .start_child_spec::<Worker>(
             ChildSpec::of::<Worker>(fx.args("brutal", 0)).with_shutdown(Shutdown::BrutalKill),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .pid();
     let mut quick = Vec::new();
     for i in 0..3 {
         quick.push(

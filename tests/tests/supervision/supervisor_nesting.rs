@@ -339,7 +339,7 @@ async fn the_design_sketch_tree_starts_and_runs() -> Result<(), Box<dyn std::err
     let children = sup.which_children().await?;
     let listed: Vec<_> = children
         .iter()
-        .map(|c| (c.id.as_deref().unwrap(), c.child_type, c.pid.is_some()))
+        .map(|c| (c.id.as_deref().unwrap(), c.child_type, c.pid().is_some()))
         .collect();
     assert_eq!(
         listed,

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use otp_behaviour_tests::supervisor::{Args, Log, note, starts, take};
 use otp_core::prelude::*;
-use otp_core::{ChildInfo, ChildType, SupervisorRef, supervisor};
+use otp_core::{ChildInfo, ChildState, ChildType, SupervisorRef, supervisor};
 
 struct Worker {
     name: &'static str,
@@ -133,7 +133,9 @@ async fn outcome(restart: &str, how: How) -> Outcome {
         (
             2,
             Some(ChildInfo {
-                id, pid: Some(new), ..
+                id,
+                state: ChildState::Running(new),
+                ..
             }),
         ) => {
             assert_eq!(id.as_deref(), Some("x"));
@@ -141,7 +143,14 @@ async fn outcome(restart: &str, how: How) -> Outcome {
             assert_eq!((counts.specs, counts.active), (2, 2));
             Outcome::Restarted
         }
-        (1, Some(ChildInfo { id, pid: None, .. })) => {
+        (
+            1,
+            Some(ChildInfo {
+                id,
+                state: ChildState::NotRunning,
+                ..
+            }),
+        ) => {
             assert_eq!(id.as_deref(), Some("x"));
             assert_eq!((counts.specs, counts.active), (2, 1));
             Outcome::KeptWithoutProcess
@@ -243,7 +252,7 @@ async fn a_transient_child_kept_without_process_can_be_restarted_by_hand() {
         sup.which_children().await.unwrap(),
         vec![ChildInfo {
             id: Some("x".into()),
-            pid: None,
+            state: ChildState::NotRunning,
             child_type: ChildType::Worker
         }]
     );

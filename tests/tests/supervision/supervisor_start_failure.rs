@@ -108,10 +108,11 @@ impl Fixture {
     }
 }
 
-/// The `SupervisorError` inside a failed supervisor start.
-fn supervisor_error(error: StartError) -> SupervisorError {
-    let StartError::Init(ExitReason::Error(error)) = error else {
-        panic!("expected an Init(Error(..)) start error, got {error:?}");
+/// The `SupervisorError` a nested supervisor's start failed with, as its parent reports it: the
+/// reason of `FailedToStartChild`.
+fn nested_error(reason: ExitReason) -> SupervisorError {
+    let ExitReason::Error(error) = reason else {
+        panic!("expected an Error(..) reason, got {reason:?}");
     };
     error
         .downcast_ref::<SupervisorError>()
@@ -133,7 +134,7 @@ async fn the_started_children_are_stopped_in_reverse_and_the_start_fails_with_th
     }
     .start_link()
     .await;
-    let error = supervisor_error(result.unwrap_err());
+    let error = result.unwrap_err();
     assert_eq!(
         error,
         SupervisorError::FailedToStartChild {
@@ -170,7 +171,7 @@ async fn a_child_panicking_in_init_fails_the_start_with_the_panic() {
     .start_link()
     .await;
     assert_eq!(
-        supervisor_error(result.unwrap_err()),
+        result.unwrap_err(),
         SupervisorError::FailedToStartChild {
             id: "b".into(),
             reason: ExitReason::Panic("b cannot start".into()),
@@ -192,7 +193,7 @@ async fn the_first_child_failing_starts_nothing() {
     .start_link()
     .await;
     assert!(matches!(
-        supervisor_error(result.unwrap_err()),
+        result.unwrap_err(),
         SupervisorError::FailedToStartChild { id, .. } if id == "a"
     ));
     assert_eq!(fx.take(), ["refuse a"]);
@@ -216,8 +217,7 @@ async fn a_child_whose_name_is_taken_fails_the_start_with_already_started() {
     }
     .start_link()
     .await;
-    let SupervisorError::FailedToStartChild { id, reason } = supervisor_error(result.unwrap_err())
-    else {
+    let SupervisorError::FailedToStartChild { id, reason } = result.unwrap_err() else {
         panic!("expected FailedToStartChild");
     };
     assert_eq!(id, "b");
@@ -251,13 +251,12 @@ async fn a_failure_in_a_nested_supervisor_fails_the_whole_start() {
     }
     .start_link()
     .await;
-    let SupervisorError::FailedToStartChild { id, reason } = supervisor_error(result.unwrap_err())
-    else {
+    let SupervisorError::FailedToStartChild { id, reason } = result.unwrap_err() else {
         panic!("expected FailedToStartChild");
     };
     assert_eq!(id, "sub");
     assert_eq!(
-        supervisor_error(StartError::Init(reason)),
+        nested_error(reason),
         SupervisorError::FailedToStartChild {
             id: "c".into(),
             reason: ExitReason::ShutdownWith("no database".into()),
@@ -278,7 +277,7 @@ async fn duplicate_ids_fail_the_start_before_any_child_starts() {
         .start_link()
         .await;
     assert_eq!(
-        supervisor_error(result.unwrap_err()),
+        result.unwrap_err(),
         SupervisorError::DuplicateChildId("same".into())
     );
     assert!(fx.take().is_empty());
@@ -304,14 +303,14 @@ async fn a_child_that_ignores_keeps_its_spec_without_a_process() {
     let children = sup.which_children().await.unwrap();
     let listed: Vec<_> = children
         .iter()
-        .map(|c| (c.id.as_deref().unwrap(), c.pid.is_some()))
+        .map(|c| (c.id.as_deref().unwrap(), c.pid().is_some()))
         .collect();
     assert_eq!(listed, [("a", true), ("b", false), ("c", true)]);
     assert_eq!(
         children[1],
         ChildInfo {
             id: Some("b".into()),
-            pid: None,
+            state: otp_core::ChildState::NotRunning,
             child_type: ChildType::Worker
         }
     );

@@ -164,7 +164,7 @@ async fn children_start_in_list_order_each_after_the_previous_init() {
     let children = sup.which_children().await.unwrap();
     let ids: Vec<_> = children.iter().map(|c| c.id.as_deref().unwrap()).collect();
     assert_eq!(ids, ["a", "b", "c"]);
-    assert!(children.iter().all(|c| c.pid.as_ref().unwrap().is_alive()));
+    assert!(children.iter().all(|c| c.pid().unwrap().is_alive()));
     sup.stop(ExitReason::Shutdown).await.unwrap();
 }
 

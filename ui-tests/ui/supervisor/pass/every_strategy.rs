@@ -34,7 +34,7 @@ async fn pids(sup: &SupervisorRef) -> Vec<Pid> {
         .await
         .unwrap()
         .into_iter()
-        .filter_map(|child| child.pid)
+        .filter_map(|child| child.pid().cloned())
         .collect()
 }
 

@@ -113,7 +113,7 @@ async fn main() {
             ChildType::Supervisor,
         ]
     );
-    assert!(children.iter().all(|child| child.pid.is_some()));
+    assert!(children.iter().all(|child| child.pid().is_some()));
 
     assert_eq!(SupervisorRef::whereis("app").unwrap().pid(), sup.pid());
     let endpoint = Endpoint::whereis("endpoint").unwrap();
