@@ -1,5 +1,6 @@
-//! The counter workloads (A to D, C after a burst), generic over the implementation under test. Each runs inside a
-//! task on a runtime worker and returns its figures; the caller (the `suite` binary) prints them.
+//! The counter workloads (A to D, C after a burst), generic over the implementation under test.
+//! Each runs inside a task on a runtime worker and returns its figures; the caller (the `suite`
+//! binary) prints them.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -33,8 +34,8 @@ pub struct Sizes {
 }
 
 impl Sizes {
-    /// The sizes the table labels name: 200,000 calls, 2,000,000 casts, 100,000 servers, 1,000 × 1,000;
-    /// then 20 servers × a 100,000-cast burst, 2,000,000 casts and 320,000 calls from 16
+    /// The sizes the table labels name: 200,000 calls, 2,000,000 casts, 100,000 servers, 1,000 ×
+    /// 1,000; then 20 servers × a 100,000-cast burst, 2,000,000 casts and 320,000 calls from 16
     /// threads.
     pub const FULL: Sizes = Sizes {
         calls: 200_000,
@@ -83,11 +84,12 @@ pub async fn call_round_trip<C: Counter>(calls: u64) -> Duration {
 /// loop, so the other worker is woken by a timer every millisecond whatever the implementation
 /// does.
 ///
-/// Why: on this project's 2-core KVM machines, a runtime whose idle worker sleeps without a
-/// timer makes sequential calls slower (compare the hand-written actor's rows of "A: call round
-/// trip" and of this workload in `BENCHMARKS.md`). otp-core's call deadlines keep a timer due at the next tick on a
-/// thread that calls densely (see `otp_core::call`), which wakes that worker the same way; this
-/// row gives every implementation the same timer traffic, so their ratio is otp-core's own.
+/// Why: on this project's 2-core KVM machines, a runtime whose idle worker sleeps without a timer
+/// makes sequential calls slower (compare the hand-written actor's rows of "A: call round trip" and
+/// of this workload in `BENCHMARKS.md`). otp-core's call deadlines keep a timer due at the next
+/// tick on a thread that calls densely (see `otp_core::call`), which wakes that worker the same
+/// way; this row gives every implementation the same timer traffic, so their ratio is otp-core's
+/// own.
 pub async fn call_round_trip_beside_timer<C: Counter>(calls: u64) -> Duration {
     let ticker = tokio::spawn(async {
         loop {

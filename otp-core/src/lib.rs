@@ -69,8 +69,9 @@
 //! - `#[genserver(mailbox = N)]`, its one argument, bounds the mailbox to `N` queued casts (the
 //!   default is unbounded, as in OTP): each cast `put` of the client is then an `async fn` that
 //!   waits for room, beside a `try_put` that gives its arguments back in a [`TryCastError`]
-//!   instead of waiting (`Full` while the mailbox is, `NoProc` once the server has exited). Calls, info messages, exit signals, `Down`, timers and stop requests
-//!   are never bounded; see [`GenServer::MAILBOX_CAPACITY`].
+//!   instead of waiting (`Full` while the mailbox is, `NoProc` once the server has exited).
+//!   Calls, info messages, exit signals, `Down`, timers and stop requests are never bounded;
+//!   see [`GenServer::MAILBOX_CAPACITY`].
 //!
 //! Mistakes are compile errors on the offending tokens, all of them in one build:
 //!
