@@ -6,6 +6,7 @@
 //! tests, which count live heap bytes (see [`memory`]) and so run one at a time.
 
 pub mod chaos;
+pub mod flaky;
 pub mod memory;
 pub mod node;
 pub mod pubsub;

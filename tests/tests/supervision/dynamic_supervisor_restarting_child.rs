@@ -3,44 +3,14 @@
 //! listed as restarting, counted in `specs` (not `active`) and toward `max_children`, and
 //! `terminate_child` with its old pid ends the retries.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
+use otp_behaviour_tests::flaky::{Args, Flaky};
 use otp_core::prelude::*;
 use otp_core::{
     ChildCounts, ChildInfo, ChildState, ChildType, DynamicSupervisor, DynamicSupervisorOptions,
     DynamicSupervisorRef, StartChildError,
 };
-
-/// A worker whose init fails while `down` is set; `attempts` counts its inits.
-#[derive(Clone, Default)]
-struct Args {
-    down: Arc<AtomicBool>,
-    attempts: Arc<AtomicUsize>,
-}
-
-impl Args {
-    fn attempts(&self) -> usize {
-        self.attempts.load(Ordering::SeqCst)
-    }
-}
-
-struct Flaky;
-
-#[genserver]
-impl Flaky {
-    #[init]
-    fn init(args: Args) -> Result<Self, InitError> {
-        args.attempts.fetch_add(1, Ordering::SeqCst);
-        if args.down.load(Ordering::SeqCst) {
-            return Err(InitError::Stop(ExitReason::ShutdownWith("down".into())));
-        }
-        Ok(Flaky)
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, _msg: AnyMessage) {}
-}
 
 /// A dynamic supervisor of at most one child, with room for many retries; its child's restarts
 /// fail from now on, and it has just been killed: its first restart has failed when this

@@ -4,44 +4,13 @@
 //! answer `Restarting` (starting no extra attempt, dropping nothing), `start_child` with its id
 //! answers `AlreadyPresent`, and `terminate_child` ends the retries, keeping the spec.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
-use otp_core::prelude::*;
+use otp_behaviour_tests::flaky::{Args, Flaky};
 use otp_core::{
     ChildCounts, ChildInfo, ChildSpec, ChildState, ChildType, Strategy, SupervisorError,
     SupervisorRef, SupervisorSpec,
 };
-
-/// A worker whose init fails while `down` is set; `attempts` counts its inits.
-#[derive(Clone, Default)]
-struct Args {
-    down: Arc<AtomicBool>,
-    attempts: Arc<AtomicUsize>,
-}
-
-impl Args {
-    fn attempts(&self) -> usize {
-        self.attempts.load(Ordering::SeqCst)
-    }
-}
-
-struct Flaky;
-
-#[genserver]
-impl Flaky {
-    #[init]
-    fn init(args: Args) -> Result<Self, InitError> {
-        args.attempts.fetch_add(1, Ordering::SeqCst);
-        if args.down.load(Ordering::SeqCst) {
-            return Err(InitError::Stop(ExitReason::ShutdownWith("down".into())));
-        }
-        Ok(Flaky)
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, _msg: AnyMessage) {}
-}
 
 fn spec(id: &'static str, args: &Args) -> ChildSpec {
     ChildSpec::of::<Flaky>(args.clone()).with_id(id)
