@@ -1,5 +1,5 @@
-//! Registered names keep nothing once freed: 100,000 names registered and unregistered on one
-//! live process, and 100,000 named servers started and ended, leave the live bytes where they
+//! Registered names keep nothing once freed: 20,000 names registered and unregistered on one
+//! live process, and 20,000 named servers started and ended, leave the live bytes where they
 //! were and every name free.
 
 use otp_behaviour_tests::memory::exclusive;
@@ -7,7 +7,7 @@ use otp_core::prelude::*;
 
 use super::measure::flat_across;
 
-const EVENTS: usize = 100_000;
+const EVENTS: usize = 20_000;
 
 struct Idle;
 

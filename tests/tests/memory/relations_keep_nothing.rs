@@ -1,4 +1,4 @@
-//! Links and monitors keep nothing once they are gone: 100,000 each of link and unlink,
+//! Links and monitors keep nothing once they are gone: 20,000 each of link and unlink,
 //! monitor and demonitor, a monitor of a process that then exits, and a link (trapped) to a
 //! process that then exits leave the live bytes where they were.
 
@@ -7,7 +7,7 @@ use otp_core::prelude::*;
 
 use super::measure::flat_across;
 
-const EVENTS: usize = 100_000;
+const EVENTS: usize = 20_000;
 
 /// Links, monitors and traps on request; counts the `Down` and `Exit` messages it gets without
 /// keeping them.

@@ -1,6 +1,6 @@
-//! Servers that come and go keep nothing: 100,000 started and ended every way a process ends
+//! Servers that come and go keep nothing: 20,000 started and ended every way a process ends
 //! (an orderly stop, a kill, an exit signal, a crash in a callback, a failed `init`), and
-//! 100,000 agents started and stopped, leave the live bytes where they were.
+//! 20,000 agents started and stopped, leave the live bytes where they were.
 
 use otp_behaviour_tests::chaos::{PANIC_PREFIX, quiet_injected_panics};
 use otp_behaviour_tests::memory::exclusive;
@@ -9,7 +9,7 @@ use otp_core::prelude::*;
 
 use super::measure::flat_across;
 
-const PROCESSES: usize = 100_000;
+const PROCESSES: usize = 20_000;
 
 #[derive(Debug)]
 struct Refused;
@@ -74,7 +74,7 @@ async fn start_and_end(n: usize) -> ExitReason {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_hundred_thousand_servers_started_and_ended_leave_live_bytes_flat() {
+async fn servers_started_and_ended_leave_live_bytes_flat() {
     let _alone = exclusive().await;
     quiet_injected_panics();
     flat_across("server started and ended", PROCESSES, async |n| {
@@ -85,7 +85,7 @@ async fn a_hundred_thousand_servers_started_and_ended_leave_live_bytes_flat() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_hundred_thousand_agents_started_and_stopped_leave_live_bytes_flat() {
+async fn agents_started_and_stopped_leave_live_bytes_flat() {
     let _alone = exclusive().await;
     flat_across("agent started and stopped", PROCESSES, async |n| {
         let agent = Agent::options().start(move || n).await.expect("starts");

@@ -89,18 +89,18 @@ impl Owner {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-const TASKS: u64 = 100_000;
+const TASKS: u64 = 20_000;
 
 /// A zero timeout gives up on a task without waiting, and a stopped task is dropped only when
 /// the runtime next gets to it: the loops that never wait yield between tasks, as a server
-/// does between requests, instead of piling up 100,000 stopped tasks.
+/// does between requests, instead of piling up 20,000 stopped tasks.
 async fn between_requests() {
     tokio::task::yield_now().await;
 }
 
 type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send>;
 
-/// Silences panic messages while it lives (100,000 of them would flood the output), and puts
+/// Silences panic messages while it lives (20,000 of them would flood the output), and puts
 /// the previous hook back, even when the test fails.
 struct QuietPanics(Option<PanicHook>);
 
