@@ -4,6 +4,7 @@
 
 mod async_handlers;
 mod blocking_work_in_spawn_blocking;
+mod busy_server_yields;
 mod call_dead_server;
 mod call_timeout;
 mod call_timeout_busy_thread;
