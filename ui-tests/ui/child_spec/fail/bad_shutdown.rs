@@ -1,4 +1,4 @@
-//! A shutdown that is no duration: the error lists the accepted forms.
+//! mistakes: 1 - A shutdown that is no duration: the error lists the accepted forms.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

@@ -1,4 +1,4 @@
-//! A start timeout that is no duration: the error lists the accepted forms.
+//! mistakes: 1 - A start timeout that is no duration: the error lists the accepted forms.
 use otp_core::prelude::*;
 
 #[derive(Clone)]

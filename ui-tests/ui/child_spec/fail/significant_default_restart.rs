@@ -1,4 +1,4 @@
-//! A significant child must not be permanent, and permanent is the default.
+//! mistakes: 1 - A significant child must not be permanent, and permanent is the default.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

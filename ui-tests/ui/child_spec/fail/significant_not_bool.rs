@@ -1,4 +1,4 @@
-//! `significant` takes a bool, not a string.
+//! mistakes: 1 - `significant` takes a bool, not a string.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

@@ -1,4 +1,4 @@
-//! A significant child must not be permanent.
+//! mistakes: 1 - A significant child must not be permanent.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

@@ -1,4 +1,4 @@
-//! `brutal_kill` is a shutdown, not a start timeout: the error lists the accepted forms.
+//! mistakes: 1 - `brutal_kill` is a shutdown, not a start timeout: the error lists the accepted forms.
 use otp_core::prelude::*;
 
 #[derive(Clone)]

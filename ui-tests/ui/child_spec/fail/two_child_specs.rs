@@ -1,4 +1,4 @@
-//! Two `#[child_spec]` on one server.
+//! mistakes: 1 - Two `#[child_spec]` on one server.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

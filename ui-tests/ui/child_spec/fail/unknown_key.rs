@@ -1,4 +1,4 @@
-//! A key `#[child_spec]` does not know: the error lists the keys.
+//! mistakes: 1 - A key `#[child_spec]` does not know: the error lists the keys.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

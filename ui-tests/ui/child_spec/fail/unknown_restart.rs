@@ -1,4 +1,4 @@
-//! A restart type that does not exist: the error lists the accepted ones.
+//! mistakes: 1 - A restart type that does not exist: the error lists the accepted ones.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

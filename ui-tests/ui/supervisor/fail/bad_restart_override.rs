@@ -1,4 +1,4 @@
-//! A restart type that does not exist in an override.
+//! mistakes: 1 - A restart type that does not exist in an override.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

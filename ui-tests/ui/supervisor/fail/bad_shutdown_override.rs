@@ -1,4 +1,4 @@
-//! A shutdown that is no duration in an override.
+//! mistakes: 1 - A shutdown that is no duration in an override.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

@@ -1,4 +1,4 @@
-//! Two children given the same id.
+//! mistakes: 1 - Two children given the same id.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

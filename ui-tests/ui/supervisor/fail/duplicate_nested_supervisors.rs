@@ -1,4 +1,4 @@
-//! Two nested supervisors without ids: both would have the id `Supervisor`.
+//! mistakes: 1 - Two nested supervisors without ids: both would have the id `Supervisor`.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

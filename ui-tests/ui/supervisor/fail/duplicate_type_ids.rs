@@ -1,4 +1,4 @@
-//! Two children of one type without ids: both would have the id `Worker`.
+//! mistakes: 1 - Two children of one type without ids: both would have the id `Worker`.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

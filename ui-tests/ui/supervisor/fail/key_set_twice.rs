@@ -1,4 +1,4 @@
-//! A key set twice.
+//! mistakes: 1 - A key set twice.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

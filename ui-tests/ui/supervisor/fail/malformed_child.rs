@@ -1,4 +1,4 @@
-//! A child without its start argument.
+//! mistakes: 1 - A child without its start argument.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

@@ -1,4 +1,4 @@
-//! A negative `max_restarts` gets the macro's message, not a type error.
+//! mistakes: 2 - A negative `max_restarts` gets the macro's message, not a type error.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

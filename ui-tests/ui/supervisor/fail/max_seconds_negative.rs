@@ -1,4 +1,4 @@
-//! A negative `max_seconds` gets the macro's message, not a type error.
+//! mistakes: 1 - A negative `max_seconds` gets the macro's message, not a type error.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

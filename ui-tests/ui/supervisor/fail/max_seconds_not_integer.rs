@@ -1,4 +1,4 @@
-//! A `max_seconds` that is a literal but not an integer gets the macro's message.
+//! mistakes: 2 - A `max_seconds` that is a literal but not an integer gets the macro's message.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

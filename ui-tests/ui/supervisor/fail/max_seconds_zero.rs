@@ -1,4 +1,4 @@
-//! `max_seconds: 0` is refused: OTP rejects a zero period.
+//! mistakes: 1 - `max_seconds: 0` is refused: OTP rejects a zero period.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

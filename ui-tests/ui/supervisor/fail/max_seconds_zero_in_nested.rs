@@ -1,4 +1,4 @@
-//! A nested `supervisor!` with `max_seconds: 0` is refused as well.
+//! mistakes: 1 - A nested `supervisor!` with `max_seconds: 0` is refused as well.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

@@ -1,4 +1,4 @@
-//! No strategy: it is required.
+//! mistakes: 1 - No strategy: it is required.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

@@ -1,4 +1,4 @@
-//! A `#[genserver]` whose start argument is not `Clone`: a supervisor could not restart it.
+//! mistakes: 1 - A `#[genserver]` whose start argument is not `Clone`: a supervisor could not restart it.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

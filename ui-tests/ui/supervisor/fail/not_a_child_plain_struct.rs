@@ -1,4 +1,4 @@
-//! A plain struct as a child: it has no child spec.
+//! mistakes: 1 - A plain struct as a child: it has no child spec.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

@@ -1,4 +1,4 @@
-//! A macro call other than `supervisor!` as a child.
+//! mistakes: 1 - A macro call other than `supervisor!` as a child.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

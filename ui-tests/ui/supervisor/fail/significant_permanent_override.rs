@@ -1,4 +1,4 @@
-//! A significant child that is permanent, in an override.
+//! mistakes: 1 - A significant child that is permanent, in an override.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

@@ -1,4 +1,4 @@
-//! `auto_shutdown: "never"` is `never`: a significant child is refused as with the bare word.
+//! mistakes: 1 - `auto_shutdown: "never"` is `never`: a significant child is refused as with the bare word.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

@@ -1,4 +1,4 @@
-//! A significant child in a supervisor without `auto_shutdown`: OTP refuses it.
+//! mistakes: 1 - A significant child in a supervisor without `auto_shutdown`: OTP refuses it.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

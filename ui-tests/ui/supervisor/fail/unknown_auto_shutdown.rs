@@ -1,4 +1,4 @@
-//! An auto_shutdown that does not exist: the error lists the accepted ones.
+//! mistakes: 1 - An auto_shutdown that does not exist: the error lists the accepted ones.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 

@@ -1,4 +1,4 @@
-//! A child override that does not exist: the error lists the overrides.
+//! mistakes: 1 - A child override that does not exist: the error lists the overrides.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 
