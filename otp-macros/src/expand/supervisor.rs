@@ -50,16 +50,13 @@ pub(crate) fn supervisor(tree: &Supervisor) -> TokenStream {
 fn child(child: &Child) -> TokenStream {
     let base = match &child.kind {
         ChildKind::Args(path, args) => {
-            quote_spanned!(path.span()=> ::otp_core::ChildSpec::of::<#path>(#args))
+            quote_spanned!(path.span()=> ::otp_core::ChildSpec::of_listed::<#path, _>(#args))
         }
         ChildKind::Options(path, options, intensity_options) => {
             let setters = options.iter().map(|(key, value)| quote!(.#key(#value)));
             let intensity = intensity(intensity_options);
             quote_spanned! {path.span()=>
-                ::otp_core::ChildSpec::of::<#path>(
-                    <<#path as ::otp_core::Child>::Args as ::core::default::Default>::default()
-                        #(#setters)* #intensity
-                )
+                ::otp_core::ChildSpec::of_options::<#path, _>(|options| options #(#setters)* #intensity)
             }
         }
         ChildKind::Nested(tree) => {
