@@ -1,8 +1,9 @@
 //! `#[child_spec(...)]` on a `#[genserver]` impl: the defaults a supervisor uses for the type,
-//! read into [`ChildDefaults`]. The rule between two of them (a significant child is not
-//! permanent) is checked with the server's other rules; the impl is written in `expand`.
+//! read into [`ChildDefaults`] and checked (a significant child is not permanent); the impl is
+//! written in `expand`. Its mistakes are the attribute's own: they are reported beside the
+//! impl, and the server is expanded as usual, with the defaults that were right.
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
@@ -31,6 +32,11 @@ pub(crate) struct ChildDefaults {
     /// With the literal's span, for errors that point at it.
     pub(crate) significant: Option<(bool, Span)>,
     pub(crate) start_timeout: Option<StartTimeout>,
+    /// Whether `restart` is written, even wrong (and reported): only an unset one is
+    /// permanent.
+    restart_written: bool,
+    /// The attribute's mistakes, as `compile_error!`s to emit beside the impl.
+    pub(crate) errors: TokenStream,
 }
 
 fn is_child_spec(attr: &Attribute) -> bool {
@@ -41,7 +47,9 @@ fn is_child_spec(attr: &Attribute) -> bool {
 }
 
 /// Removes `#[child_spec(...)]` from `attrs` and reads it.
-pub(crate) fn take(cx: &mut Ctxt, attrs: &mut Vec<Attribute>) -> ChildDefaults {
+pub(crate) fn take(attrs: &mut Vec<Attribute>) -> ChildDefaults {
+    let mut cx = Ctxt::default();
+    let cx = &mut cx;
     let mut defaults = ChildDefaults::default();
     let mut seen = false;
     let mut kept = Vec::with_capacity(attrs.len());
@@ -61,7 +69,26 @@ pub(crate) fn take(cx: &mut Ctxt, attrs: &mut Vec<Attribute>) -> ChildDefaults {
         parse(cx, &attr, &mut defaults);
     }
     *attrs = kept;
+    check_significant(cx, &defaults);
+    defaults.errors = std::mem::take(cx).into_compile_errors();
     defaults
+}
+
+/// A significant child is transient or temporary (OTP's `check_startspec`); unset, the
+/// restart type is permanent.
+fn check_significant(cx: &mut Ctxt, defaults: &ChildDefaults) {
+    if let Some((true, span)) = defaults.significant {
+        let permanent = match defaults.restart {
+            Some(restart) => restart == Restart::Permanent,
+            None => !defaults.restart_written,
+        };
+        if permanent {
+            cx.error_at(
+                span,
+                "a significant child must be transient or temporary; add `restart = \"transient\"`",
+            );
+        }
+    }
 }
 
 /// `key = value` as written; the value may be missing.
@@ -91,15 +118,19 @@ fn parse(cx: &mut Ctxt, attr: &Attribute, defaults: &mut ChildDefaults) {
     };
     for Setting { key, value } in settings {
         let written = key.to_token_stream().to_string().replace(' ', "");
-        let Some((key, example)) = KEYS.iter().find(|(name, _)| key.is_ident(name)) else {
+        let Some((name, example)) = KEYS.iter().find(|(name, _)| key.is_ident(name)) else {
             cx.error_spanned_by(&key, unknown_key(&written));
             continue;
         };
         let Some(value) = value else {
-            cx.error_spanned_by(&key, format!("`{key}` needs a value: `{key} = {example}`"));
+            cx.error_spanned_by(
+                &key,
+                format!("`{name}` needs a value: `{name} = {example}`"),
+            );
             continue;
         };
-        if let Err(error) = read(defaults, key, &value) {
+        defaults.restart_written |= *name == "restart";
+        if let Err(error) = read(defaults, name, &value) {
             cx.syn_error(error);
         }
     }

@@ -7,7 +7,8 @@ use quote::{ToTokens, quote};
 
 use crate::server::Server;
 
-/// `impl ChildDefaults`: the id (the type's name unless set), and each default that is set.
+/// `impl ChildDefaults`: the id (the type's name unless set), and each default that is set;
+/// beside it, the mistakes of `#[child_spec]`, if any.
 pub(super) fn child_defaults_impl(server: &Server) -> TokenStream {
     let defaults = &server.child_defaults;
     let self_ty = server.self_ty();
@@ -31,7 +32,9 @@ pub(super) fn child_defaults_impl(server: &Server) -> TokenStream {
     let start_timeout = defaults.start_timeout.map(|timeout| {
         quote!(const START_TIMEOUT: ::core::option::Option<::core::time::Duration> = #timeout;)
     });
+    let errors = &defaults.errors;
     quote! {
+        #errors
         impl #impl_generics ::otp_core::ChildDefaults for #self_ty #where_clause {
             const ID: &'static str = #id;
             #restart

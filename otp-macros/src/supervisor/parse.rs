@@ -74,6 +74,11 @@ impl Parse for Tree {
                 || (input.peek(syn::token::Bracket)
                     && value::suggest::nearest(&key.to_string(), ["children"]).is_some());
             let value = if children {
+                if !input.peek(syn::token::Bracket) {
+                    return Err(input.error(
+                        "the children are a list in brackets: `children: [Worker(arg), ...]`",
+                    ));
+                }
                 let content;
                 bracketed!(content in input);
                 let entries = Punctuated::<Entry, Token![,]>::parse_terminated(&content)?;
@@ -174,9 +179,12 @@ fn read_tree(cx: &mut Ctxt, tree: Tree) -> Supervisor {
     let mut name = None;
     let mut children = None;
     let mut seen = HashSet::new();
+    // The keys that unknown keys misspell: reported there, so not also reported missing.
+    let mut misspelled = HashSet::new();
     for (key, value) in tree.settings {
         let mut text = key.to_string();
         if !KEYS.contains(&text.as_str()) {
+            misspelled.extend(value::suggest::nearest(&text, KEYS));
             let message = value::unknown(
                 &format!("unknown `supervisor!` key `{text}`"),
                 &text,
@@ -213,7 +221,10 @@ fn read_tree(cx: &mut Ctxt, tree: Tree) -> Supervisor {
                     expr: value,
                 });
             }
-            ("name", SettingValue::Expr(value)) => name = Some(value),
+            ("name", SettingValue::Expr(value)) => {
+                name = Some(value);
+                text_literal(cx, name.as_ref(), "the supervisor's name", "name: \"app\"");
+            }
             (_, SettingValue::Expr(value)) => {
                 read_intensity(cx, &mut intensity, &key, value, ":");
             }
@@ -222,6 +233,9 @@ fn read_tree(cx: &mut Ctxt, tree: Tree) -> Supervisor {
         }
     }
     let strategy = strategy.unwrap_or_else(|| {
+        if misspelled.contains("strategy") {
+            return value::Strategy::OneForOne;
+        }
         cx.error_at(
             tree.span,
             "`supervisor!` needs a strategy: add `strategy: one_for_one,` \
@@ -290,8 +304,14 @@ fn read_child(cx: &mut Ctxt, entry: Entry) -> Child {
             continue;
         }
         match text.as_str() {
-            "id" => child.id = Some(id(value)),
-            "name" => child.name = Some(value),
+            "id" => {
+                text_literal(cx, Some(&value), "an id", "id = \"cache\"");
+                child.id = Some(id(value));
+            }
+            "name" => {
+                text_literal(cx, Some(&value), "a name", "name = \"web\"");
+                child.name = Some(value);
+            }
             "restart" => {
                 child.restart = Some(Given {
                     value: choice(cx, &value),
@@ -321,6 +341,24 @@ fn read_child(cx: &mut Ctxt, entry: Entry) -> Child {
         }
     }
     child
+}
+
+/// A literal where a text belongs that is not a string (`id = 5`, `name = 1`): reported
+/// here, rather than as rustc's missing `From` impl. An expression the program
+/// computes is passed on as written.
+fn text_literal(cx: &mut Ctxt, expr: Option<&Expr>, what: &str, example: &str) {
+    let Some(expr) = expr else { return };
+    if let Expr::Lit(lit) = value::ungroup(expr) {
+        if !matches!(lit.lit, Lit::Str(_)) {
+            cx.error_spanned_by(
+                expr,
+                format!(
+                    "{what} is a string, as in `{example}`; `{}` is not one",
+                    value::written(expr)
+                ),
+            );
+        }
+    }
 }
 
 /// An id the macro can compare with the others when it is a string literal.

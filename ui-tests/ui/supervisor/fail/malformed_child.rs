@@ -20,9 +20,12 @@ impl Other {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-fn main() {
-    let _tree = supervisor! {
+#[tokio::main]
+async fn main() {
+    let tree = supervisor! {
         strategy: one_for_one,
         children: [Worker, Other(Other)],
     };
+    let sup = tree.start_link().await.unwrap();
+    sup.stop(ExitReason::Shutdown).await.unwrap();
 }
