@@ -189,7 +189,7 @@ fn generated_name(line: &str) -> Option<&str> {
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .map_or(line.len(), |len| at + len);
         // `__` alone or `___` (a separator, a rule) is no name.
-        if begins_word && line[at..end].trim_start_matches('_').len() > 0 {
+        if begins_word && !line[at..end].trim_start_matches('_').is_empty() {
             return Some(&line[at..end]);
         }
         start = end.max(at + 2);
