@@ -103,6 +103,7 @@ impl PubSub {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Child for PubSub {
     type Args = PubSubOptions;
     type Handle = PubSubRef;

@@ -133,6 +133,7 @@ impl ::otp_core::GenServer for Queue {
 impl ::otp_core::ChildDefaults for Queue {
     const ID: &'static str = "Queue";
 }
+#[diagnostic::do_not_recommend]
 impl ::otp_core::Child for Queue
 where
     for<'__otp> <Queue as ::otp_core::GenServer>::Args: ::core::clone::Clone

@@ -175,6 +175,7 @@ impl ::otp_core::GenServer for Cache {
 impl ::otp_core::ChildDefaults for Cache {
     const ID: &'static str = "Cache";
 }
+#[diagnostic::do_not_recommend]
 impl ::otp_core::Child for Cache
 where
     for<'__otp> <Cache as ::otp_core::GenServer>::Args: ::core::clone::Clone

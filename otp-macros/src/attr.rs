@@ -129,18 +129,7 @@ fn parse_arguments(cx: &mut Ctxt, attr: &Attribute, name: &str) -> (Kind, bool) 
                     kind = Kind::CatchAll;
                     return Ok(());
                 }
-                let argument = meta
-                    .path
-                    .get_ident()
-                    .map_or_else(|| "this".to_owned(), |ident| format!("`{ident}`"));
-                let accepted = if name == "handle_info" {
-                    "the only argument is `catch_all`, as in `#[handle_info(catch_all)]`".to_owned()
-                } else {
-                    format!("it takes none: write `#[{name}]`")
-                };
-                Err(meta.error(format!(
-                    "unknown argument {argument} for `#[{name}]`; {accepted}"
-                )))
+                Err(meta.error(unknown_argument(name, &meta.path)))
             });
             let invalid = result.is_err();
             if let Err(error) = result {
@@ -149,4 +138,54 @@ fn parse_arguments(cx: &mut Ctxt, attr: &Attribute, name: &str) -> (Kind, bool) 
             (kind, invalid)
         }
     }
+}
+
+/// The error for an argument a callback attribute does not take: where the setting it looks
+/// for is made instead, or the argument it misspells.
+fn unknown_argument(name: &str, path: &syn::Path) -> String {
+    let written = path.to_token_stream().to_string().replace(' ', "");
+    let unknown = format!("`#[{name}]` takes no `{written}`");
+    let elsewhere = match (name, written.as_str()) {
+        ("handle_call", "timeout") => Some(
+            "set a call's timeout with `.timeout(d)` on the call, as in \
+             `server.get(key).timeout(Duration::from_secs(1)).await` (5 s unless set)",
+        ),
+        ("init", "timeout" | "start_timeout") => Some(
+            "set a start timeout with `.timeout(d)` on the start options, as in \
+             `Server::options().timeout(d).start(args)`, or with \
+             `#[child_spec(start_timeout = \"5s\")]` for a supervisor",
+        ),
+        (_, "timeout" | "idle_timeout") => Some(
+            "a server waits for its next message with `ctx.idle_timeout(d)`, which sends it \
+             an `IdleTimeout` message",
+        ),
+        (_, "mailbox" | "capacity" | "bounded") => {
+            Some("a server's mailbox is bounded for all its casts: `#[genserver(mailbox = N)]`")
+        }
+        (_, "name") => Some(
+            "a server is named where it starts: `Server::options().name(\"name\").start(args)`",
+        ),
+        ("handle_call" | "handle_cast" | "handle_info" | "handle_continue", _)
+            if path.get_ident().is_some_and(|ident| {
+                ident
+                    .to_string()
+                    .starts_with(|c: char| c.is_ascii_uppercase())
+            }) =>
+        {
+            Some("the message a handler takes is the type of its argument, after `&mut self`")
+        }
+        _ => None,
+    };
+    if let Some(elsewhere) = elsewhere {
+        return format!("{unknown}; {elsewhere}");
+    }
+    if name == "handle_info" {
+        return crate::value::unknown(
+            &format!("unknown argument `{written}` for `#[handle_info]`"),
+            &written,
+            ["catch_all"],
+            "the only argument is `catch_all`, as in `#[handle_info(catch_all)]`",
+        );
+    }
+    format!("unknown argument `{written}` for `#[{name}]`; it takes none: write `#[{name}]`")
 }

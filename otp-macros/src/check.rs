@@ -1,5 +1,5 @@
 //! Rules that involve several handlers: one catch-all, one init, one terminate, one handler
-//! per message type; and the rule between two `#[child_spec]` defaults.
+//! per message type.
 
 use std::collections::HashMap;
 
@@ -8,7 +8,6 @@ use quote::ToTokens;
 use crate::attr::Kind;
 use crate::ctxt::Ctxt;
 use crate::server::Server;
-use crate::value::Restart;
 
 pub(crate) fn check(cx: &mut Ctxt, server: &Server) {
     check_catch_all(cx, server);
@@ -17,21 +16,6 @@ pub(crate) fn check(cx: &mut Ctxt, server: &Server) {
     check_one_handler_per_type(cx, server, Kind::Info);
     check_one_handler_per_type(cx, server, Kind::Continue);
     check_try_names(cx, server);
-    check_significant(cx, server);
-}
-
-/// A significant child is transient or temporary (OTP's `check_startspec`); unset, the
-/// restart type is permanent.
-fn check_significant(cx: &mut Ctxt, server: &Server) {
-    let defaults = &server.child_defaults;
-    if let Some((true, span)) = defaults.significant {
-        if defaults.restart.unwrap_or(Restart::Permanent) == Restart::Permanent {
-            cx.error_at(
-                span,
-                "a significant child must be transient or temporary; add `restart = \"transient\"`",
-            );
-        }
-    }
 }
 
 /// With a bounded mailbox, each cast `put` has a `try_put` beside it in the client: a handler

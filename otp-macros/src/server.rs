@@ -97,7 +97,7 @@ pub(crate) fn parse(
         Ident::new("Server", item.self_ty.span())
     });
     check_generics(cx, &item);
-    let child_defaults = child_spec::take(cx, &mut item.attrs);
+    let child_defaults = child_spec::take(&mut item.attrs);
     let handlers = read_methods(cx, &mut item);
     let vis = generated_visibility(cx, &handlers);
     Ok(Server {

@@ -8,14 +8,32 @@
 //! or, where the value can also be computed by the program (`shutdown = grace`), that the
 //! expression is not a literal at all, for the caller to pass through or refuse.
 
+pub(crate) mod suggest;
+
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
 use syn::{Expr, Lit, UnOp};
 
-/// The expression inside the invisible group a `macro_rules!` fragment arrives in.
+/// "`{unknown}`; did you mean `word`?" when `written` misspells one of `accepted`, else
+/// "`{unknown}`; `{otherwise}`": the fix itself when there is one, the whole list when not.
+pub(crate) fn unknown<'a>(
+    unknown: &str,
+    written: &str,
+    accepted: impl IntoIterator<Item = &'a str>,
+    otherwise: &str,
+) -> String {
+    match suggest::nearest(written, accepted) {
+        Some(word) => format!("{unknown}; did you mean `{word}`?"),
+        None => format!("{unknown}; {otherwise}"),
+    }
+}
+
+/// The expression inside the invisible group a `macro_rules!` fragment arrives in, or inside
+/// parentheses: `(-1)` is read as `-1`.
 pub(crate) fn ungroup(expr: &Expr) -> &Expr {
     match expr {
         Expr::Group(group) => ungroup(&group.expr),
+        Expr::Paren(paren) => ungroup(&paren.expr),
         expr => expr,
     }
 }
@@ -30,6 +48,11 @@ pub(crate) fn written(expr: &Expr) -> String {
         Expr::Unary(unary) if matches!(unary.op, UnOp::Neg(_)) => {
             format!("-{}", written(&unary.expr))
         }
+        Expr::Path(path) => path
+            .to_token_stream()
+            .to_string()
+            .replace(" :: ", "::")
+            .replace(":: ", "::"),
         expr => expr.to_token_stream().to_string(),
     }
 }
@@ -82,12 +105,18 @@ pub(crate) trait Choice: Sized + Copy + 'static {
 pub(crate) fn choice<T: Choice>(expr: &Expr) -> syn::Result<T> {
     let what = T::WHAT;
     let accepted = T::accepted();
+    let words = || T::WORDS.iter().map(|(word, _)| *word);
     let Some(word) = word(expr) else {
+        // `Restart::Transient`, `Strategy::OneForOne`: the word is the last segment's.
+        let written = written(expr);
+        let last = written.rsplit("::").next().unwrap_or_default().to_owned();
         return Err(syn::Error::new_spanned(
             expr,
-            format!(
-                "unknown {what} `{}`; write one of {accepted}",
-                written(expr)
+            unknown(
+                &format!("unknown {what} `{written}`"),
+                &last,
+                words(),
+                &format!("write one of {accepted}"),
             ),
         ));
     };
@@ -98,7 +127,12 @@ pub(crate) fn choice<T: Choice>(expr: &Expr) -> syn::Result<T> {
         .ok_or_else(|| {
             syn::Error::new(
                 word.span,
-                format!("unknown {what} `{}`; write one of {accepted}", word.text),
+                unknown(
+                    &format!("unknown {what} `{}`", word.text),
+                    &word.text,
+                    words(),
+                    &format!("write one of {accepted}"),
+                ),
             )
         })
 }
@@ -206,15 +240,21 @@ impl Shutdown {
     pub(crate) fn read(expr: &Expr) -> syn::Result<Option<Self>> {
         let expr = ungroup(expr);
         if let Some(word) = word(expr) {
+            let words = ["brutal_kill", "infinity"];
             return match word.text.as_str() {
                 "brutal_kill" => Ok(Some(Shutdown::BrutalKill)),
                 "infinity" => Ok(Some(Shutdown::Infinity)),
-                _ if matches!(expr, Expr::Path(_)) => Ok(None),
+                // A variable, unless it is a slip of one of the words.
+                text if matches!(expr, Expr::Path(_))
+                    && suggest::nearest(text, words).is_none() =>
+                {
+                    Ok(None)
+                }
                 text => match parse_duration(text) {
                     Some(millis) => Ok(Some(Shutdown::Timeout(millis))),
                     None => Err(syn::Error::new(
                         word.span,
-                        format!("`{text}` is not a shutdown; write {}", Self::accepted()),
+                        not_a("a shutdown", text, &words, &Self::accepted()),
                     )),
                 },
             };
@@ -259,7 +299,7 @@ impl StartTimeout {
                 .ok_or_else(|| {
                     syn::Error::new(
                         word.span,
-                        format!("`{}` is not a start timeout; write {accepted}", word.text),
+                        not_a("a start timeout", &word.text, &["infinity"], &accepted),
                     )
                 });
         }
@@ -282,6 +322,38 @@ impl ToTokens for StartTimeout {
             ),
         });
     }
+}
+
+/// "`text` is not {what}" and its fix: the word or duration it misspells, or what is accepted.
+fn not_a(what: &str, text: &str, words: &[&str], accepted: &str) -> String {
+    let fix = suggest::nearest(text, words.iter().copied())
+        .map(ToOwned::to_owned)
+        .or_else(|| duration_meant(text).map(|duration| format!("\"{duration}\"")));
+    match fix {
+        Some(fix) => format!("`{text}` is not {what}; did you mean `{fix}`?"),
+        None => format!("`{text}` is not {what}; write {accepted}"),
+    }
+}
+
+/// The duration a number with a unit spelled another way means: `"10 sec"` is `"10s"`,
+/// `"2mins"` is `"2m"`; `None` when the unit is no known spelling.
+fn duration_meant(text: &str) -> Option<String> {
+    let digits = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(digits);
+    if number.is_empty() {
+        return None;
+    }
+    let written = unit.trim().to_ascii_lowercase();
+    let unit = match written.as_str() {
+        "millis" | "msec" | "msecs" | "millisecond" | "milliseconds" => "ms",
+        "sec" | "secs" | "second" | "seconds" => "s",
+        "min" | "mins" | "minute" | "minutes" => "m",
+        "hr" | "hrs" | "hour" | "hours" => "h",
+        unit @ ("ms" | "s" | "m" | "h") => unit,
+        other => suggest::nearest(other, ["ms", "s", "m", "h"])?,
+    };
+    let meant = format!("{number}{unit}");
+    (meant != text).then_some(meant)
 }
 
 /// An integer literal of milliseconds: `Ok(None)` when `expr` is not a literal, an error when
@@ -371,8 +443,8 @@ mod tests {
     use syn::parse_quote;
 
     use super::{
-        AutoShutdown, Integer, Restart, Shutdown, StartTimeout, boolean, choice, integer,
-        parse_duration,
+        AutoShutdown, Integer, Restart, Shutdown, StartTimeout, Strategy, boolean, choice,
+        duration_meant, integer, parse_duration,
     };
 
     #[test]
@@ -459,5 +531,55 @@ mod tests {
         assert_eq!(boolean(&parse_quote!(true)), Ok(Some(true)));
         assert_eq!(boolean(&parse_quote!(flag)), Ok(None));
         assert_eq!(boolean(&parse_quote!("yes")), Err(()));
+    }
+
+    #[test]
+    fn a_misspelled_word_gets_its_fix() {
+        let message = |expr: syn::Expr| choice::<Restart>(&expr).err().map(|e| e.to_string());
+        assert_eq!(
+            message(parse_quote!(transent)).as_deref(),
+            Some("unknown restart type `transent`; did you mean `transient`?")
+        );
+        assert_eq!(
+            message(parse_quote!(Restart::Transient)).as_deref(),
+            Some("unknown restart type `Restart::Transient`; did you mean `transient`?")
+        );
+        assert_eq!(
+            message(parse_quote!(sometimes)).as_deref(),
+            Some(
+                "unknown restart type `sometimes`; write one of `permanent`, `transient`, \
+                 `temporary`"
+            )
+        );
+        let strategy = choice::<Strategy>(&parse_quote!(one_for_al)).err();
+        assert!(strategy.is_some_and(|e| e.to_string().ends_with("did you mean `one_for_all`?")));
+        let shutdown = Shutdown::read(&parse_quote!(brutal_kil)).err();
+        assert!(shutdown.is_some_and(|e| e.to_string().ends_with("did you mean `brutal_kill`?")));
+        assert_eq!(
+            Shutdown::read(&parse_quote!(grace)).ok(),
+            Some(None),
+            "a variable"
+        );
+        let duration = Shutdown::read(&parse_quote!("10 sec")).err();
+        assert!(duration.is_some_and(|e| e.to_string().ends_with("did you mean `\"10s\"`?")));
+    }
+
+    #[test]
+    fn durations_written_another_way() {
+        assert_eq!(duration_meant("10 sec").as_deref(), Some("10s"));
+        assert_eq!(duration_meant("2mins").as_deref(), Some("2m"));
+        assert_eq!(duration_meant("500 millis").as_deref(), Some("500ms"));
+        assert_eq!(duration_meant("5S").as_deref(), Some("5s"));
+        assert_eq!(duration_meant("5 parsecs"), None);
+        assert_eq!(duration_meant("sec"), None);
+    }
+
+    #[test]
+    fn parentheses_are_read_through() {
+        assert_eq!(
+            integer::<u32>(&parse_quote!((-1)), "u32"),
+            Integer::Negative
+        );
+        assert_eq!(integer::<u32>(&parse_quote!((3)), "u32"), Integer::Value(3));
     }
 }

@@ -250,6 +250,7 @@ where
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<K, V, Kind> Child for Registry<K, V, Kind>
 where
     K: Eq + Hash + Clone + Send + Sync + 'static,

@@ -125,6 +125,28 @@ impl ChildSpec {
         }
     }
 
+    /// [`of`](Self::of) as `supervisor!` writes it: the argument's type is read from the
+    /// argument, so that a type that cannot be a child gives one error, on the type, and not a
+    /// second one on its argument.
+    #[doc(hidden)]
+    pub fn of_listed<C, A>(args: A) -> Self
+    where
+        C: Child<Args = A>,
+    {
+        Self::of::<C>(args)
+    }
+
+    /// [`of`](Self::of) for a child `supervisor!` lists as `Type(option = value, ...)`: its
+    /// default argument, set by `options`.
+    #[doc(hidden)]
+    pub fn of_options<C, A>(options: impl FnOnce(A) -> A) -> Self
+    where
+        C: Child<Args = A>,
+        A: Default,
+    {
+        Self::of::<C>(options(A::default()))
+    }
+
     /// Whether this spec may start a `C`: made by `of::<C>`, or by a start function, whose
     /// child's type is known only once it runs.
     pub(crate) fn may_start<C: Child>(&self) -> bool {
@@ -333,10 +355,12 @@ pub(crate) fn start_timeout_in_scope() -> Option<Duration> {
 /// A type a supervisor can start: every `#[genserver]` whose start argument is `Clone` (the
 /// macro writes the impl),
 /// [`SupervisorSpec`](crate::SupervisorSpec), [`DynamicSupervisor`](crate::DynamicSupervisor).
+// Its impls are `do_not_recommend`: the error for a type that is no child names that type and
+// says what a child is, without a list of the types that are.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a supervised child",
-    label = "not a child: no child spec",
-    note = "a child is a `#[genserver]` type whose start argument is `Clone`, a `supervisor!`, or a `DynamicSupervisor`"
+    label = "not a child",
+    note = "a child is a `supervisor!`, a `DynamicSupervisor`, or a `#[genserver]` type whose start argument is `Clone + Sync` (each restart starts from a clone of it)"
 )]
 pub trait Child: Send + 'static {
     /// What the child is started with; cloned for each restart.

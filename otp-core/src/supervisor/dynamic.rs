@@ -169,6 +169,7 @@ impl DynamicSupervisor {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Child for DynamicSupervisor {
     type Args = DynamicSupervisorOptions;
     type Handle = DynamicSupervisorRef;

@@ -170,6 +170,7 @@ impl SupervisorSpec {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Child for SupervisorSpec {
     type Args = SupervisorSpec;
     type Handle = SupervisorRef;

@@ -270,6 +270,7 @@ macro_rules! forward_lookup {
     };
 }
 
+#[diagnostic::do_not_recommend]
 impl<K, V> TableKind<K, V> for Set
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
@@ -284,6 +285,7 @@ where
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<K, V> TableKind<K, V> for OrderedSet
 where
     K: Ord + Clone + Send + Sync + 'static,
@@ -298,6 +300,7 @@ where
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<K, V> TableKind<K, V> for Bag
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
@@ -312,6 +315,7 @@ where
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<K, V> TableKind<K, V> for DuplicateBag
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
@@ -362,6 +366,7 @@ where
     forward_lookup!();
 }
 
+#[diagnostic::do_not_recommend]
 impl<K, V> UniqueKeys<K, V> for Set
 where
     K: Hash + Eq + Clone + Send + Sync + 'static,
@@ -376,6 +381,7 @@ where
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<K, V> UniqueKeys<K, V> for OrderedSet
 where
     K: Ord + Clone + Send + Sync + 'static,

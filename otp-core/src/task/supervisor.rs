@@ -107,6 +107,7 @@ impl TaskSupervisor {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Child for TaskSupervisor {
     type Args = TaskSupervisorOptions;
     type Handle = TaskSupervisorRef;

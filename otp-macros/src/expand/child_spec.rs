@@ -7,7 +7,8 @@ use quote::{ToTokens, quote};
 
 use crate::server::Server;
 
-/// `impl ChildDefaults`: the id (the type's name unless set), and each default that is set.
+/// `impl ChildDefaults`: the id (the type's name unless set), and each default that is set;
+/// beside it, the mistakes of `#[child_spec]`, if any.
 pub(super) fn child_defaults_impl(server: &Server) -> TokenStream {
     let defaults = &server.child_defaults;
     let self_ty = server.self_ty();
@@ -31,7 +32,9 @@ pub(super) fn child_defaults_impl(server: &Server) -> TokenStream {
     let start_timeout = defaults.start_timeout.map(|timeout| {
         quote!(const START_TIMEOUT: ::core::option::Option<::core::time::Duration> = #timeout;)
     });
+    let errors = &defaults.errors;
     quote! {
+        #errors
         impl #impl_generics ::otp_core::ChildDefaults for #self_ty #where_clause {
             const ID: &'static str = #id;
             #restart
@@ -45,7 +48,9 @@ pub(super) fn child_defaults_impl(server: &Server) -> TokenStream {
 /// `impl Child`: the server is a supervised child when its start argument is `Clone`. The
 /// bound is written with `for<'__otp>` so that rustc checks it where the impl is used, not
 /// here: a server whose argument is not `Clone` still compiles, and only putting it in a
-/// supervisor is an error.
+/// supervisor is an error. `do_not_recommend` makes that error rustc's "cannot be a supervised
+/// child" on the type listed, which says the argument must be `Clone`, instead of a chain
+/// through this impl; and keeps the servers out of the list of types that are children.
 pub(super) fn child_impl(server: &Server) -> TokenStream {
     let self_ty = server.self_ty();
     let (impl_generics, _, where_clause) = server.item.generics.split_for_impl();
@@ -63,6 +68,7 @@ pub(super) fn child_impl(server: &Server) -> TokenStream {
             ::core::clone::Clone + ::core::marker::Sync
     });
     quote! {
+        #[diagnostic::do_not_recommend]
         impl #impl_generics ::otp_core::Child for #self_ty where #(#predicates),* {
             type Args = <Self as ::otp_core::GenServer>::Args;
             type Handle = <Self as ::otp_core::GenServer>::Ref;

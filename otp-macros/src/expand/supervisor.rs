@@ -15,15 +15,17 @@ fn given<T: ToTokens>(given: &Given<T>) -> TokenStream {
     }
 }
 
-/// `.max_restarts(..)` and `.max_seconds(..)`, as written.
+/// `.max_restarts(..)` and `.max_seconds(..)`, as written. Each call is spanned on its value,
+/// as every setter here: a value of the wrong type is rustc's error on the value alone, not on
+/// the whole macro.
 fn intensity(intensity: &Intensity) -> TokenStream {
     let max_restarts = intensity.max_restarts.as_ref().map(|given| {
         let expr = &given.expr;
-        quote!(.max_restarts(#expr))
+        quote_spanned!(expr.span()=> .max_restarts(#expr))
     });
     let max_seconds = intensity.max_seconds.as_ref().map(|given| {
         let expr = &given.expr;
-        quote!(.max_seconds(#expr))
+        quote_spanned!(expr.span()=> .max_seconds(#expr))
     });
     quote!(#max_restarts #max_seconds)
 }
@@ -36,7 +38,10 @@ pub(crate) fn supervisor(tree: &Supervisor) -> TokenStream {
         let auto_shutdown = given(auto_shutdown);
         quote!(.auto_shutdown(#auto_shutdown))
     });
-    let name = tree.name.as_ref().map(|name| quote!(.name(#name)));
+    let name = tree
+        .name
+        .as_ref()
+        .map(|name| quote_spanned!(name.span()=> .name(#name)));
     let children = tree.children.iter().map(child);
     quote! {
         ::otp_core::SupervisorSpec::new(#strategy)
@@ -50,16 +55,15 @@ pub(crate) fn supervisor(tree: &Supervisor) -> TokenStream {
 fn child(child: &Child) -> TokenStream {
     let base = match &child.kind {
         ChildKind::Args(path, args) => {
-            quote_spanned!(path.span()=> ::otp_core::ChildSpec::of::<#path>(#args))
+            quote_spanned!(path.span()=> ::otp_core::ChildSpec::of_listed::<#path, _>(#args))
         }
         ChildKind::Options(path, options, intensity_options) => {
-            let setters = options.iter().map(|(key, value)| quote!(.#key(#value)));
+            let setters = options
+                .iter()
+                .map(|(key, value)| quote_spanned!(key.span()=> .#key(#value)));
             let intensity = intensity(intensity_options);
             quote_spanned! {path.span()=>
-                ::otp_core::ChildSpec::of::<#path>(
-                    <<#path as ::otp_core::Child>::Args as ::core::default::Default>::default()
-                        #(#setters)* #intensity
-                )
+                ::otp_core::ChildSpec::of_options::<#path, _>(|options| options #(#setters)* #intensity)
             }
         }
         ChildKind::Nested(tree) => {
@@ -69,9 +73,12 @@ fn child(child: &Child) -> TokenStream {
     };
     let id = child.id.as_ref().map(|id| {
         let id = &id.expr;
-        quote!(.with_id(#id))
+        quote_spanned!(id.span()=> .with_id(#id))
     });
-    let name = child.name.as_ref().map(|name| quote!(.with_name(#name)));
+    let name = child
+        .name
+        .as_ref()
+        .map(|name| quote_spanned!(name.span()=> .with_name(#name)));
     let restart = child.restart.as_ref().map(|restart| {
         let restart = given(restart);
         quote!(.with_restart(#restart))

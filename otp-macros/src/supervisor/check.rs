@@ -3,7 +3,7 @@
 //! transient or temporary and only under an `auto_shutdown`, and a period of one second or
 //! more.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use proc_macro2::Span;
 use quote::ToTokens;
@@ -72,19 +72,36 @@ fn visible_id(child: &Child) -> Option<(VisibleId, Span)> {
     Some((VisibleId::OfType(of_type), child.span))
 }
 
+/// A duplicate id is reported on the child that repeats it, and once on the first child that
+/// has it, so that both are in view.
 fn check_unique_ids(cx: &mut Ctxt, children: &[Child]) {
-    let mut seen = HashSet::new();
+    // Each id seen, with where it was first and whether that place is reported yet.
+    let mut seen: HashMap<VisibleId, (Span, bool)> = HashMap::new();
     for (id, span) in children.iter().filter_map(visible_id) {
-        let message = match &id {
-            VisibleId::Explicit(id) => {
-                format!("two children have the id `{id}`; give each its own")
-            }
-            VisibleId::OfType(ty) => format!(
-                "two `{ty}` children share their default id; give this one its own: `{{ id = \"...\" }}`"
+        let Some((first, reported)) = seen.get_mut(&id) else {
+            seen.insert(id, (span, false));
+            continue;
+        };
+        let (message, other) = match &id {
+            VisibleId::Explicit(id) => (
+                format!(
+                    "two children have the id `{id}`, this one and one before it; give this one \
+                     its own"
+                ),
+                format!("the other child with the id `{id}`"),
+            ),
+            VisibleId::OfType(ty) => (
+                format!(
+                    "two `{ty}` children share their default id; give this one its own: \
+                     `{{ id = \"...\" }}`"
+                ),
+                format!("the other `{ty}` child with that default id"),
             ),
         };
-        if !seen.insert(id) {
-            cx.error_at(span, message);
+        cx.error_at(span, message);
+        if !*reported {
+            cx.error_at(*first, other);
+            *reported = true;
         }
     }
 }

@@ -15,8 +15,21 @@ use super::{Child, ChildKind, Given, Intensity, Supervisor};
 use crate::ctxt::Ctxt;
 use crate::value::{self, Choice, Integer, Shutdown};
 
-const KEYS: &str = "`strategy`, `max_restarts`, `max_seconds`, `auto_shutdown`, `name`, `children`";
-const OVERRIDES: &str = "`id`, `restart`, `shutdown`, `significant`, `name`";
+const KEYS: [&str; 6] = [
+    "strategy",
+    "max_restarts",
+    "max_seconds",
+    "auto_shutdown",
+    "name",
+    "children",
+];
+const OVERRIDES: [&str; 5] = ["id", "restart", "shutdown", "significant", "name"];
+
+/// The words as a message lists them: "`a`, `b`".
+fn listed(words: &[&str]) -> String {
+    let words: Vec<String> = words.iter().map(|word| format!("`{word}`")).collect();
+    words.join(", ")
+}
 
 /// Reads a whole `supervisor! { ... }`; `Err` for a syntax error, which is reported alone.
 pub(crate) fn parse(cx: &mut Ctxt, input: TokenStream) -> syn::Result<Supervisor> {
@@ -27,6 +40,9 @@ pub(crate) fn parse(cx: &mut Ctxt, input: TokenStream) -> syn::Result<Supervisor
 /// The syntax of a tree: its settings as written.
 struct Tree {
     settings: Vec<(Ident, SettingValue)>,
+    /// The whole `supervisor! { ... }` at the top, its `supervisor` nested: where an error
+    /// about a missing key points.
+    span: Span,
 }
 
 enum SettingValue {
@@ -53,7 +69,16 @@ impl Parse for Tree {
         while !input.is_empty() {
             let key: Ident = input.parse()?;
             input.parse::<Token![:]>()?;
-            let value = if key == "children" {
+            // A misspelled `children` still holds children: read them, and say it once.
+            let children = key == "children"
+                || (input.peek(syn::token::Bracket)
+                    && value::suggest::nearest(&key.to_string(), ["children"]).is_some());
+            let value = if children {
+                if !input.peek(syn::token::Bracket) {
+                    return Err(input.error(
+                        "the children are a list in brackets: `children: [Worker(arg), ...]`",
+                    ));
+                }
                 let content;
                 bracketed!(content in input);
                 let entries = Punctuated::<Entry, Token![,]>::parse_terminated(&content)?;
@@ -67,7 +92,10 @@ impl Parse for Tree {
             }
             input.parse::<Token![,]>()?;
         }
-        Ok(Tree { settings })
+        Ok(Tree {
+            settings,
+            span: Span::call_site(),
+        })
     }
 }
 
@@ -85,7 +113,9 @@ impl Parse for Entry {
             input.parse::<Token![!]>()?;
             let content;
             braced!(content in input);
-            EntryKind::Nested(Box::new(content.parse()?))
+            let mut tree: Tree = content.parse()?;
+            tree.span = name.span();
+            EntryKind::Nested(Box::new(tree))
         } else {
             let path: Path = input.parse()?;
             if !input.peek(syn::token::Paren) {
@@ -147,20 +177,39 @@ fn read_tree(cx: &mut Ctxt, tree: Tree) -> Supervisor {
     let mut intensity = Intensity::default();
     let mut auto_shutdown = None;
     let mut name = None;
-    let mut children = Vec::new();
+    let mut children = None;
     let mut seen = HashSet::new();
+    // The keys that unknown keys misspell: reported there, so not also reported missing.
+    let mut misspelled = HashSet::new();
     for (key, value) in tree.settings {
-        let text = key.to_string();
-        if !seen.insert(text.clone()) {
+        let mut text = key.to_string();
+        if !KEYS.contains(&text.as_str()) {
+            misspelled.extend(value::suggest::nearest(&text, KEYS));
+            let message = value::unknown(
+                &format!("unknown `supervisor!` key `{text}`"),
+                &text,
+                KEYS,
+                &format!("the keys are {}", listed(&KEYS)),
+            );
+            cx.error_spanned_by(&key, message);
+            // Read a misspelled `children` as the children, so that they are checked and not
+            // also reported missing; any other unknown key is dropped.
+            if !matches!(value, SettingValue::Children(_)) || !seen.insert("children".to_owned()) {
+                continue;
+            }
+            "children".clone_into(&mut text);
+        } else if !seen.insert(text.clone()) {
             cx.error_spanned_by(&key, format!("`{text}` is set twice; keep one"));
             continue;
         }
         match (text.as_str(), value) {
             ("children", SettingValue::Children(entries)) => {
-                children = entries
-                    .into_iter()
-                    .map(|entry| read_child(cx, entry))
-                    .collect();
+                children = Some(
+                    entries
+                        .into_iter()
+                        .map(|entry| read_child(cx, entry))
+                        .collect(),
+                );
             }
             ("strategy", SettingValue::Expr(value)) => {
                 // A wrong strategy is reported; the tree still has one, so it is not "missing".
@@ -172,27 +221,35 @@ fn read_tree(cx: &mut Ctxt, tree: Tree) -> Supervisor {
                     expr: value,
                 });
             }
-            ("max_restarts" | "max_seconds" | "name", SettingValue::Expr(value)) => {
-                if text == "name" {
-                    name = Some(value);
-                } else {
-                    read_intensity(cx, &mut intensity, &key, value, ":");
-                }
+            ("name", SettingValue::Expr(value)) => {
+                name = Some(value);
+                text_literal(cx, name.as_ref(), "the supervisor's name", "name: \"app\"");
             }
-            _ => cx.error_spanned_by(
-                &key,
-                format!("unknown `supervisor!` key `{text}`; the keys are {KEYS}"),
-            ),
+            (_, SettingValue::Expr(value)) => {
+                read_intensity(cx, &mut intensity, &key, value, ":");
+            }
+            // `children` is parsed as children, whatever follows it.
+            (_, SettingValue::Children(_)) => {}
         }
     }
     let strategy = strategy.unwrap_or_else(|| {
-        // The whole `supervisor! { ... }`: the strategy is what is missing from it.
+        if misspelled.contains("strategy") {
+            return value::Strategy::OneForOne;
+        }
         cx.error_at(
-            Span::call_site(),
+            tree.span,
             "`supervisor!` needs a strategy: add `strategy: one_for_one,` \
              (or `one_for_all`, `rest_for_one`)",
         );
         value::Strategy::OneForOne
+    });
+    let children = children.unwrap_or_else(|| {
+        cx.error_at(
+            tree.span,
+            "`supervisor!` needs its children: add `children: [Worker(arg), ...]`, in start \
+             order (`children: []` for a supervisor that starts with none)",
+        );
+        Vec::new()
     });
     Supervisor {
         strategy,
@@ -247,8 +304,14 @@ fn read_child(cx: &mut Ctxt, entry: Entry) -> Child {
             continue;
         }
         match text.as_str() {
-            "id" => child.id = Some(id(value)),
-            "name" => child.name = Some(value),
+            "id" => {
+                text_literal(cx, Some(&value), "an id", "id = \"cache\"");
+                child.id = Some(id(value));
+            }
+            "name" => {
+                text_literal(cx, Some(&value), "a name", "name = \"web\"");
+                child.name = Some(value);
+            }
             "restart" => {
                 child.restart = Some(Given {
                     value: choice(cx, &value),
@@ -268,11 +331,34 @@ fn read_child(cx: &mut Ctxt, entry: Entry) -> Child {
             "significant" => child.significant = Some(significant(cx, value)),
             other => cx.error_spanned_by(
                 &key,
-                format!("unknown child override `{other}`; the overrides are {OVERRIDES}"),
+                value::unknown(
+                    &format!("unknown child override `{other}`"),
+                    other,
+                    OVERRIDES,
+                    &format!("the overrides are {}", listed(&OVERRIDES)),
+                ),
             ),
         }
     }
     child
+}
+
+/// A literal where a text belongs that is not a string (`id = 5`, `name = 1`): reported
+/// here, rather than as rustc's missing `From` impl. An expression the program
+/// computes is passed on as written.
+fn text_literal(cx: &mut Ctxt, expr: Option<&Expr>, what: &str, example: &str) {
+    let Some(expr) = expr else { return };
+    if let Expr::Lit(lit) = value::ungroup(expr) {
+        if !matches!(lit.lit, Lit::Str(_)) {
+            cx.error_spanned_by(
+                expr,
+                format!(
+                    "{what} is a string, as in `{example}`; `{}` is not one",
+                    value::written(expr)
+                ),
+            );
+        }
+    }
 }
 
 /// An id the macro can compare with the others when it is a string literal.

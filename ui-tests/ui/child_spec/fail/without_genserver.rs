@@ -1,4 +1,4 @@
-//! `#[child_spec]` on an impl block that is not a `#[genserver]`.
+//! mistakes: 1 - `#[child_spec]` on an impl block that is not a `#[genserver]`.
 use otp_core::prelude::*;
 
 struct Endpoint;

@@ -1,4 +1,4 @@
-// `#[handle_call]` with an argument.
+// mistakes: 1 - `#[handle_call]` with an argument.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// An async handler holds an `Rc` across an `.await`, so its future is not `Send`.
+// mistakes: 1 - An async handler holds an `Rc` across an `.await`, so its future is not `Send`.
 use std::rc::Rc;
 
 use otp_core::prelude::*;

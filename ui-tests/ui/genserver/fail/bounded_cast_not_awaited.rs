@@ -1,4 +1,4 @@
-// A cast to a bounded mailbox is a future: without `.await` nothing is sent.
+// mistakes: 1 - A cast to a bounded mailbox is a future: without `.await` nothing is sent.
 #![deny(unused_must_use)]
 use otp_core::prelude::*;
 

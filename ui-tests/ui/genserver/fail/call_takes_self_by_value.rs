@@ -1,4 +1,4 @@
-// A call handler takes `self` by value.
+// mistakes: 1 - A call handler takes `self` by value.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// A call handler takes `&self` instead of `&mut self`.
+// mistakes: 1 - A call handler takes `&self` instead of `&mut self`.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// A cast handler returns a value.
+// mistakes: 1 - A cast handler returns a value.
 use otp_core::prelude::*;
 
 struct Counter {

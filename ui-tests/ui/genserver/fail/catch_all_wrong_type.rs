@@ -1,4 +1,4 @@
-// The catch-all takes a `String` instead of `AnyMessage`.
+// mistakes: 1 - The catch-all takes a `String` instead of `AnyMessage`.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// A const generic parameter on the impl.
+// mistakes: 1 - A const generic parameter on the impl.
 use otp_core::prelude::*;
 
 struct Buffer<const N: usize> {

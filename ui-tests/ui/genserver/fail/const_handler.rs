@@ -1,4 +1,4 @@
-// A `const fn` handler.
+// mistakes: 1 - A `const fn` handler.
 use otp_core::prelude::*;
 
 struct Counter {

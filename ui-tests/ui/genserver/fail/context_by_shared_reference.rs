@@ -1,4 +1,4 @@
-// The context taken as `&Context<Self>`.
+// mistakes: 1 - The context taken as `&Context<Self>`.
 use otp_core::prelude::*;
 
 struct Counter {

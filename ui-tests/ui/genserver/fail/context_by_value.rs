@@ -1,4 +1,4 @@
-// The context taken by value.
+// mistakes: 1 - The context taken by value.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// A handler takes the context twice.
+// mistakes: 1 - A handler takes the context twice.
 use otp_core::prelude::*;
 
 struct Counter {

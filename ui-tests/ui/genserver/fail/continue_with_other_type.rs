@@ -1,4 +1,4 @@
-// `ctx.continue_with(Save)` where the server only continues with `Load`.
+// mistakes: 1 - `ctx.continue_with(Save)` where the server only continues with `Load`.
 use otp_core::prelude::*;
 
 struct Counter {

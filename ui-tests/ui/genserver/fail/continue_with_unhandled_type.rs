@@ -1,4 +1,4 @@
-// `ctx.continue_with(Load)` with no `#[handle_continue]` for `Load`.
+// mistakes: 1 - `ctx.continue_with(Load)` with no `#[handle_continue]` for `Load`.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// A continue handler takes no message argument.
+// mistakes: 1 - A continue handler takes no message argument.
 use otp_core::prelude::*;
 
 struct Counter {

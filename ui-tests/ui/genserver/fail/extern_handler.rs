@@ -1,4 +1,4 @@
-// An `extern "C" fn` handler.
+// mistakes: 1 - An `extern "C" fn` handler.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// A cast handler has its own type parameter.
+// mistakes: 1 - A cast handler has its own type parameter.
 use otp_core::prelude::*;
 
 struct Counter {

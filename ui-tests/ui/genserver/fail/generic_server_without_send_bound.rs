@@ -1,4 +1,4 @@
-// A generic server whose type parameter is not bound by `Send + 'static`.
+// mistakes: 1 - A generic server whose type parameter is not bound by `Send + 'static`.
 use otp_core::prelude::*;
 
 struct Stack<T> {

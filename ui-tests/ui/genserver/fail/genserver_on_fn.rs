@@ -1,4 +1,4 @@
-// `#[genserver]` on a function.
+// mistakes: 1 - `#[genserver]` on a function.
 use otp_core::prelude::*;
 
 #[genserver]

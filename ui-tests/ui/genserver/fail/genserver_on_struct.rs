@@ -1,4 +1,4 @@
-// `#[genserver]` on the struct instead of its `impl` block.
+// mistakes: 1 - `#[genserver]` on the struct instead of its `impl` block.
 use otp_core::prelude::*;
 
 #[genserver]

@@ -1,4 +1,4 @@
-// `#[genserver]` on a trait impl.
+// mistakes: 1 - `#[genserver]` on a trait impl.
 use otp_core::prelude::*;
 
 struct Counter {

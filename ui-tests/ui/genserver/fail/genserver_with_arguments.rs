@@ -1,4 +1,4 @@
-// `#[genserver]` given an argument.
+// mistakes: 1 - `#[genserver]` given an argument.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// `#[handle_call]` in an impl block without `#[genserver]`.
+// mistakes: 1 - `#[handle_call]` in an impl block without `#[genserver]`.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// A call named `pid`, which the generated client already has.
+// mistakes: 1 - A call named `pid`, which the generated client already has.
 use otp_core::prelude::*;
 
 struct Counter {

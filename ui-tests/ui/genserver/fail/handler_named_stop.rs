@@ -1,4 +1,4 @@
-// A cast named `stop`, which the generated client already has.
+// mistakes: 1 - A cast named `stop`, which the generated client already has.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// A cast handler has no `self`.
+// mistakes: 1 - A cast handler has no `self`.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// A cast handler takes `impl Trait`.
+// mistakes: 1 - A cast handler takes `impl Trait`.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// A call handler returns `impl Trait`.
+// mistakes: 1 - A call handler returns `impl Trait`.
 use otp_core::prelude::*;
 
 struct Counter {

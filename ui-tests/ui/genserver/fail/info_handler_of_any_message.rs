@@ -1,4 +1,4 @@
-// A plain `#[handle_info]` takes `AnyMessage` (beside the catch-all).
+// mistakes: 1 - A plain `#[handle_info]` takes `AnyMessage` (beside the catch-all).
 use otp_core::prelude::*;
 
 struct Counter {

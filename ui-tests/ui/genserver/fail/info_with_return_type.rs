@@ -1,4 +1,4 @@
-// An info handler returns a value.
+// mistakes: 1 - An info handler returns a value.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// An info handler takes two message arguments.
+// mistakes: 1 - An info handler takes two message arguments.
 use otp_core::prelude::*;
 
 struct Counter {

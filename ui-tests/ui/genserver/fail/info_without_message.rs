@@ -1,4 +1,4 @@
-// An info handler takes no message argument.
+// mistakes: 1 - An info handler takes no message argument.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// `#[init]` returns `Result<Self, String>`: `String` is not an error type.
+// mistakes: 1 - `#[init]` returns `Result<Self, String>`: `String` is not an error type.
 use otp_core::prelude::*;
 
 struct Counter {

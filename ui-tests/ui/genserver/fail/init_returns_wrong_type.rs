@@ -1,4 +1,4 @@
-// `#[init]` returns `Option<Self>`.
+// mistakes: 1 - `#[init]` returns `Option<Self>`.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// `#[init]` borrows its start argument.
+// mistakes: 1 - `#[init]` borrows its start argument.
 use otp_core::prelude::*;
 
 struct Greeter {

@@ -1,4 +1,4 @@
-// `#[init]` takes `self`.
+// mistakes: 1 - `#[init]` takes `self`.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// `#[init]` takes two start arguments.
+// mistakes: 1 - `#[init]` takes two start arguments.
 use otp_core::prelude::*;
 
 struct Counter {

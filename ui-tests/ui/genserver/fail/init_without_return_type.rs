@@ -1,4 +1,4 @@
-// `#[init]` returns nothing.
+// mistakes: 1 - `#[init]` returns nothing.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// A server that borrows: a lifetime parameter on the impl.
+// mistakes: 1 - A server that borrows: a lifetime parameter on the impl.
 use otp_core::prelude::*;
 
 struct Greeter<'a> {

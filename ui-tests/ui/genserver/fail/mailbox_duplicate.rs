@@ -1,4 +1,4 @@
-// `mailbox` given twice.
+// mistakes: 1 - `mailbox` given twice.
 use otp_core::prelude::*;
 
 struct Sink;

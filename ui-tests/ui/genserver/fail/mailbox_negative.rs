@@ -1,4 +1,4 @@
-// A negative mailbox capacity.
+// mistakes: 1 - A negative mailbox capacity.
 use otp_core::prelude::*;
 
 struct Sink;

@@ -1,4 +1,4 @@
-// A mailbox capacity that is not an integer literal.
+// mistakes: 1 - A mailbox capacity that is not an integer literal.
 use otp_core::prelude::*;
 
 struct Sink;

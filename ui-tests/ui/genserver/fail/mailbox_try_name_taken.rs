@@ -1,4 +1,4 @@
-// With a bounded mailbox, the cast `put` gets a `try_put` in the client: a handler of that name
+// mistakes: 1 - With a bounded mailbox, the cast `put` gets a `try_put` in the client: a handler of that name
 // would clash with it.
 use otp_core::prelude::*;
 

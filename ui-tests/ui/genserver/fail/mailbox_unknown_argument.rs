@@ -1,4 +1,4 @@
-// An argument `#[genserver]` does not take, beside `mailbox`.
+// mistakes: 1 - An argument `#[genserver]` does not take, beside `mailbox`.
 use otp_core::prelude::*;
 
 struct Sink;

@@ -1,4 +1,4 @@
-// `mailbox` without its capacity.
+// mistakes: 1 - `mailbox` without its capacity.
 use otp_core::prelude::*;
 
 struct Sink;

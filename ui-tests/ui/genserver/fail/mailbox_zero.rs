@@ -1,4 +1,4 @@
-// A bounded mailbox of zero casts.
+// mistakes: 1 - A bounded mailbox of zero casts.
 use otp_core::prelude::*;
 
 struct Sink;

@@ -1,4 +1,4 @@
-// A cast takes an `Rc`, which cannot be sent to the server.
+// mistakes: 1 - A cast takes an `Rc`, which cannot be sent to the server.
 use std::rc::Rc;
 
 use otp_core::prelude::*;

@@ -1,4 +1,4 @@
-// A method named `handle_call` without `#[handle_call]`.
+// mistakes: 1 - A method named `handle_call` without `#[handle_call]`.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// A method named `init` without `#[init]`.
+// mistakes: 1 - A method named `init` without `#[init]`.
 use otp_core::prelude::*;
 
 struct Counter {

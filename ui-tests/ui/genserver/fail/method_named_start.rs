@@ -1,4 +1,4 @@
-// A plain method named `start`, which `#[genserver]` generates.
+// mistakes: 1 - A plain method named `start`, which `#[genserver]` generates.
 use otp_core::prelude::*;
 
 struct Counter {

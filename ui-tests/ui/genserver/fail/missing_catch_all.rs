@@ -1,4 +1,4 @@
-// The catch-all info handler is missing.
+// mistakes: 1 - The catch-all info handler is missing.
 use otp_core::prelude::*;
 
 struct Counter {

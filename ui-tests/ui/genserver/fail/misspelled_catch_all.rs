@@ -1,4 +1,4 @@
-// `catch_all` misspelled as `catchall`.
+// mistakes: 1 - `catch_all` misspelled as `catchall`.
 use otp_core::prelude::*;
 
 struct Counter {

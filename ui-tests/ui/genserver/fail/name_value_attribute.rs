@@ -1,4 +1,4 @@
-// A callback attribute written as `name = value`.
+// mistakes: 1 - A callback attribute written as `name = value`.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-//! A server whose handler is `pub(self)` has a private client: naming it outside its module is
+//! mistakes: 1 - A server whose handler is `pub(self)` has a private client: naming it outside its module is
 //! an error, as naming the private server is.
 mod hidden {
     use otp_core::prelude::*;

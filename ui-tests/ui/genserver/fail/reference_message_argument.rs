@@ -1,4 +1,4 @@
-// A call handler borrows its message: `&str`.
+// mistakes: 1 - A call handler borrows its message: `&str`.
 use otp_core::prelude::*;
 
 struct Store {

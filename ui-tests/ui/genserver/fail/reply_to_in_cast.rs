@@ -1,4 +1,4 @@
-// A cast handler takes a `ReplyTo`.
+// mistakes: 1 - A cast handler takes a `ReplyTo`.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// A call handler takes a `ReplyTo` and also returns a value.
+// mistakes: 1 - A call handler takes a `ReplyTo` and also returns a value.
 use otp_core::prelude::*;
 
 struct Counter {

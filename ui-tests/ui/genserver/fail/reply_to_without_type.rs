@@ -1,4 +1,4 @@
-// `ReplyTo` written without its reply type.
+// mistakes: 1 - `ReplyTo` written without its reply type.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// Three mistakes: `&self` on a call, a return type on a cast, no catch-all.
+// mistakes: 3 - Three mistakes: `&self` on a call, a return type on a cast, no catch-all.
 // All three must be reported by one build.
 use otp_core::prelude::*;
 

@@ -1,4 +1,4 @@
-// The server's state holds an `Rc`, which cannot move to the server's task.
+// mistakes: 1 - The server's state holds an `Rc`, which cannot move to the server's task.
 use std::rc::Rc;
 
 use otp_core::prelude::*;

@@ -1,4 +1,4 @@
-// `#[terminate]` takes the reason by value.
+// mistakes: 1 - `#[terminate]` takes the reason by value.
 use otp_core::prelude::*;
 
 struct Counter {

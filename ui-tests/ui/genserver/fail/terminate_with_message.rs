@@ -1,4 +1,4 @@
-// `#[terminate]` takes an argument besides the reason.
+// mistakes: 1 - `#[terminate]` takes an argument besides the reason.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// `#[terminate]` returns a value.
+// mistakes: 1 - `#[terminate]` returns a value.
 use otp_core::prelude::*;
 
 struct Counter {

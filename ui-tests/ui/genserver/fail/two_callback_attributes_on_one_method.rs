@@ -1,4 +1,4 @@
-// One method with both `#[handle_call]` and `#[handle_cast]`.
+// mistakes: 1 - One method with both `#[handle_call]` and `#[handle_cast]`.
 use otp_core::prelude::*;
 
 struct Counter {

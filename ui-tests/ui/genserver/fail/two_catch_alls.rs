@@ -1,4 +1,4 @@
-// Two `#[handle_info(catch_all)]` methods.
+// mistakes: 1 - Two `#[handle_info(catch_all)]` methods.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// Two `#[handle_continue]` methods for the same message type.
+// mistakes: 1 - Two `#[handle_continue]` methods for the same message type.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// Two `#[handle_info]` methods for the same message type.
+// mistakes: 1 - Two `#[handle_info]` methods for the same message type.
 use otp_core::prelude::*;
 
 struct Counter {

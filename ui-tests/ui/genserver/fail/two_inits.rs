@@ -1,4 +1,4 @@
-// Two `#[init]` methods.
+// mistakes: 1 - Two `#[init]` methods.
 use otp_core::prelude::*;
 
 struct Counter {

@@ -1,4 +1,4 @@
-// A call handler takes two `ReplyTo`s.
+// mistakes: 1 - A call handler takes two `ReplyTo`s.
 use otp_core::prelude::*;
 
 struct Counter {

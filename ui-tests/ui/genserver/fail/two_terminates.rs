@@ -1,4 +1,4 @@
-// Two `#[terminate]` methods.
+// mistakes: 1 - Two `#[terminate]` methods.
 use otp_core::prelude::*;
 
 struct Counter {

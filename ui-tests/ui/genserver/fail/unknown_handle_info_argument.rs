@@ -1,4 +1,4 @@
-// `#[handle_info]` with an argument other than `catch_all`.
+// mistakes: 1 - `#[handle_info]` with an argument other than `catch_all`.
 use otp_core::prelude::*;
 
 struct Counter {

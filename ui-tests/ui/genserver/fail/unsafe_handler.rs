@@ -1,4 +1,4 @@
-// An `unsafe fn` handler.
+// mistakes: 1 - An `unsafe fn` handler.
 use otp_core::prelude::*;
 
 struct Counter {

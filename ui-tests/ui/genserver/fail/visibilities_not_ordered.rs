@@ -1,4 +1,4 @@
-//! Two handlers restricted to different modules: the generated client takes one visibility,
+//! mistakes: 1 - Two handlers restricted to different modules: the generated client takes one visibility,
 //! and neither reaches further than the other.
 mod outer {
     pub(crate) mod inner {

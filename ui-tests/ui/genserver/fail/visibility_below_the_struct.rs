@@ -1,4 +1,4 @@
-//! A `pub` server whose handler says `pub(crate)`: the generated client would be less visible
+//! mistakes: 1 - A `pub` server whose handler says `pub(crate)`: the generated client would be less visible
 //! than the server it belongs to, which rustc refuses.
 pub mod cache {
     use otp_core::prelude::*;

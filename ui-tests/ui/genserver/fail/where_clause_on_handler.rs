@@ -1,4 +1,4 @@
-// A cast handler has a `where` clause.
+// mistakes: 1 - A cast handler has a `where` clause.
 use otp_core::prelude::*;
 
 struct Counter {

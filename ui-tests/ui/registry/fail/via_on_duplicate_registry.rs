@@ -1,4 +1,4 @@
-//! A via-name needs a registry of unique keys: a duplicate registry does not compile.
+//! mistakes: 1 - A via-name needs a registry of unique keys: a duplicate registry does not compile.
 use otp_core::prelude::*;
 use otp_core::{Duplicate, Registry};
 

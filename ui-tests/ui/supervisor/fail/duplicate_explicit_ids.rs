@@ -1,4 +1,4 @@
-//! Two children given the same id.
+//! mistakes: 2 - Two children given the same id. One error on the child that repeats the id, one on the first.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 
@@ -7,6 +7,11 @@ struct Worker;
 
 #[genserver]
 impl Worker {
+    #[handle_call]
+    fn jobs(&mut self) -> u32 {
+        0
+    }
+
     #[handle_info(catch_all)]
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
@@ -20,9 +25,14 @@ impl Other {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-fn main() {
-    let _tree = supervisor! {
+#[tokio::main]
+async fn main() {
+    let tree = supervisor! {
         strategy: one_for_one,
         children: [Worker(Worker) { id = "cache" }, Other(Other) { id = "cache" }],
     };
+    let sup = tree.start_link().await.unwrap();
+    let worker: WorkerRef = sup.child::<Worker>("cache").await.unwrap().unwrap();
+    assert_eq!(worker.jobs().await.unwrap(), 0);
+    sup.stop(ExitReason::Shutdown).await.unwrap();
 }

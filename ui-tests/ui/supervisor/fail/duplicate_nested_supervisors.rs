@@ -1,4 +1,4 @@
-//! Two nested supervisors without ids: both would have the id `Supervisor`.
+//! mistakes: 2 - Two nested supervisors without ids: both would have the id `Supervisor`. One error on the child that repeats the id, one on the first.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 
@@ -7,6 +7,11 @@ struct Worker;
 
 #[genserver]
 impl Worker {
+    #[handle_call]
+    fn jobs(&mut self) -> u32 {
+        0
+    }
+
     #[handle_info(catch_all)]
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
@@ -20,12 +25,17 @@ impl Other {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-fn main() {
-    let _tree = supervisor! {
+#[tokio::main]
+async fn main() {
+    let tree = supervisor! {
         strategy: one_for_one,
         children: [
             supervisor! { strategy: one_for_all, children: [Worker(Worker)] },
             supervisor! { strategy: rest_for_one, children: [Other(Other)] },
         ],
     };
+    let sup = tree.start_link().await.unwrap();
+    let worker: WorkerRef = sup.child::<Worker>("Worker").await.unwrap().unwrap();
+    assert_eq!(worker.jobs().await.unwrap(), 0);
+    sup.stop(ExitReason::Shutdown).await.unwrap();
 }

@@ -1,4 +1,4 @@
-//! A key set twice.
+//! mistakes: 1 - A key set twice.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 
@@ -7,6 +7,11 @@ struct Worker;
 
 #[genserver]
 impl Worker {
+    #[handle_call]
+    fn jobs(&mut self) -> u32 {
+        0
+    }
+
     #[handle_info(catch_all)]
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
@@ -20,11 +25,16 @@ impl Other {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-fn main() {
-    let _tree = supervisor! {
+#[tokio::main]
+async fn main() {
+    let tree = supervisor! {
         strategy: one_for_one,
         max_restarts: 3,
         max_restarts: 5,
         children: [Worker(Worker)],
     };
+    let sup = tree.start_link().await.unwrap();
+    let worker: WorkerRef = sup.child::<Worker>("Worker").await.unwrap().unwrap();
+    assert_eq!(worker.jobs().await.unwrap(), 0);
+    sup.stop(ExitReason::Shutdown).await.unwrap();
 }

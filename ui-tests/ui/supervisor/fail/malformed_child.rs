@@ -1,4 +1,4 @@
-//! A child without its start argument.
+//! mistakes: 1 - A child without its start argument.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 
@@ -20,9 +20,12 @@ impl Other {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-fn main() {
-    let _tree = supervisor! {
+#[tokio::main]
+async fn main() {
+    let tree = supervisor! {
         strategy: one_for_one,
         children: [Worker, Other(Other)],
     };
+    let sup = tree.start_link().await.unwrap();
+    sup.stop(ExitReason::Shutdown).await.unwrap();
 }

@@ -1,4 +1,4 @@
-//! A `max_seconds` that is a literal but not an integer gets the macro's message.
+//! mistakes: 2 - A `max_seconds` that is a literal but not an integer gets the macro's message.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 
@@ -7,14 +7,24 @@ struct Worker;
 
 #[genserver]
 impl Worker {
+    #[handle_call]
+    fn jobs(&mut self) -> u32 {
+        0
+    }
+
     #[handle_info(catch_all)]
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-fn main() {
-    let _tree = supervisor! {
+#[tokio::main]
+async fn main() {
+    let tree = supervisor! {
         strategy: one_for_one,
         max_seconds: 2.5,
         children: [Worker(Worker), otp_core::DynamicSupervisor(max_seconds = "5")],
     };
+    let sup = tree.start_link().await.unwrap();
+    let worker: WorkerRef = sup.child::<Worker>("Worker").await.unwrap().unwrap();
+    assert_eq!(worker.jobs().await.unwrap(), 0);
+    sup.stop(ExitReason::Shutdown).await.unwrap();
 }

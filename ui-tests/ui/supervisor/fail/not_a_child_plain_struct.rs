@@ -1,4 +1,4 @@
-//! A plain struct as a child: it has no child spec.
+//! mistakes: 1 - A plain struct as a child: it has no child spec.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 
@@ -7,6 +7,11 @@ struct Worker;
 
 #[genserver]
 impl Worker {
+    #[handle_call]
+    fn jobs(&mut self) -> u32 {
+        0
+    }
+
     #[handle_info(catch_all)]
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
@@ -16,9 +21,14 @@ struct Config {
     port: u16,
 }
 
-fn main() {
-    let _tree = supervisor! {
+#[tokio::main]
+async fn main() {
+    let tree = supervisor! {
         strategy: one_for_one,
         children: [Worker(Worker), Config(Config { port: 4000 })],
     };
+    let sup = tree.start_link().await.unwrap();
+    let worker: WorkerRef = sup.child::<Worker>("Worker").await.unwrap().unwrap();
+    assert_eq!(worker.jobs().await.unwrap(), 0);
+    sup.stop(ExitReason::Shutdown).await.unwrap();
 }

@@ -1,4 +1,4 @@
-//! A significant child that is permanent, in an override.
+//! mistakes: 1 - A significant child that is permanent, in an override.
 use otp_core::prelude::*;
 use otp_core::supervisor;
 
@@ -7,6 +7,11 @@ struct Worker;
 
 #[genserver]
 impl Worker {
+    #[handle_call]
+    fn jobs(&mut self) -> u32 {
+        0
+    }
+
     #[handle_info(catch_all)]
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
@@ -20,10 +25,15 @@ impl Other {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-fn main() {
-    let _tree = supervisor! {
+#[tokio::main]
+async fn main() {
+    let tree = supervisor! {
         strategy: one_for_one,
         auto_shutdown: any_significant,
         children: [Worker(Worker) { restart = permanent, significant = true }],
     };
+    let sup = tree.start_link().await.unwrap();
+    let worker: WorkerRef = sup.child::<Worker>("Worker").await.unwrap().unwrap();
+    assert_eq!(worker.jobs().await.unwrap(), 0);
+    sup.stop(ExitReason::Shutdown).await.unwrap();
 }

@@ -1,0 +1,49 @@
+//! mistakes: 1 - A child override given twice.
+use otp_core::prelude::*;
+use otp_core::supervisor;
+
+#[derive(Clone)]
+struct Worker;
+
+#[genserver]
+impl Worker {
+    #[handle_call]
+    fn jobs(&mut self) -> u32 {
+        0
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+struct Endpoint {
+    port: u16,
+}
+
+#[genserver]
+impl Endpoint {
+    #[init]
+    fn init(port: u16) -> Self {
+        Endpoint { port }
+    }
+
+    #[handle_call]
+    fn port(&mut self) -> u16 {
+        self.port
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+#[tokio::main]
+async fn main() {
+    let tree = supervisor! {
+        strategy: one_for_one,
+        children: [Worker(Worker) { id = "a", id = "b" }],
+    };
+    let sup = tree.start_link().await.unwrap();
+    let worker: WorkerRef = sup.child::<Worker>("a").await.unwrap().unwrap();
+    assert_eq!(worker.jobs().await.unwrap(), 0);
+    sup.stop(ExitReason::Shutdown).await.unwrap();
+}

@@ -1,0 +1,51 @@
+//! mistakes: 1 - A child started with an argument of the wrong type: one error, on the argument.
+use otp_core::prelude::*;
+use otp_core::supervisor;
+
+#[derive(Clone)]
+struct Worker;
+
+#[genserver]
+impl Worker {
+    #[handle_call]
+    fn jobs(&mut self) -> u32 {
+        0
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+struct Endpoint {
+    port: u16,
+}
+
+#[genserver]
+impl Endpoint {
+    #[init]
+    fn init(port: u16) -> Self {
+        Endpoint { port }
+    }
+
+    #[handle_call]
+    fn port(&mut self) -> u16 {
+        self.port
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+#[tokio::main]
+async fn main() {
+    let tree = supervisor! {
+        strategy: one_for_one,
+        children: [Worker(Worker), Endpoint("4000")],
+    };
+    let sup = tree.start_link().await.unwrap();
+    let worker: WorkerRef = sup.child::<Worker>("Worker").await.unwrap().unwrap();
+    assert_eq!(worker.jobs().await.unwrap(), 0);
+    let endpoint: EndpointRef = sup.child::<Endpoint>("Endpoint").await.unwrap().unwrap();
+    assert_eq!(endpoint.port().await.unwrap(), 4000);
+    sup.stop(ExitReason::Shutdown).await.unwrap();
+}
