@@ -152,7 +152,7 @@ where
 pub struct QueueRef {
     server: ::otp_core::ServerRef<Queue>,
 }
-#[allow(private_interfaces, clippy::all, clippy::pedantic)]
+#[allow(private_interfaces, unused_variables, clippy::all, clippy::pedantic)]
 impl QueueRef {
     ///Casts to the server's `put` handler.
     ///
@@ -275,7 +275,7 @@ impl QueueRef {
         &self.server
     }
 }
-#[allow(private_interfaces, clippy::all, clippy::pedantic)]
+#[allow(private_interfaces, unused_variables, clippy::all, clippy::pedantic)]
 impl Queue {
     ///Starts a [`Queue`] without a link and waits for its init (`GenServer.start/3`).
     pub async fn start(

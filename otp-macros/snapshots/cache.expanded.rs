@@ -194,7 +194,7 @@ where
 pub struct CacheRef {
     server: ::otp_core::ServerRef<Cache>,
 }
-#[allow(private_interfaces, clippy::all, clippy::pedantic)]
+#[allow(private_interfaces, unused_variables, clippy::all, clippy::pedantic)]
 impl CacheRef {
     /// Looks a key up.
     pub fn get(&self, key: String) -> ::otp_core::Call<'_, Cache, Option<String>> {
@@ -265,7 +265,7 @@ impl CacheRef {
         &self.server
     }
 }
-#[allow(private_interfaces, clippy::all, clippy::pedantic)]
+#[allow(private_interfaces, unused_variables, clippy::all, clippy::pedantic)]
 impl Cache {
     ///Starts a [`Cache`] without a link and waits for its init (`GenServer.start/3`).
     pub async fn start(

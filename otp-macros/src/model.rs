@@ -93,6 +93,32 @@ fn first_generic_type(ty: &Type) -> Option<Type> {
     })
 }
 
+/// Whether `ty` borrows (a reference that is not `'static`) or names an `impl Trait`: it
+/// cannot be a message, reply or start argument, and the stand-in beside errors avoids it.
+pub(crate) fn contains_reference_or_impl(ty: &Type) -> bool {
+    contains_impl_trait(ty) || contains_borrow(ty)
+}
+
+/// Whether `ty` holds a reference whose lifetime is not `'static`, at any depth.
+fn contains_borrow(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_type_reference(&mut self, reference: &'ast syn::TypeReference) {
+            let is_static = reference
+                .lifetime
+                .as_ref()
+                .is_some_and(|lifetime| lifetime.ident == "static");
+            if !is_static {
+                self.0 = true;
+            }
+            syn::visit::visit_type_reference(self, reference);
+        }
+    }
+    let mut finder = Finder(false);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    finder.0
+}
+
 fn contains_impl_trait(ty: &Type) -> bool {
     struct Finder(bool);
     impl<'ast> syn::visit::Visit<'ast> for Finder {
@@ -106,7 +132,11 @@ fn contains_impl_trait(ty: &Type) -> bool {
 }
 
 /// Reads and checks the signature of a method carrying `attr`.
-pub(crate) fn parse_handler(cx: &mut Ctxt, attr: &CallbackAttr, method: &ImplItemFn) -> Handler {
+pub(crate) fn parse_handler(
+    cx: &mut Ctxt,
+    attr: &CallbackAttr,
+    method: &mut ImplItemFn,
+) -> Handler {
     let signature = &method.sig;
     let kind = attr.kind;
     check_qualifiers(cx, kind, signature);
@@ -151,7 +181,63 @@ pub(crate) fn parse_handler(cx: &mut Ctxt, attr: &CallbackAttr, method: &ImplIte
     };
     check_arity(cx, &handler, signature);
     check_output(cx, &handler, signature);
+    correct_signature(kind, method);
     handler
+}
+
+/// Rewrites the mistakes whose correction is certain (`&self`, no `self`, a context or an exit
+/// reason taken by value or shared reference), once reported: the method is re-emitted as it
+/// should be, so rustc adds no error of its own about them (a `ctx` taken by value would
+/// otherwise also get "consider `mut ctx`", the opposite of the fix).
+fn correct_signature(kind: Kind, method: &mut ImplItemFn) {
+    let mut body_unchecked = false;
+    let signature = &mut method.sig;
+    if kind != Kind::Init {
+        match signature.inputs.first_mut() {
+            Some(FnArg::Receiver(receiver)) => {
+                if let syn::ReceiverKind::Reference(_, _, mutability @ None) = &mut receiver.kind {
+                    *mutability = Some(syn::Token![mut](receiver.self_token.span));
+                }
+            }
+            _ => signature.inputs.insert(0, syn::parse_quote!(&mut self)),
+        }
+    }
+    for input in &mut signature.inputs {
+        let FnArg::Typed(typed) = input else { continue };
+        let corrected: Option<Type> = match &*typed.ty {
+            Type::Reference(reference)
+                if reference.mutability.is_none()
+                    && last_segment_is(&reference.elem, "Context") =>
+            {
+                let elem = &reference.elem;
+                Some(syn::parse_quote!(&mut #elem))
+            }
+            ty if last_segment_is(ty, "Context") => Some(syn::parse_quote!(&mut #ty)),
+            ty if kind == Kind::Terminate && last_segment_is(ty, "ExitReason") => {
+                Some(syn::parse_quote!(&#ty))
+            }
+            ty if last_segment_is(ty, "ReplyTo") && first_generic_type(ty).is_none() => {
+                // The reply's type is unknown: the body, written for it, is not checked
+                // until it is given.
+                body_unchecked = true;
+                Some(syn::parse_quote!(::otp_core::ReplyTo<()>))
+            }
+            _ => None,
+        };
+        if let Some(corrected) = corrected {
+            *typed.ty = corrected;
+            // `mut ctx: Context<Self>` becomes `ctx: &mut Context<Self>`: no `unused_mut`.
+            if let Pat::Ident(pat) = &mut *typed.pat {
+                pat.mutability = None;
+            }
+        }
+    }
+    if body_unchecked {
+        method.block = syn::parse_quote!({ ::core::unreachable!() });
+        method
+            .attrs
+            .push(syn::parse_quote!(#[allow(unused_variables)]));
+    }
 }
 
 fn check_qualifiers(cx: &mut Ctxt, kind: Kind, signature: &Signature) {
@@ -291,7 +377,7 @@ fn classify_arg(cx: &mut Ctxt, kind: Kind, ty: &Type) -> ArgRole {
             return ArgRole::ReplyTo(inner);
         }
         cx.error_spanned_by(ty, "write the reply's type: `ReplyTo<T>`");
-        return ArgRole::Message(ty.clone());
+        return ArgRole::ReplyTo(syn::parse_quote!(()));
     }
     if contains_impl_trait(ty) {
         cx.error_spanned_by(

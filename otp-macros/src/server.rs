@@ -96,7 +96,7 @@ pub(crate) fn parse(
         );
         Ident::new("Server", item.self_ty.span())
     });
-    check_generics(cx, &item);
+    check_generics(cx, &mut item);
     let child_defaults = child_spec::take(cx, &mut item.attrs);
     let handlers = read_methods(cx, &mut item);
     let vis = generated_visibility(cx, &handlers);
@@ -157,7 +157,11 @@ fn parse_arguments(cx: &mut Ctxt, arguments: TokenStream) -> Option<usize> {
         }
         match capacity(&key, argument) {
             Ok(capacity) => mailbox = Some(capacity),
-            Err((at, message)) => cx.error_spanned_by(at, message),
+            Err((at, message)) => {
+                cx.error_spanned_by(at, message);
+                // The stand-in beside the error still has a bounded mailbox's client.
+                mailbox = Some(1);
+            }
         }
         seen = Some(key);
     }
@@ -279,7 +283,7 @@ fn generated_visibility(cx: &mut Ctxt, handlers: &[Handler]) -> Visibility {
 }
 
 /// A server owns its state in its own task: type parameters only.
-fn check_generics(cx: &mut Ctxt, item: &ItemImpl) {
+fn check_generics(cx: &mut Ctxt, item: &mut ItemImpl) {
     let where_bounded: Vec<String> = item
         .generics
         .where_clause
@@ -292,7 +296,7 @@ fn check_generics(cx: &mut Ctxt, item: &ItemImpl) {
             _ => None,
         })
         .collect();
-    for param in &item.generics.params {
+    for param in &mut item.generics.params {
         match param {
             GenericParam::Type(param) => {
                 let name = param.ident.to_string();
@@ -304,6 +308,9 @@ fn check_generics(cx: &mut Ctxt, item: &ItemImpl) {
                              as in `impl<{name}: Send + 'static>`"
                         ),
                     );
+                    // Reported: the stand-in emitted beside the error has the bound.
+                    param.bounds.push(syn::parse_quote!(::core::marker::Send));
+                    param.bounds.push(syn::parse_quote!('static));
                 }
             }
             GenericParam::Lifetime(lifetime) => cx.error_spanned_by(
@@ -368,6 +375,11 @@ fn read_methods(cx: &mut Ctxt, item: &mut ItemImpl) -> Vec<Handler> {
                 &method.sig.ident,
                 format!("`#[genserver]` generates `{name}` for this type; rename this method"),
             );
+            // Reported: re-emitted under another name, so the generated `start` (that the
+            // code using the server calls) is the only one.
+            method.sig.ident =
+                quote::format_ident!("__{}_renamed", name, span = method.sig.ident.span());
+            method.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
         }
     }
     handlers

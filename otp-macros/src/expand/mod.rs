@@ -29,6 +29,9 @@ pub(crate) use supervisor::supervisor;
 /// The names and generics every part of the expansion uses.
 pub(crate) struct Names<'a> {
     pub(crate) server: &'a Server,
+    /// Beside errors: the same public surface, with bodies that do nothing and no dispatch, so
+    /// the code that uses the server type-checks and the only errors are the macro's.
+    pub(crate) stub: bool,
     pub(crate) message_enum: Ident,
     pub(crate) continue_enum: Ident,
     pub(crate) ref_ident: Ident,
@@ -93,6 +96,7 @@ fn send_checks(server: &Server) -> TokenStream {
 pub(crate) fn genserver(server: &Server) -> TokenStream {
     let names = Names {
         server,
+        stub: false,
         message_enum: format_ident!("__{}Message", server.ident),
         continue_enum: format_ident!("__{}Continue", server.ident),
         ref_ident: format_ident!("{}Ref", server.ident),
