@@ -142,8 +142,8 @@ pub use call::{Call, CallError, CallFuture, DEFAULT_CALL_TIMEOUT, ReplyTo};
 pub use current::current_pid;
 pub use exit_reason::ExitReason;
 pub use genserver::{
-    Context, ContinueWith, GenServer, InitError, IntoInitResult, ServerRef, StartError,
-    StartOptions, TryCastError, ViaRegistration, ViaRegistry,
+    Context, ContinueWith, GenServer, HandleInfo, HandlerResult, InitError, IntoInitResult,
+    ServerRef, StartError, StartOptions, TryCastError, ViaRegistration, ViaRegistry,
 };
 pub use message::{AnyMessage, Down, Exit, IdleTimeout, MonitorRef};
 pub use names::{RegisterError, register, unregister, whereis};

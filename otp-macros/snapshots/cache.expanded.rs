@@ -94,6 +94,7 @@ impl ::otp_core::ContinueWith<Warm> for Cache {
         __CacheContinue::__Continue0(message)
     }
 }
+impl ::otp_core::HandleInfo<Cleanup> for Cache {}
 #[allow(clippy::all, clippy::pedantic, unused_variables)]
 impl ::otp_core::GenServer for Cache {
     type Args = Duration;

@@ -74,6 +74,13 @@ pub(crate) fn parse(
     };
     if let Some((path, _)) = &item.trait_ {
         let self_ty = item.self_ty.to_token_stream().to_string().replace(' ', "");
+        // Its methods' callback attributes would each add an error of their own.
+        for impl_item in &mut item.items {
+            if let ImplItem::Fn(method) = impl_item {
+                let mut quiet = Ctxt::default();
+                attr::take_callback_attr(&mut quiet, &mut method.attrs);
+            }
+        }
         cx.error_spanned_by(
             path,
             format!(
@@ -81,7 +88,7 @@ pub(crate) fn parse(
                  write `#[genserver] impl {self_ty} {{ ... }}`"
             ),
         );
-        return Err(input);
+        return Err(item.into_token_stream());
     }
     let ident = match &*item.self_ty {
         Type::Path(path) if path.qself.is_none() => {
@@ -337,6 +344,25 @@ fn read_methods(cx: &mut Ctxt, item: &mut ItemImpl) -> Vec<Handler> {
         let name = method.sig.ident.to_string();
         match callback {
             Some(callback) => {
+                let own = callback.kind.attribute();
+                let named_like_another =
+                    CALLBACK_NAMES.iter().find(|(callback_name, attribute)| {
+                        *callback_name == name && !own.starts_with(attribute.trim_end_matches(']'))
+                    });
+                if let Some((_, attribute)) = named_like_another {
+                    cx.error_spanned_by(
+                        &method.sig.ident,
+                        format!(
+                            "`{name}` is the name of the `{attribute}` callback, and this is a \
+                             `{own}` handler; rename it (for example `{name}_{}`)",
+                            if matches!(callback.kind, Kind::Call) {
+                                "request"
+                            } else {
+                                "message"
+                            }
+                        ),
+                    );
+                }
                 if matches!(callback.kind, Kind::Call | Kind::Cast)
                     && CLIENT_NAMES.contains(&name.as_str())
                 {

@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::GenericParam;
 
 use super::Names;
@@ -18,7 +18,7 @@ use super::client;
 use super::genserver_impl::GenServerImpl;
 use super::shared::{self, outside, without_lifetimes};
 use crate::attr::Kind;
-use crate::model::contains_reference_or_impl;
+use crate::model::{contains_reference_or_impl, type_key};
 use crate::server::Server;
 
 pub(crate) fn fallback(server: &Server) -> TokenStream {
@@ -45,6 +45,7 @@ pub(crate) fn fallback(server: &Server) -> TokenStream {
     let child_defaults = child_defaults_impl(server);
     let child = child_impl(server);
     let continues = continue_impls(server);
+    let infos = super::dispatch::info_impls(server);
     let genserver_impl = GenServerImpl {
         args: stub_args(server),
         message: quote!(::otp_core::__private::NeverA),
@@ -66,6 +67,7 @@ pub(crate) fn fallback(server: &Server) -> TokenStream {
         #item
         #genserver_impl
         #(#continues)*
+        #(#infos)*
         #child_defaults
         #child
         #client
@@ -99,10 +101,11 @@ fn continue_impls(server: &Server) -> Vec<TokenStream> {
         .of_kind(Kind::Continue)
         .filter_map(|handler| handler.single_message())
         .filter(|ty| !contains_reference_or_impl(ty))
-        .filter(|ty| seen.insert(ty.to_token_stream().to_string()))
+        .filter(|ty| seen.insert(type_key(self_ty, ty)))
         .map(|ty| {
             let ty = without_lifetimes(&outside(server, ty));
-            quote! {
+            let span = syn::spanned::Spanned::span(&ty);
+            quote_spanned! {span=>
                 #[allow(unused_variables)]
                 impl #impl_generics ::otp_core::ContinueWith<#ty> for #self_ty #where_clause {
                     fn wrap_continue(message: #ty) -> <Self as ::otp_core::GenServer>::Continue {

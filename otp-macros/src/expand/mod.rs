@@ -114,6 +114,7 @@ pub(crate) fn genserver(server: &Server) -> TokenStream {
     let (message_enum, continue_enum) = (&names.message_enum, &names.continue_enum);
     let (variants, continue_variants) = (&requests.variants, &continues.variants);
     let continue_impls = &continues.impls;
+    let info_impls = dispatch::info_impls(server);
     let phantom = names.phantom_variant();
     let send_checks = send_checks(server);
     let child_defaults = child_spec::child_defaults_impl(server);
@@ -147,6 +148,7 @@ pub(crate) fn genserver(server: &Server) -> TokenStream {
         }
 
         #(#continue_impls)*
+        #(#info_impls)*
         #genserver_impl
         #child_defaults
         #child
