@@ -63,6 +63,9 @@
 //!   with `tokio::task::spawn_blocking(..).await` (see [`GenServer`]).
 //! - A call handler returns the reply (a `Result` is delivered as it is), or takes a
 //!   [`ReplyTo<T>`] and answers later, from anywhere, exactly once.
+//! - A cast, info or continue handler returns nothing, or `Result<(), E>` with `E: Display`:
+//!   an `Err` stops the server with it (`{:stop, reason, state}`), so `?` works there as in
+//!   `init` (see [`HandlerResult`]).
 //! - [`Context::stop`] ends the server after the current callback (after `terminate`, the reply
 //!   of a call is sent); [`Context::continue_with`] runs a `#[handle_continue]` handler before any
 //!   other message; `#[terminate]` runs on every orderly stop and after a panic in a callback.

@@ -49,6 +49,7 @@ pub enum __QueueMessage {
     clippy::pedantic
 )]
 pub enum __QueueContinue {}
+#[diagnostic::do_not_recommend]
 impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Queue {
     fn wrap_continue(
         message: ::otp_core::__private::NeverA,
@@ -56,6 +57,7 @@ impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Queue {
         match message {}
     }
 }
+#[diagnostic::do_not_recommend]
 impl ::otp_core::ContinueWith<::otp_core::__private::NeverB> for Queue {
     fn wrap_continue(
         message: ::otp_core::__private::NeverB,

@@ -75,6 +75,7 @@ pub enum __CacheMessage {
 pub enum __CacheContinue {
     __Continue0(Warm),
 }
+#[diagnostic::do_not_recommend]
 impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Cache {
     fn wrap_continue(
         message: ::otp_core::__private::NeverA,
@@ -82,6 +83,7 @@ impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Cache {
         match message {}
     }
 }
+#[diagnostic::do_not_recommend]
 impl ::otp_core::ContinueWith<::otp_core::__private::NeverB> for Cache {
     fn wrap_continue(
         message: ::otp_core::__private::NeverB,
@@ -89,6 +91,7 @@ impl ::otp_core::ContinueWith<::otp_core::__private::NeverB> for Cache {
         match message {}
     }
 }
+#[diagnostic::do_not_recommend]
 impl ::otp_core::ContinueWith<Warm> for Cache {
     fn wrap_continue(message: Warm) -> <Self as ::otp_core::GenServer>::Continue {
         __CacheContinue::__Continue0(message)

@@ -107,9 +107,10 @@ fn stub_method(
         }
         None if server.mailbox.is_some() => {
             let try_method = format_ident!("try_{}", method);
-            let returned_ty = match types.as_slice() {
-                [ty] => quote!(#ty),
-                _ => quote!((#(#types),*)),
+            let returned_ty = if let [ty] = types.as_slice() {
+                quote!(#ty)
+            } else {
+                quote!((#(#types),*))
             };
             let try_cast = (!try_taken).then(|| quote! {
                 #vis fn #try_method(&self, #(#params: #types),*) -> ::core::result::Result<(), ::otp_core::TryCastError<#returned_ty>> {

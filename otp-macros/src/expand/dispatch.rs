@@ -79,6 +79,7 @@ pub(super) fn continues(names: &Names<'_>) -> Continues {
     let impls = ["NeverA", "NeverB"].map(|never| {
         let never = format_ident!("{}", never);
         quote! {
+            #[diagnostic::do_not_recommend]
             impl #impl_generics ::otp_core::ContinueWith<::otp_core::__private::#never> for #self_ty #where_clause {
                 fn wrap_continue(message: ::otp_core::__private::#never) -> <Self as ::otp_core::GenServer>::Continue {
                     match message {}
@@ -112,6 +113,7 @@ pub(super) fn continues(names: &Names<'_>) -> Continues {
         // `crate::`) are rustc's conflicting impls, on both types.
         let span = syn::spanned::Spanned::span(&ty);
         continues.impls.push(quote_spanned! {span=>
+            #[diagnostic::do_not_recommend]
             impl #impl_generics ::otp_core::ContinueWith<#ty> for #self_ty #where_clause {
                 fn wrap_continue(message: #ty) -> <Self as ::otp_core::GenServer>::Continue {
                     #continue_enum::#variant(message)
@@ -125,22 +127,20 @@ pub(super) fn continues(names: &Names<'_>) -> Continues {
 /// The call of a cast, info or continue handler: one that returns `Result<(), E>` stops the
 /// server on an `Err` (`{:stop, reason, state}`), checked on the user's return type.
 fn handled(handler: &Handler, call: TokenStream) -> TokenStream {
-    match &handler.output {
-        Some(output) => {
-            let span = syn::spanned::Spanned::span(output);
-            let handled = quote_spanned! {span=>
-                if let ::core::option::Option::Some(__reason) =
-                    ::otp_core::HandlerResult::into_stop_reason(__outcome)
-                {
-                    __ctx.stop(__reason);
-                }
-            };
-            quote! {
-                let __outcome = #call;
-                #handled
-            }
+    let Some(output) = &handler.output else {
+        return quote!(#call;);
+    };
+    let span = syn::spanned::Spanned::span(output);
+    let stop = quote_spanned! {span=>
+        if let ::core::option::Option::Some(__reason) =
+            ::otp_core::HandlerResult::into_stop_reason(__outcome)
+        {
+            __ctx.stop(__reason);
         }
-        None => quote!(#call;),
+    };
+    quote! {
+        let __outcome = #call;
+        #stop
     }
 }
 

@@ -107,6 +107,7 @@ fn continue_impls(server: &Server) -> Vec<TokenStream> {
             let span = syn::spanned::Spanned::span(&ty);
             quote_spanned! {span=>
                 #[allow(unused_variables)]
+                #[diagnostic::do_not_recommend]
                 impl #impl_generics ::otp_core::ContinueWith<#ty> for #self_ty #where_clause {
                     fn wrap_continue(message: #ty) -> <Self as ::otp_core::GenServer>::Continue {
                         ::core::unreachable!()
