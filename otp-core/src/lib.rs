@@ -63,6 +63,9 @@
 //!   with `tokio::task::spawn_blocking(..).await` (see [`GenServer`]).
 //! - A call handler returns the reply (a `Result` is delivered as it is), or takes a
 //!   [`ReplyTo<T>`] and answers later, from anywhere, exactly once.
+//! - A cast, info or continue handler returns nothing, or `Result<(), E>` with `E: Display`:
+//!   an `Err` stops the server with it (`{:stop, reason, state}`), so `?` works there as in
+//!   `init` (see [`HandlerResult`]).
 //! - [`Context::stop`] ends the server after the current callback (after `terminate`, the reply
 //!   of a call is sent); [`Context::continue_with`] runs a `#[handle_continue]` handler before any
 //!   other message; `#[terminate]` runs on every orderly stop and after a panic in a callback.
@@ -142,8 +145,8 @@ pub use call::{Call, CallError, CallFuture, DEFAULT_CALL_TIMEOUT, ReplyTo};
 pub use current::current_pid;
 pub use exit_reason::ExitReason;
 pub use genserver::{
-    Context, ContinueWith, GenServer, InitError, IntoInitResult, ServerRef, StartError,
-    StartOptions, TryCastError, ViaRegistration, ViaRegistry,
+    Context, ContinueWith, GenServer, HandleInfo, HandlerResult, InitError, IntoInitResult,
+    ServerRef, StartError, StartOptions, TryCastError, ViaRegistration, ViaRegistry,
 };
 pub use message::{AnyMessage, Down, Exit, IdleTimeout, MonitorRef};
 pub use names::{RegisterError, register, unregister, whereis};

@@ -49,6 +49,7 @@ pub enum __QueueMessage {
     clippy::pedantic
 )]
 pub enum __QueueContinue {}
+#[diagnostic::do_not_recommend]
 impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Queue {
     fn wrap_continue(
         message: ::otp_core::__private::NeverA,
@@ -56,6 +57,7 @@ impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Queue {
         match message {}
     }
 }
+#[diagnostic::do_not_recommend]
 impl ::otp_core::ContinueWith<::otp_core::__private::NeverB> for Queue {
     fn wrap_continue(
         message: ::otp_core::__private::NeverB,
@@ -153,7 +155,7 @@ where
 pub struct QueueRef {
     server: ::otp_core::ServerRef<Queue>,
 }
-#[allow(private_interfaces, clippy::all, clippy::pedantic)]
+#[allow(private_interfaces, unused_variables, clippy::all, clippy::pedantic)]
 impl QueueRef {
     ///Casts to the server's `put` handler.
     ///
@@ -276,7 +278,7 @@ impl QueueRef {
         &self.server
     }
 }
-#[allow(private_interfaces, clippy::all, clippy::pedantic)]
+#[allow(private_interfaces, unused_variables, clippy::all, clippy::pedantic)]
 impl Queue {
     ///Starts a [`Queue`] without a link and waits for its init (`GenServer.start/3`).
     pub async fn start(

@@ -75,6 +75,7 @@ pub enum __CacheMessage {
 pub enum __CacheContinue {
     __Continue0(Warm),
 }
+#[diagnostic::do_not_recommend]
 impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Cache {
     fn wrap_continue(
         message: ::otp_core::__private::NeverA,
@@ -82,6 +83,7 @@ impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Cache {
         match message {}
     }
 }
+#[diagnostic::do_not_recommend]
 impl ::otp_core::ContinueWith<::otp_core::__private::NeverB> for Cache {
     fn wrap_continue(
         message: ::otp_core::__private::NeverB,
@@ -89,11 +91,13 @@ impl ::otp_core::ContinueWith<::otp_core::__private::NeverB> for Cache {
         match message {}
     }
 }
+#[diagnostic::do_not_recommend]
 impl ::otp_core::ContinueWith<Warm> for Cache {
     fn wrap_continue(message: Warm) -> <Self as ::otp_core::GenServer>::Continue {
         __CacheContinue::__Continue0(message)
     }
 }
+impl ::otp_core::HandleInfo<Cleanup> for Cache {}
 #[allow(clippy::all, clippy::pedantic, unused_variables)]
 impl ::otp_core::GenServer for Cache {
     type Args = Duration;
@@ -195,7 +199,7 @@ where
 pub struct CacheRef {
     server: ::otp_core::ServerRef<Cache>,
 }
-#[allow(private_interfaces, clippy::all, clippy::pedantic)]
+#[allow(private_interfaces, unused_variables, clippy::all, clippy::pedantic)]
 impl CacheRef {
     /// Looks a key up.
     pub fn get(&self, key: String) -> ::otp_core::Call<'_, Cache, Option<String>> {
@@ -266,7 +270,7 @@ impl CacheRef {
         &self.server
     }
 }
-#[allow(private_interfaces, clippy::all, clippy::pedantic)]
+#[allow(private_interfaces, unused_variables, clippy::all, clippy::pedantic)]
 impl Cache {
     ///Starts a [`Cache`] without a link and waits for its init (`GenServer.start/3`).
     pub async fn start(

@@ -3,8 +3,6 @@
 
 use std::collections::HashMap;
 
-use quote::ToTokens;
-
 use crate::attr::Kind;
 use crate::ctxt::Ctxt;
 use crate::server::Server;
@@ -86,12 +84,13 @@ fn check_one_handler_per_type(cx: &mut Ctxt, server: &Server, kind: Kind) {
         let Some(ty) = handler.single_message() else {
             continue;
         };
-        let key = ty.to_token_stream().to_string();
+        let key = crate::model::type_key(server.self_ty(), ty);
         match seen.get(&key) {
             Some(first) => cx.error_spanned_by(
                 ty,
                 format!(
-                    "`{key}` is already handled by `{first}`; a message type has one `{}` handler",
+                    "`{}` is already handled by `{first}`; a message type has one `{}` handler",
+                    crate::model::written(ty),
                     kind.attribute()
                 ),
             ),

@@ -323,3 +323,44 @@ fn handler_visibilities_that_cannot_be_ordered_are_an_error() {
     assert_eq!(tokens.matches("compile_error").count(), 1, "{tokens}");
     assert!(tokens.contains("takes one visibility"), "{tokens}");
 }
+
+#[test]
+fn beside_errors_the_whole_public_surface_is_declared() {
+    // `&self` is a mistake: the stand-in still declares what the code using the server names.
+    let fallback = expand(quote! {
+        impl Counter {
+            #[init]
+            fn init(count: u32) -> Self { Counter { count } }
+
+            #[handle_call]
+            fn get(&self, key: String) -> Option<u32> { None }
+
+            #[handle_cast]
+            fn add(&mut self, ctx: Context<Self>, amount: u32) {}
+
+            #[handle_continue]
+            fn load(&mut self, msg: Load) {}
+
+            #[handle_info(catch_all)]
+            fn unexpected(&mut self, msg: AnyMessage) {}
+        }
+    });
+    assert!(fallback.contains("compile_error"));
+    for item in [
+        "pub struct CounterRef",
+        "pub fn get(&self, key: String) -> ::otp_core::Call<'_, Counter, Option<u32>>",
+        "pub fn add(&self, amount: u32)",
+        "pub async fn start(\n        args: u32,",
+        "pub async fn start_link(\n        args: u32,",
+        "pub fn options()",
+        "pub fn whereis(",
+        "impl ::otp_core::GenServer for Counter",
+        "impl ::otp_core::ContinueWith<Load> for Counter",
+        "impl ::otp_core::Child for Counter",
+        // The certain corrections are made, so rustc adds nothing of its own about them.
+        "fn get(&mut self, key: String)",
+        "ctx: &mut Context<Self>",
+    ] {
+        assert!(fallback.contains(item), "`{item}` in:\n{fallback}");
+    }
+}

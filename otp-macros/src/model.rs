@@ -93,6 +93,81 @@ fn first_generic_type(ty: &Type) -> Option<Type> {
     })
 }
 
+/// `ty` as the user wrote it, for messages: `crate::Tick`, `Vec<u8>`.
+pub(crate) fn written(ty: &Type) -> String {
+    ty.to_token_stream()
+        .to_string()
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" < ", "<")
+        .replace("< ", "<")
+        .replace(" <", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+        .replace("& ", "&")
+}
+
+/// What tells two message types apart as far as the tokens can: `Self` is the server's type,
+/// and `self::` is dropped. Types that are the same only by an alias or a `crate::` path have
+/// different keys; the generated `HandleInfo`/`ContinueWith` impls catch those at compile time.
+pub(crate) fn type_key(self_ty: &Type, ty: &Type) -> String {
+    struct Normalize<'a>(&'a Type);
+    impl syn::visit_mut::VisitMut for Normalize<'_> {
+        fn visit_type_mut(&mut self, ty: &mut Type) {
+            if let Type::Path(path) = ty {
+                if path.qself.is_none() && path.path.is_ident("Self") {
+                    *ty = self.0.clone();
+                    return;
+                }
+            }
+            syn::visit_mut::visit_type_mut(self, ty);
+        }
+
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            while path.leading_colon.is_none()
+                && path.segments.len() > 1
+                && path
+                    .segments
+                    .first()
+                    .is_some_and(|segment| segment.ident == "self")
+            {
+                let rest = path.segments.iter().skip(1).cloned().collect();
+                path.segments = rest;
+            }
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+    }
+    let mut ty = ty.clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Normalize(self_ty), &mut ty);
+    ty.to_token_stream().to_string()
+}
+
+/// Whether `ty` borrows (a reference that is not `'static`) or names an `impl Trait`: it
+/// cannot be a message, reply or start argument, and the stand-in beside errors avoids it.
+pub(crate) fn contains_reference_or_impl(ty: &Type) -> bool {
+    contains_impl_trait(ty) || contains_borrow(ty)
+}
+
+/// Whether `ty` holds a reference whose lifetime is not `'static`, at any depth.
+fn contains_borrow(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_type_reference(&mut self, reference: &'ast syn::TypeReference) {
+            let is_static = reference
+                .lifetime
+                .as_ref()
+                .is_some_and(|lifetime| lifetime.ident == "static");
+            if !is_static {
+                self.0 = true;
+            }
+            syn::visit::visit_type_reference(self, reference);
+        }
+    }
+    let mut finder = Finder(false);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    finder.0
+}
+
 fn contains_impl_trait(ty: &Type) -> bool {
     struct Finder(bool);
     impl<'ast> syn::visit::Visit<'ast> for Finder {
@@ -105,8 +180,16 @@ fn contains_impl_trait(ty: &Type) -> bool {
     finder.0
 }
 
+const OWNED_REPLY: &str = "a call's reply goes to the caller's task, so it cannot borrow from \
+                           the server: return an owned value (`String` for `&str`, `Vec<T>` for \
+                           `&[T]`, a clone for `&T`)";
+
 /// Reads and checks the signature of a method carrying `attr`.
-pub(crate) fn parse_handler(cx: &mut Ctxt, attr: &CallbackAttr, method: &ImplItemFn) -> Handler {
+pub(crate) fn parse_handler(
+    cx: &mut Ctxt,
+    attr: &CallbackAttr,
+    method: &mut ImplItemFn,
+) -> Handler {
     let signature = &method.sig;
     let kind = attr.kind;
     check_qualifiers(cx, kind, signature);
@@ -151,7 +234,63 @@ pub(crate) fn parse_handler(cx: &mut Ctxt, attr: &CallbackAttr, method: &ImplIte
     };
     check_arity(cx, &handler, signature);
     check_output(cx, &handler, signature);
+    correct_signature(kind, method);
     handler
+}
+
+/// Rewrites the mistakes whose correction is certain (`&self`, no `self`, a context or an exit
+/// reason taken by value or shared reference), once reported: the method is re-emitted as it
+/// should be, so rustc adds no error of its own about them (a `ctx` taken by value would
+/// otherwise also get "consider `mut ctx`", the opposite of the fix).
+fn correct_signature(kind: Kind, method: &mut ImplItemFn) {
+    let mut body_unchecked = false;
+    let signature = &mut method.sig;
+    if kind != Kind::Init {
+        match signature.inputs.first_mut() {
+            Some(FnArg::Receiver(receiver)) => {
+                if let syn::ReceiverKind::Reference(_, _, mutability @ None) = &mut receiver.kind {
+                    *mutability = Some(syn::Token![mut](receiver.self_token.span));
+                }
+            }
+            _ => signature.inputs.insert(0, syn::parse_quote!(&mut self)),
+        }
+    }
+    for input in &mut signature.inputs {
+        let FnArg::Typed(typed) = input else { continue };
+        let corrected: Option<Type> = match &*typed.ty {
+            Type::Reference(reference)
+                if reference.mutability.is_none()
+                    && last_segment_is(&reference.elem, "Context") =>
+            {
+                let elem = &reference.elem;
+                Some(syn::parse_quote!(&mut #elem))
+            }
+            ty if last_segment_is(ty, "Context") => Some(syn::parse_quote!(&mut #ty)),
+            ty if kind == Kind::Terminate && last_segment_is(ty, "ExitReason") => {
+                Some(syn::parse_quote!(&#ty))
+            }
+            ty if last_segment_is(ty, "ReplyTo") && first_generic_type(ty).is_none() => {
+                // The reply's type is unknown: the body, written for it, is not checked
+                // until it is given.
+                body_unchecked = true;
+                Some(syn::parse_quote!(::otp_core::ReplyTo<()>))
+            }
+            _ => None,
+        };
+        if let Some(corrected) = corrected {
+            *typed.ty = corrected;
+            // `mut ctx: Context<Self>` becomes `ctx: &mut Context<Self>`: no `unused_mut`.
+            if let Pat::Ident(pat) = &mut *typed.pat {
+                pat.mutability = None;
+            }
+        }
+    }
+    if body_unchecked {
+        method.block = syn::parse_quote!({ ::core::unreachable!() });
+        method
+            .attrs
+            .push(syn::parse_quote!(#[allow(unused_variables)]));
+    }
 }
 
 fn check_qualifiers(cx: &mut Ctxt, kind: Kind, signature: &Signature) {
@@ -288,15 +427,24 @@ fn classify_arg(cx: &mut Ctxt, kind: Kind, ty: &Type) -> ArgRole {
             );
         }
         if let Some(inner) = first_generic_type(ty) {
+            if contains_borrow(&inner) {
+                cx.error_spanned_by(&inner, OWNED_REPLY);
+            }
             return ArgRole::ReplyTo(inner);
         }
         cx.error_spanned_by(ty, "write the reply's type: `ReplyTo<T>`");
-        return ArgRole::Message(ty.clone());
+        return ArgRole::ReplyTo(syn::parse_quote!(()));
     }
     if contains_impl_trait(ty) {
         cx.error_spanned_by(
             ty,
             "a message argument needs a concrete type, not `impl Trait`: the message is stored in an enum",
+        );
+    } else if contains_borrow(ty) {
+        cx.error_spanned_by(
+            ty,
+            "a message argument cannot borrow: messages go to another task, so they are owned; \
+             take `Option<String>` instead of `Option<&str>`, `Vec<T>` instead of `&[T]`",
         );
     }
     ArgRole::Message(ty.clone())
@@ -402,19 +550,30 @@ fn check_output(cx: &mut Ctxt, handler: &Handler, signature: &Signature) {
                     output,
                     "a call's reply needs a concrete type, not `impl Trait`: it goes through a channel",
                 );
+            } else if contains_borrow(output) {
+                cx.error_spanned_by(output, OWNED_REPLY);
             }
+            return;
+        }
+        // `Result<(), E>`: an `Err` stops the server with it (`{:stop, reason, state}`).
+        Kind::Cast | Kind::Info | Kind::Continue | Kind::CatchAll
+            if last_segment_is(output, "Result") =>
+        {
             return;
         }
         Kind::Call => {
             "a handler that takes `ReplyTo<T>` replies through it; remove the return type"
                 .to_owned()
         }
-        Kind::Cast => {
-            "a cast has no reply; remove the return type, or make this a `#[handle_call]`"
-                .to_owned()
+        Kind::Cast => "a cast has no reply; remove the return type, make this a \
+                       `#[handle_call]`, or return `Result<(), E>` to stop the server on an error"
+            .to_owned(),
+        Kind::Terminate => {
+            "a `#[terminate]` method returns nothing; remove the return type".to_owned()
         }
         kind => format!(
-            "a `{}` method returns nothing; remove the return type",
+            "a `{}` method returns nothing, or `Result<(), E>` to stop the server on an error; \
+             remove the return type",
             kind.attribute()
         ),
     };

@@ -74,6 +74,13 @@ pub(crate) fn parse(
     };
     if let Some((path, _)) = &item.trait_ {
         let self_ty = item.self_ty.to_token_stream().to_string().replace(' ', "");
+        // Its methods' callback attributes would each add an error of their own.
+        for impl_item in &mut item.items {
+            if let ImplItem::Fn(method) = impl_item {
+                let mut quiet = Ctxt::default();
+                attr::take_callback_attr(&mut quiet, &mut method.attrs);
+            }
+        }
         cx.error_spanned_by(
             path,
             format!(
@@ -81,7 +88,7 @@ pub(crate) fn parse(
                  write `#[genserver] impl {self_ty} {{ ... }}`"
             ),
         );
-        return Err(input);
+        return Err(item.into_token_stream());
     }
     let ident = match &*item.self_ty {
         Type::Path(path) if path.qself.is_none() => {
@@ -96,7 +103,7 @@ pub(crate) fn parse(
         );
         Ident::new("Server", item.self_ty.span())
     });
-    check_generics(cx, &item);
+    check_generics(cx, &mut item);
     let child_defaults = child_spec::take(&mut item.attrs);
     let handlers = read_methods(cx, &mut item);
     let vis = generated_visibility(cx, &handlers);
@@ -157,7 +164,11 @@ fn parse_arguments(cx: &mut Ctxt, arguments: TokenStream) -> Option<usize> {
         }
         match capacity(&key, argument) {
             Ok(capacity) => mailbox = Some(capacity),
-            Err((at, message)) => cx.error_spanned_by(at, message),
+            Err((at, message)) => {
+                cx.error_spanned_by(at, message);
+                // The stand-in beside the error still has a bounded mailbox's client.
+                mailbox = Some(1);
+            }
         }
         seen = Some(key);
     }
@@ -279,7 +290,7 @@ fn generated_visibility(cx: &mut Ctxt, handlers: &[Handler]) -> Visibility {
 }
 
 /// A server owns its state in its own task: type parameters only.
-fn check_generics(cx: &mut Ctxt, item: &ItemImpl) {
+fn check_generics(cx: &mut Ctxt, item: &mut ItemImpl) {
     let where_bounded: Vec<String> = item
         .generics
         .where_clause
@@ -292,7 +303,7 @@ fn check_generics(cx: &mut Ctxt, item: &ItemImpl) {
             _ => None,
         })
         .collect();
-    for param in &item.generics.params {
+    for param in &mut item.generics.params {
         match param {
             GenericParam::Type(param) => {
                 let name = param.ident.to_string();
@@ -304,6 +315,9 @@ fn check_generics(cx: &mut Ctxt, item: &ItemImpl) {
                              as in `impl<{name}: Send + 'static>`"
                         ),
                     );
+                    // Reported: the stand-in emitted beside the error has the bound.
+                    param.bounds.push(syn::parse_quote!(::core::marker::Send));
+                    param.bounds.push(syn::parse_quote!('static));
                 }
             }
             GenericParam::Lifetime(lifetime) => cx.error_spanned_by(
@@ -330,6 +344,25 @@ fn read_methods(cx: &mut Ctxt, item: &mut ItemImpl) -> Vec<Handler> {
         let name = method.sig.ident.to_string();
         match callback {
             Some(callback) => {
+                let own = callback.kind.attribute();
+                let named_like_another =
+                    CALLBACK_NAMES.iter().find(|(callback_name, attribute)| {
+                        *callback_name == name && !own.starts_with(attribute.trim_end_matches(']'))
+                    });
+                if let Some((_, attribute)) = named_like_another {
+                    cx.error_spanned_by(
+                        &method.sig.ident,
+                        format!(
+                            "`{name}` is the name of the `{attribute}` callback, and this is a \
+                             `{own}` handler; rename it (for example `{name}_{}`)",
+                            if matches!(callback.kind, Kind::Call) {
+                                "request"
+                            } else {
+                                "message"
+                            }
+                        ),
+                    );
+                }
                 if matches!(callback.kind, Kind::Call | Kind::Cast)
                     && CLIENT_NAMES.contains(&name.as_str())
                 {
@@ -368,6 +401,11 @@ fn read_methods(cx: &mut Ctxt, item: &mut ItemImpl) -> Vec<Handler> {
                 &method.sig.ident,
                 format!("`#[genserver]` generates `{name}` for this type; rename this method"),
             );
+            // Reported: re-emitted under another name, so the generated `start` (that the
+            // code using the server calls) is the only one.
+            method.sig.ident =
+                quote::format_ident!("__{}_renamed", name, span = method.sig.ident.span());
+            method.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
         }
     }
     handlers

@@ -20,15 +20,11 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[&str] = &[
     // An async handler's future that is not `Send`: rustc's error points at `#[genserver]`.
     "ui/genserver/fail/async_handler_not_send.rs",
-    // `continue_with` of an unhandled type: the trait's implementors and `__private` listed.
-    "ui/genserver/fail/continue_with_other_type.rs",
-    "ui/genserver/fail/continue_with_unhandled_type.rs",
-    // A message or a state that is not `Send`: several errors, on `#[genserver]`, with
+    // A message, reply or state that is not `Send`: several errors, on `#[genserver]`, with
     // generated names.
     "ui/genserver/fail/message_not_send.rs",
+    "ui/genserver/fail/reply_not_send.rs",
     "ui/genserver/fail/state_not_send.rs",
-    // rustc's E0107 "missing generics" after the macro's own error.
-    "ui/genserver/fail/reply_to_without_type.rs",
     // Private-type-in-public-interface errors naming the generated message enums.
     "ui/genserver/fail/visibility_below_the_struct.rs",
     // A table whose key or value does not fit its kind, held in a server's state: the first

@@ -85,6 +85,12 @@ pub trait ContinueWith<T>: GenServer {
     fn wrap_continue(message: T) -> Self::Continue;
 }
 
+/// The info message types a server has a `#[handle_info]` handler for; written by
+/// `#[genserver]`, one impl per handler. Two handlers for one type, however it is written (a
+/// path, an alias, `crate::`-qualified), are then rustc's "conflicting implementations of trait
+/// `HandleInfo<T>`", on both types.
+pub trait HandleInfo<T> {}
+
 impl<S: GenServer> Context<S> {
     pub(crate) fn new(myself: ServerRef<S>, parent: Option<Pid>) -> Self {
         let pid = myself.pid();

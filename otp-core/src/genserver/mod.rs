@@ -6,6 +6,7 @@
 //! runs per message is the same as a hand-written actor's: one `match`, a oneshot per call.
 
 mod context;
+mod handler_result;
 mod mailbox;
 mod run_loop;
 mod server_ref;
@@ -17,7 +18,8 @@ mod size_tests;
 
 use std::future::Future;
 
-pub use context::{Context, ContinueWith};
+pub use context::{Context, ContinueWith, HandleInfo};
+pub use handler_result::HandlerResult;
 pub use server_ref::{Reservation, ServerRef, TryCastError};
 pub use start::{StartOptions, ViaRegistration, ViaRegistry};
 pub use start_error::StartError;

@@ -7,9 +7,10 @@ use syn::{Ident, Type};
 
 use super::Names;
 use super::dispatch;
-use super::shared::Request;
+use super::shared::{Request, without_lifetimes};
 use crate::attr::Kind;
 use crate::model::Handler;
+use crate::server::CLIENT_NAMES;
 
 /// The handler's doc comment for its client method, or a line saying what the method does.
 fn client_docs(handler: &Handler) -> Vec<TokenStream> {
@@ -43,6 +44,16 @@ fn client_methods(names: &Names<'_>, requests: &[Request<'_>]) -> Vec<TokenStrea
             } = request;
             let method = &handler.ident;
             let docs = client_docs(handler);
+            if names.stub {
+                if CLIENT_NAMES.contains(&method.to_string().as_str()) {
+                    // Reported: the client's own method stays the only one of that name.
+                    return TokenStream::new();
+                }
+                let try_taken = requests
+                    .iter()
+                    .any(|other| other.handler.ident == format_ident!("try_{}", method));
+                return stub_method(names, request, &docs, try_taken);
+            }
             let Some(reply) = &request.reply else {
                 let message = quote!(#message_enum::#variant(#(#params),*));
                 if server.mailbox.is_some() {
@@ -64,6 +75,83 @@ fn client_methods(names: &Names<'_>, requests: &[Request<'_>]) -> Vec<TokenStrea
             }
         })
         .collect()
+}
+
+/// A client method beside errors: the signature the working server would have, a body that
+/// does nothing (this code never runs: the crate does not compile).
+fn stub_method(
+    names: &Names<'_>,
+    request: &Request<'_>,
+    docs: &[TokenStream],
+    try_taken: bool,
+) -> TokenStream {
+    let server = names.server;
+    let vis = &server.vis;
+    let self_ty = server.self_ty();
+    let method = &request.handler.ident;
+    let params = &request.params;
+    let types: Vec<Type> = request.types.iter().map(without_lifetimes).collect();
+    let body = quote!(::core::unreachable!());
+    match &request.reply {
+        Some(reply) => {
+            let reply: Type = syn::parse2(reply.clone()).map_or_else(
+                |_| syn::parse_quote!(()),
+                |reply| boxed_impl_traits(&without_lifetimes(&reply)),
+            );
+            quote! {
+                #(#docs)*
+                #vis fn #method(&self, #(#params: #types),*) -> ::otp_core::Call<'_, #self_ty, #reply> {
+                    #body
+                }
+            }
+        }
+        None if server.mailbox.is_some() => {
+            let try_method = format_ident!("try_{}", method);
+            let returned_ty = if let [ty] = types.as_slice() {
+                quote!(#ty)
+            } else {
+                quote!((#(#types),*))
+            };
+            let try_cast = (!try_taken).then(|| quote! {
+                #vis fn #try_method(&self, #(#params: #types),*) -> ::core::result::Result<(), ::otp_core::TryCastError<#returned_ty>> {
+                    #body
+                }
+            });
+            quote! {
+                #(#docs)*
+                #vis async fn #method(&self, #(#params: #types),*) {
+                    #body
+                }
+
+                #try_cast
+            }
+        }
+        None => quote! {
+            #(#docs)*
+            #vis fn #method(&self, #(#params: #types),*) {
+                #body
+            }
+        },
+    }
+}
+
+/// `ty` with each `impl Trait` made `Box<dyn Trait>`: a reply type the macro rejects, in the
+/// stand-in client, where an `impl Trait` with a body that does nothing cannot be inferred.
+fn boxed_impl_traits(ty: &Type) -> Type {
+    struct Boxed;
+    impl syn::visit_mut::VisitMut for Boxed {
+        fn visit_type_mut(&mut self, ty: &mut Type) {
+            if let Type::ImplTrait(impl_trait) = ty {
+                let bounds = &impl_trait.bounds;
+                *ty = syn::parse_quote!(::std::boxed::Box<dyn #bounds>);
+                return;
+            }
+            syn::visit_mut::visit_type_mut(self, ty);
+        }
+    }
+    let mut ty = ty.clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Boxed, &mut ty);
+    ty
 }
 
 /// The client methods of a cast to a bounded mailbox: `put`, which waits for room, and
@@ -133,7 +221,7 @@ pub(super) fn client(names: &Names<'_>, requests: &[Request<'_>]) -> TokenStream
             server: ::otp_core::ServerRef<#self_ty>,
         }
 
-        #[allow(private_interfaces, clippy::all, clippy::pedantic)]
+        #[allow(private_interfaces, unused_variables, clippy::all, clippy::pedantic)]
         impl #impl_generics #ref_ident #ty_generics #where_clause {
             #(#client_methods)*
         }
@@ -209,6 +297,40 @@ pub(super) fn starters(names: &Names<'_>) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = server.item.generics.split_for_impl();
     let ref_ident = &names.ref_ident;
     let (args_ty, _) = dispatch::init(names);
+    let args_ty = if names.stub {
+        // Beside errors, the argument as written, and bodies that do nothing.
+        match names
+            .server
+            .first(Kind::Init)
+            .and_then(|init| init.single_message())
+        {
+            Some(ty) => {
+                let ty = without_lifetimes(&super::shared::outside(server, ty));
+                quote!(#ty)
+            }
+            None => args_ty,
+        }
+    } else {
+        args_ty
+    };
+    let start_body = if names.stub {
+        quote!(::core::unreachable!())
+    } else {
+        quote!(
+            ::otp_core::StartOptions::<Self>::default()
+                .start(args)
+                .await
+        )
+    };
+    let start_link_body = if names.stub {
+        quote!(::core::unreachable!())
+    } else {
+        quote!(
+            ::otp_core::StartOptions::<Self>::default()
+                .start_link(args)
+                .await
+        )
+    };
     let start_doc = format!(
         "Starts a [`{ident}`] without a link and waits for its init (`GenServer.start/3`)."
     );
@@ -216,16 +338,16 @@ pub(super) fn starters(names: &Names<'_>) -> TokenStream {
         "Starts a [`{ident}`] linked to the calling process and waits for its init (`GenServer.start_link/3`)."
     );
     quote! {
-        #[allow(private_interfaces, clippy::all, clippy::pedantic)]
+        #[allow(private_interfaces, unused_variables, clippy::all, clippy::pedantic)]
         impl #impl_generics #self_ty #where_clause {
             #[doc = #start_doc]
             #vis async fn start(args: #args_ty) -> ::core::result::Result<#ref_ident #ty_generics, ::otp_core::StartError> {
-                ::otp_core::StartOptions::<Self>::default().start(args).await
+                #start_body
             }
 
             #[doc = #start_link_doc]
             #vis async fn start_link(args: #args_ty) -> ::core::result::Result<#ref_ident #ty_generics, ::otp_core::StartError> {
-                ::otp_core::StartOptions::<Self>::default().start_link(args).await
+                #start_link_body
             }
 
             /// Options for starting this server: a name (`Self::options().name("x").start(args)`).

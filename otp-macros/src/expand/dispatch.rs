@@ -7,6 +7,8 @@ use super::Names;
 use super::genserver_impl::GenServerImpl;
 use super::shared::{Request, call_arguments, maybe_await, outside};
 use crate::attr::Kind;
+use crate::model::{Handler, contains_reference_or_impl, type_key};
+use crate::server::Server;
 
 /// Calls and casts: their variants in the message enum and their arms in its `match`.
 pub(super) struct Requests {
@@ -34,10 +36,12 @@ pub(super) fn requests(names: &Names<'_>, requests: &[Request<'_>]) -> Requests 
         let arguments = call_arguments(handler, fields);
         let Some(reply) = &request.reply else {
             out.variants.push(quote!(#variant(#(#types),*)));
+            let call = handled(
+                handler,
+                quote!(<#self_ty>::#method(self, #(#arguments),*) #await_),
+            );
             out.arms.push(quote! {
-                #message_enum::#variant(#(#fields),*) => {
-                    <#self_ty>::#method(self, #(#arguments),*) #await_;
-                }
+                #message_enum::#variant(#(#fields),*) => { #call }
             });
             continue;
         };
@@ -75,6 +79,7 @@ pub(super) fn continues(names: &Names<'_>) -> Continues {
     let impls = ["NeverA", "NeverB"].map(|never| {
         let never = format_ident!("{}", never);
         quote! {
+            #[diagnostic::do_not_recommend]
             impl #impl_generics ::otp_core::ContinueWith<::otp_core::__private::#never> for #self_ty #where_clause {
                 fn wrap_continue(message: ::otp_core::__private::#never) -> <Self as ::otp_core::GenServer>::Continue {
                     match message {}
@@ -97,12 +102,18 @@ pub(super) fn continues(names: &Names<'_>) -> Continues {
         let await_ = maybe_await(handler);
         let arguments = call_arguments(handler, &[format_ident!("__message")]);
         continues.variants.push(quote!(#variant(#ty)));
+        let call = handled(
+            handler,
+            quote!(<#self_ty>::#method(self, #(#arguments),*) #await_),
+        );
         continues.arms.push(quote! {
-            #continue_enum::#variant(__message) => {
-                <#self_ty>::#method(self, #(#arguments),*) #await_;
-            }
+            #continue_enum::#variant(__message) => { #call }
         });
-        continues.impls.push(quote! {
+        // Spanned on the user's type: two handlers of one type written two ways (an alias,
+        // `crate::`) are rustc's conflicting impls, on both types.
+        let span = syn::spanned::Spanned::span(&ty);
+        continues.impls.push(quote_spanned! {span=>
+            #[diagnostic::do_not_recommend]
             impl #impl_generics ::otp_core::ContinueWith<#ty> for #self_ty #where_clause {
                 fn wrap_continue(message: #ty) -> <Self as ::otp_core::GenServer>::Continue {
                     #continue_enum::#variant(message)
@@ -111,6 +122,49 @@ pub(super) fn continues(names: &Names<'_>) -> Continues {
         });
     }
     continues
+}
+
+/// The call of a cast, info or continue handler: one that returns `Result<(), E>` stops the
+/// server on an `Err` (`{:stop, reason, state}`), checked on the user's return type.
+fn handled(handler: &Handler, call: TokenStream) -> TokenStream {
+    let Some(output) = &handler.output else {
+        return quote!(#call;);
+    };
+    let span = syn::spanned::Spanned::span(output);
+    let stop = quote_spanned! {span=>
+        if let ::core::option::Option::Some(__reason) =
+            ::otp_core::HandlerResult::into_stop_reason(__outcome)
+        {
+            __ctx.stop(__reason);
+        }
+    };
+    quote! {
+        let __outcome = #call;
+        #stop
+    }
+}
+
+/// `HandleInfo<T>` for each info handler's type, spanned on it: two handlers of one type that
+/// the macro cannot tell apart by their tokens (an alias, `crate::Tick` beside `Tick`) are
+/// rustc's conflicting impls, on both. A second handler of the same tokens is the macro's
+/// error, and gets no impl.
+pub(super) fn info_impls(server: &Server) -> Vec<TokenStream> {
+    let self_ty = server.self_ty();
+    let (impl_generics, _, where_clause) = server.item.generics.split_for_impl();
+    let mut seen = std::collections::HashSet::new();
+    server
+        .of_kind(Kind::Info)
+        .filter_map(Handler::single_message)
+        .filter(|ty| !contains_reference_or_impl(ty))
+        .filter(|ty| seen.insert(type_key(self_ty, ty)))
+        .map(|ty| {
+            let ty = outside(server, ty);
+            let span = syn::spanned::Spanned::span(&ty);
+            quote_spanned! {span=>
+                impl #impl_generics ::otp_core::HandleInfo<#ty> for #self_ty #where_clause {}
+            }
+        })
+        .collect()
 }
 
 /// The dispatch of info messages: by type, then the catch-all.
@@ -123,10 +177,14 @@ fn info_body(names: &Names<'_>) -> TokenStream {
         let method = &handler.ident;
         let await_ = maybe_await(handler);
         let arguments = call_arguments(handler, &message);
+        let call = handled(
+            handler,
+            quote!(<#self_ty>::#method(self, #(#arguments),*) #await_),
+        );
         Some(quote! {
             let __message = match __message.downcast::<#ty>() {
                 ::core::result::Result::Ok(__message) => {
-                    <#self_ty>::#method(self, #(#arguments),*) #await_;
+                    #call
                     return;
                 }
                 ::core::result::Result::Err(__message) => __message,
@@ -137,7 +195,10 @@ fn info_body(names: &Names<'_>) -> TokenStream {
         let method = &handler.ident;
         let await_ = maybe_await(handler);
         let arguments = call_arguments(handler, &message);
-        quote!(<#self_ty>::#method(self, #(#arguments),*) #await_;)
+        handled(
+            handler,
+            quote!(<#self_ty>::#method(self, #(#arguments),*) #await_),
+        )
     });
     quote!(#(#by_type)* #catch_all)
 }

@@ -1,30 +1,62 @@
-//! What is emitted beside the errors when the impl has mistakes: the user's impl as written
-//! (callback attributes removed), its child impls, and an `impl GenServer` with the real
-//! signatures and bodies that do nothing, so that code using the server's `Context<Self>` or
-//! its `GenServer` bound does not drown in follow-on errors.
+//! What is emitted beside the errors when the impl has mistakes: the user's impl (callback
+//! attributes removed, signatures the errors correct already corrected), and the whole public
+//! surface of a working server with bodies that do nothing: `impl GenServer`, `start`,
+//! `start_link`, `options`, `whereis`, the client with one method per call and cast (with the
+//! argument and reply types the user wrote), `ContinueWith` for each continue type, and the
+//! child impls. The code that uses the server then type-checks, and the only errors on screen
+//! are the macro's.
+
+use std::collections::HashSet;
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote, quote_spanned};
+use syn::GenericParam;
 
+use super::Names;
 use super::child_spec::{child_defaults_impl, child_impl};
+use super::client;
 use super::genserver_impl::GenServerImpl;
+use super::shared::{self, outside, without_lifetimes};
+use crate::attr::Kind;
+use crate::model::{contains_reference_or_impl, type_key};
 use crate::server::Server;
 
 pub(crate) fn fallback(server: &Server) -> TokenStream {
     let item = &server.item;
-    // A generic server's stub would need the bounds the user may have left out: skip it.
-    if !item.generics.params.is_empty() {
+    // A server that borrows or has const parameters cannot be one: no surface to stand in.
+    let unsupported = item
+        .generics
+        .params
+        .iter()
+        .any(|param| !matches!(param, GenericParam::Type(_)));
+    if unsupported {
         return quote!(#item);
     }
+    let names = Names {
+        server,
+        stub: true,
+        message_enum: format_ident!("__{}Message", server.ident),
+        continue_enum: format_ident!("__{}Continue", server.ident),
+        ref_ident: format_ident!("{}Ref", server.ident),
+    };
+    let requests = shared::requests(server);
+    let client = client::client(&names, &requests);
+    let starters = client::starters(&names);
     let child_defaults = child_defaults_impl(server);
     let child = child_impl(server);
+    let continues = continue_impls(server);
+    let infos = super::dispatch::info_impls(server);
     let genserver_impl = GenServerImpl {
-        args: quote!(Self),
+        args: stub_args(server),
         message: quote!(::otp_core::__private::NeverA),
         continue_: quote!(::otp_core::__private::NeverA),
-        handle: quote!(::otp_core::ServerRef<Self>),
-        mailbox_capacity: None,
-        init: quote!(::core::result::Result::Ok(__args)),
+        handle: {
+            let ref_ident = &names.ref_ident;
+            let (_, ty_generics, _) = item.generics.split_for_impl();
+            quote!(#ref_ident #ty_generics)
+        },
+        mailbox_capacity: server.mailbox,
+        init: quote!(::core::result::Result::Err(::otp_core::InitError::Ignore)),
         handle_message: quote!(match __message {}),
         handle_info: TokenStream::new(),
         handle_continue: quote!(match __message {}),
@@ -33,8 +65,55 @@ pub(crate) fn fallback(server: &Server) -> TokenStream {
     .expand(server);
     quote! {
         #item
+        #genserver_impl
+        #(#continues)*
+        #(#infos)*
         #child_defaults
         #child
-        #genserver_impl
+        #client
+        #starters
     }
+}
+
+/// The start argument of the stand-in `impl GenServer`: the `#[init]` argument when it can be
+/// one, `()` when it is wrong (its error is on screen), the state without an `#[init]`.
+pub(super) fn stub_args(server: &Server) -> TokenStream {
+    let Some(init) = server.first(Kind::Init) else {
+        let self_ty = server.self_ty();
+        return quote!(#self_ty);
+    };
+    match init.single_message() {
+        Some(ty) if !contains_reference_or_impl(ty) => {
+            let ty = outside(server, ty);
+            quote!(#ty)
+        }
+        _ => quote!(()),
+    }
+}
+
+/// `ContinueWith<T>` for each type a `#[handle_continue]` takes (once per spelling: two
+/// spellings of one type are the error rustc reports), so `ctx.continue_with(x)` type-checks.
+fn continue_impls(server: &Server) -> Vec<TokenStream> {
+    let self_ty = server.self_ty();
+    let (impl_generics, _, where_clause) = server.item.generics.split_for_impl();
+    let mut seen = HashSet::new();
+    server
+        .of_kind(Kind::Continue)
+        .filter_map(|handler| handler.single_message())
+        .filter(|ty| !contains_reference_or_impl(ty))
+        .filter(|ty| seen.insert(type_key(self_ty, ty)))
+        .map(|ty| {
+            let ty = without_lifetimes(&outside(server, ty));
+            let span = syn::spanned::Spanned::span(&ty);
+            quote_spanned! {span=>
+                #[allow(unused_variables)]
+                #[diagnostic::do_not_recommend]
+                impl #impl_generics ::otp_core::ContinueWith<#ty> for #self_ty #where_clause {
+                    fn wrap_continue(message: #ty) -> <Self as ::otp_core::GenServer>::Continue {
+                        ::core::unreachable!()
+                    }
+                }
+            }
+        })
+        .collect()
 }

@@ -39,6 +39,14 @@ impl GenServerImpl {
             handle_continue,
             terminate,
         } = self;
+        // Spanned on the visibility written on a handler: a client narrower than a public
+        // server is rustc's "private type in public interface", on that visibility.
+        let vis_span = syn::spanned::Spanned::span(&server.vis);
+        let types = quote::quote_spanned! {vis_span=>
+            type Message = #message;
+            type Continue = #continue_;
+            type Ref = #handle;
+        };
         let mailbox_capacity = mailbox_capacity.map(|capacity| {
             quote!(const MAILBOX_CAPACITY: ::core::option::Option<usize> = ::core::option::Option::Some(#capacity);)
         });
@@ -46,9 +54,7 @@ impl GenServerImpl {
             #[allow(clippy::all, clippy::pedantic, unused_variables)]
             impl #impl_generics ::otp_core::GenServer for #self_ty #where_clause {
                 type Args = #args;
-                type Message = #message;
-                type Continue = #continue_;
-                type Ref = #handle;
+                #types
                 #mailbox_capacity
 
                 fn init(

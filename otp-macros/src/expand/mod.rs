@@ -29,6 +29,9 @@ pub(crate) use supervisor::supervisor;
 /// The names and generics every part of the expansion uses.
 pub(crate) struct Names<'a> {
     pub(crate) server: &'a Server,
+    /// Beside errors: the same public surface, with bodies that do nothing and no dispatch, so
+    /// the code that uses the server type-checks and the only errors are the macro's.
+    pub(crate) stub: bool,
     pub(crate) message_enum: Ident,
     pub(crate) continue_enum: Ident,
     pub(crate) ref_ident: Ident,
@@ -93,6 +96,7 @@ fn send_checks(server: &Server) -> TokenStream {
 pub(crate) fn genserver(server: &Server) -> TokenStream {
     let names = Names {
         server,
+        stub: false,
         message_enum: format_ident!("__{}Message", server.ident),
         continue_enum: format_ident!("__{}Continue", server.ident),
         ref_ident: format_ident!("{}Ref", server.ident),
@@ -110,6 +114,7 @@ pub(crate) fn genserver(server: &Server) -> TokenStream {
     let (message_enum, continue_enum) = (&names.message_enum, &names.continue_enum);
     let (variants, continue_variants) = (&requests.variants, &continues.variants);
     let continue_impls = &continues.impls;
+    let info_impls = dispatch::info_impls(server);
     let phantom = names.phantom_variant();
     let send_checks = send_checks(server);
     let child_defaults = child_spec::child_defaults_impl(server);
@@ -143,6 +148,7 @@ pub(crate) fn genserver(server: &Server) -> TokenStream {
         }
 
         #(#continue_impls)*
+        #(#info_impls)*
         #genserver_impl
         #child_defaults
         #child

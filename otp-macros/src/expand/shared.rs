@@ -25,6 +25,25 @@ impl VisitMut for ReplaceSelf<'_> {
     }
 }
 
+/// Replaces every lifetime but `'static` with `'_`.
+struct ElideLifetimes;
+
+impl VisitMut for ElideLifetimes {
+    fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
+        if lifetime.ident != "static" {
+            *lifetime = syn::Lifetime::new("'_", lifetime.span());
+        }
+    }
+}
+
+/// `ty` with its named lifetimes elided, for the stand-in client beside errors: a reply type
+/// that borrows is reported by the macro, and the stand-in must not add "undeclared lifetime".
+pub(crate) fn without_lifetimes(ty: &Type) -> Type {
+    let mut ty = ty.clone();
+    ElideLifetimes.visit_type_mut(&mut ty);
+    ty
+}
+
 /// `ty` as written outside the impl, where `Self` is not the server.
 pub(super) fn outside(server: &Server, ty: &Type) -> Type {
     let mut ty = ty.clone();

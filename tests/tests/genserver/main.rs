@@ -19,6 +19,7 @@ mod fault_linked_exit_during_call;
 mod fault_reply_to_in_panicking_task;
 mod fault_terminate_panics;
 mod generic_server;
+mod handler_error_stops;
 mod idle_timeout;
 mod info_messages;
 mod init_continue;

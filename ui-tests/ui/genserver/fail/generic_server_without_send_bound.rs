@@ -21,4 +21,10 @@ impl<T> Stack<T> {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-fn main() {}
+#[tokio::main]
+async fn main() {
+    let stack = Stack::start(Stack { items: vec![1, 2] }).await.unwrap();
+    stack.push(3);
+    let top: Option<u32> = stack.pop().await.unwrap();
+    println!("{top:?}");
+}

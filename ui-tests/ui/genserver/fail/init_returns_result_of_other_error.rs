@@ -21,4 +21,8 @@ impl Counter {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-fn main() {}
+#[tokio::main]
+async fn main() {
+    let server = Counter::start(0).await.unwrap();
+    let _ = server.get().await.unwrap();
+}

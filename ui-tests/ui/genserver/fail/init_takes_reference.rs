@@ -23,4 +23,8 @@ impl Greeter {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-fn main() {}
+#[tokio::main]
+async fn main() {
+    let server = Greeter::start("key").await.unwrap();
+    let _ = server.name().await.unwrap();
+}

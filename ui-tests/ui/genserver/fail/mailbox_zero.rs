@@ -12,4 +12,8 @@ impl Sink {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-fn main() {}
+#[tokio::main]
+async fn main() {
+    let server = Sink::start(Sink).await.unwrap();
+    server.put(0).await;
+}

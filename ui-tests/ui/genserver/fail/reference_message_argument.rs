@@ -16,4 +16,9 @@ impl Store {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-fn main() {}
+#[tokio::main]
+async fn main() {
+    let store = Store::start(Store { items: Default::default() }).await.unwrap();
+    let value: Option<String> = store.get("key").await.unwrap();
+    println!("{value:?}");
+}

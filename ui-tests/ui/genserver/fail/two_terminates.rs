@@ -26,4 +26,8 @@ impl Counter {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-fn main() {}
+#[tokio::main]
+async fn main() {
+    let server = Counter::start(Counter { count: 0 }).await.unwrap();
+    let _ = server.get().await.unwrap();
+}

@@ -17,4 +17,8 @@ pub mod cache {
     }
 }
 
-fn main() {}
+#[tokio::main]
+async fn main() {
+    let server = cache::Cache::start(cache::Cache).await.unwrap();
+    let _ = server.get().await.unwrap();
+}

@@ -1,0 +1,24 @@
+// A call without `self` whose body uses `self`: the macro's error only.
+use otp_core::prelude::*;
+
+struct Counter {
+    count: u32,
+}
+
+#[genserver]
+impl Counter {
+    #[handle_call]
+    fn get() -> u32 {
+        self.count
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
+}
+
+#[tokio::main]
+async fn main() {
+    let counter = Counter::start(Counter { count: 0 }).await.unwrap();
+    let count: u32 = counter.get().await.unwrap();
+    println!("{count}");
+}
