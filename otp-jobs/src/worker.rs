@@ -1,0 +1,205 @@
+//! The `Worker` trait: what a job does, and its defaults (queue, attempts, priority, uniqueness).
+
+use crate::{Job, JobError, JobState};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::time::Duration;
+
+/// A kind of job: its arguments are the implementing value (stored as JSON), `perform` is what
+/// runs. Written by `#[worker(...)]` on an `impl` block (Oban's `use Oban.Worker, ...`); the
+/// constants are the options of that attribute.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a worker",
+    label = "not a worker",
+    note = "add `#[worker]` (or `#[worker(queue = \"...\")]`) to an `impl` block of `{Self}` with an `async fn perform`"
+)]
+pub trait Worker: Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// The name stored on each job: nodes find the worker that runs a job by it. The macro uses
+    /// the type's path (`my_app::workers::SendEmail`) unless `name = "..."` is given; renaming or
+    /// moving the type orphans stored jobs unless the old name is kept with `name`.
+    const NAME: &'static str;
+    /// The queue its jobs go to unless the insert says otherwise.
+    const QUEUE: &'static str = "default";
+    /// The attempts a job may take before it is discarded (Oban's default, 20).
+    const MAX_ATTEMPTS: u32 = 20;
+    /// 0 (first) to 9 (last).
+    const PRIORITY: u8 = 0;
+    /// How long one attempt may run before it is stopped and counted as failed; `None` for no
+    /// limit.
+    const TIMEOUT: Option<Duration> = None;
+    /// Whether, and how, its jobs are unique.
+    const UNIQUE: Option<Unique> = None;
+
+    /// The delay before the retry that follows failed attempt number `attempt` (1 for the
+    /// first); Oban's `15 + 2^attempt` seconds with up to 10% jitter unless overridden.
+    #[must_use]
+    fn backoff(attempt: u32) -> Duration {
+        default_backoff(attempt)
+    }
+
+    /// Runs the job. `Ok(())` completes it; see [`JobError`] for the other outcomes. A panic or a
+    /// timeout counts as a failed attempt.
+    fn perform(self, job: &Job) -> impl Future<Output = Result<(), JobError>> + Send;
+}
+
+/// Oban's backoff: `15 + 2^attempt` seconds plus up to 10% jitter, capped so it never
+/// overflows.
+///
+/// ```
+/// use std::time::Duration;
+/// let delay = otp_jobs::default_backoff(3);
+/// assert!(delay >= Duration::from_secs(23) && delay <= Duration::from_secs_f64(23.0 * 1.1));
+/// ```
+#[must_use]
+pub fn default_backoff(attempt: u32) -> Duration {
+    let base = 15.0 + 2f64.powi(i32::try_from(attempt.min(32)).unwrap_or(32));
+    Duration::from_secs_f64(base * (1.0 + fastrand::f64() * 0.1))
+}
+
+/// What a job's uniqueness compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UniqueField {
+    /// The arguments (all of them, or the listed keys).
+    Args,
+    /// The queue.
+    Queue,
+    /// The worker.
+    Worker,
+}
+
+/// A worker's uniqueness, as Oban's `unique:` option: an insert that matches a job inserted within
+/// `period`, in one of `states`, on `fields` (and on `keys` of the arguments when given), returns
+/// that job marked as a conflict instead of inserting a new one. Enforced by a unique index, so
+/// concurrent inserts from many nodes cannot duplicate.
+///
+/// ```
+/// use otp_jobs::{Unique, UniqueField};
+/// use std::time::Duration;
+///
+/// const REPORT: Unique = Unique::new()
+///     .period(Duration::from_secs(300))
+///     .fields(&[UniqueField::Args, UniqueField::Worker])
+///     .keys(&["report_id"]);
+/// assert_eq!(REPORT.period_limit(), Some(Duration::from_secs(300)));
+/// assert_eq!(Unique::new().period_limit(), Some(Duration::from_secs(60)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unique {
+    period: Option<Duration>,
+    fields: &'static [UniqueField],
+    keys: &'static [&'static str],
+    states: &'static [JobState],
+}
+
+impl Unique {
+    /// The states a unique job is compared in by default: all but cancelled and discarded.
+    pub const DEFAULT_STATES: &'static [JobState] = &[
+        JobState::Scheduled,
+        JobState::Available,
+        JobState::Executing,
+        JobState::Retryable,
+        JobState::Completed,
+    ];
+
+    /// Oban's defaults: a period of 60 s, fields args, queue and worker, all arguments, states
+    /// [`DEFAULT_STATES`](Self::DEFAULT_STATES).
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            period: Some(Duration::from_secs(60)),
+            fields: &[UniqueField::Args, UniqueField::Queue, UniqueField::Worker],
+            keys: &[],
+            states: Self::DEFAULT_STATES,
+        }
+    }
+
+    /// Compares with jobs inserted within `period`.
+    #[must_use]
+    pub const fn period(mut self, period: Duration) -> Self {
+        self.period = Some(period);
+        self
+    }
+
+    /// Compares with jobs inserted at any time (Oban's `period: :infinity`).
+    #[must_use]
+    pub const fn forever(mut self) -> Self {
+        self.period = None;
+        self
+    }
+
+    /// The fields compared.
+    #[must_use]
+    pub const fn fields(mut self, fields: &'static [UniqueField]) -> Self {
+        self.fields = fields;
+        self
+    }
+
+    /// Only these top-level keys of the arguments are compared (with [`UniqueField::Args`]).
+    #[must_use]
+    pub const fn keys(mut self, keys: &'static [&'static str]) -> Self {
+        self.keys = keys;
+        self
+    }
+
+    /// The states in which an existing job counts as a duplicate.
+    #[must_use]
+    pub const fn states(mut self, states: &'static [JobState]) -> Self {
+        self.states = states;
+        self
+    }
+
+    /// The period; `None` when unique forever.
+    #[must_use]
+    pub const fn period_limit(&self) -> Option<Duration> {
+        self.period
+    }
+
+    /// The fields compared.
+    #[must_use]
+    pub const fn compared_fields(&self) -> &'static [UniqueField] {
+        self.fields
+    }
+
+    /// The argument keys compared; empty for all.
+    #[must_use]
+    pub const fn compared_keys(&self) -> &'static [&'static str] {
+        self.keys
+    }
+
+    /// The states in which a job counts as a duplicate.
+    #[must_use]
+    pub const fn compared_states(&self) -> &'static [JobState] {
+        self.states
+    }
+}
+
+impl Default for Unique {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What `#[worker]` accepts as `perform`'s return type: `()` or `Result<(), E>` for any error
+/// that converts into [`JobError`].
+#[diagnostic::on_unimplemented(
+    message = "`perform` cannot return `{Self}`",
+    label = "return `()` or `Result<(), E>` where `E` converts into `otp_jobs::JobError`",
+    note = "every `std::error::Error` converts into `JobError`; use `JobError::cancel(..)` or `JobError::snooze(..)` for the other outcomes"
+)]
+pub trait IntoPerformResult {
+    /// The result as a `Result<(), JobError>`.
+    fn into_perform_result(self) -> Result<(), JobError>;
+}
+
+impl IntoPerformResult for () {
+    fn into_perform_result(self) -> Result<(), JobError> {
+        Ok(())
+    }
+}
+
+impl<E: Into<JobError>> IntoPerformResult for Result<(), E> {
+    fn into_perform_result(self) -> Result<(), JobError> {
+        self.map_err(Into::into)
+    }
+}
