@@ -4,8 +4,10 @@
 
 mod error;
 mod job;
+mod store;
 mod worker;
 
 pub use error::{FailedOutcome, JobError};
 pub use job::{AttemptError, Job, JobState, UnknownJobState};
+pub use store::StoreError;
 pub use worker::{IntoPerformResult, Unique, UniqueField, Worker, default_backoff};
