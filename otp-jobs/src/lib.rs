@@ -27,4 +27,4 @@ pub use jobs_error::JobsError;
 pub use new_job::NewJob;
 pub use stats::{LocalQueue, QueueStats, Stats};
 pub use store::StoreError;
-pub use worker::{IntoPerformResult, Unique, UniqueField, Worker, default_backoff};
+pub use worker::{IntoPerformResult, JobArgs, Unique, UniqueField, Worker, default_backoff};
