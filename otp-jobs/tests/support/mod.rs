@@ -16,6 +16,7 @@ pub(crate) enum Engine {
 }
 
 /// The engines to run each test on.
+#[allow(clippy::unused_async)] // PostgreSQL's fixture awaits
 pub(crate) async fn engines() -> Vec<Engine> {
     vec![Engine::Sqlite]
 }
@@ -29,6 +30,7 @@ pub(crate) struct Db {
 
 impl Engine {
     /// A fresh database.
+    #[allow(clippy::unused_async)] // PostgreSQL's fixture awaits
     pub(crate) async fn db(self) -> Db {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let path = std::env::temp_dir().join(format!(
