@@ -239,3 +239,29 @@ async fn a_queue_that_cannot_fetch_is_flagged_stalled() {
         jobs.shutdown().await.unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_processes_stopped_and_restarted_together_run_jobs_again() {
+    for engine in support::engines().await {
+        let db = engine.db().await;
+        let tag = tag("restart-all");
+        let config = register(db.config()).queue("default", 2).node("a");
+        let jobs = Jobs::start(config).await.unwrap();
+        let top = otp_core::SupervisorRef::from_pid(&jobs.pid()).unwrap();
+        // Stopped as at a shutdown (the drainer stops first), then started again.
+        top.terminate_child("processes").await.unwrap();
+        assert!(jobs.stats().await.unwrap().stopping);
+        top.restart_child("processes").await.unwrap();
+        let job = Record {
+            tag: tag.clone(),
+            n: 1,
+        }
+        .new_job()
+        .insert(&jobs)
+        .await
+        .unwrap();
+        wait_state(&jobs, job.id, JobState::Completed).await;
+        assert!(!jobs.stats().await.unwrap().stopping);
+        jobs.shutdown().await.unwrap();
+    }
+}
