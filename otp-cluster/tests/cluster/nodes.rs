@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use otp_cluster::{Cluster, ClusterConfig, ClusterError};
+use otp_cluster::{Cluster, ClusterConfig};
 use otp_core::StartError;
 
 use crate::support::{Event, config, fresh_schema, next_matching, probe};
@@ -107,7 +107,6 @@ async fn bad_configurations_are_refused_with_typed_errors() {
             other => panic!("expected {expected}, got {other:?}"),
         }
     }
-    let _typed: fn(ClusterError) -> String = |e| e.to_string();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
