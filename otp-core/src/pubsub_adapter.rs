@@ -78,3 +78,62 @@ impl<M, A: PubSubAdapter<M>> Broadcast<A> for M {
         adapter.broadcast(topic, self);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use crate::{PubSub, PubSubAdapter, PubSubOptions};
+
+    /// Records what an adapter is handed.
+    #[derive(Clone, Default)]
+    struct Recorder(Arc<Mutex<Vec<(String, u32)>>>);
+
+    impl PubSubAdapter<u32> for Recorder {
+        fn broadcast(&self, topic: &str, message: &u32) {
+            self.0.lock().unwrap().push((topic.to_owned(), *message));
+        }
+    }
+
+    #[tokio::test]
+    async fn the_adapter_gets_broadcasts_but_not_local_broadcasts() {
+        let recorder = Recorder::default();
+        let pubsub = PubSub::start(PubSubOptions::default())
+            .await
+            .unwrap()
+            .with_adapter(recorder.clone());
+        let anyone = pubsub.pid();
+        pubsub.broadcast("t", 1_u32);
+        pubsub.broadcast_from(&anyone, "t", 2_u32);
+        pubsub.local_broadcast("t", 3_u32);
+        pubsub.to_local().broadcast("t", 4_u32);
+        assert_eq!(
+            *recorder.0.lock().unwrap(),
+            [("t".to_owned(), 1), ("t".to_owned(), 2)]
+        );
+    }
+
+    #[tokio::test]
+    async fn subscriptions_list_each_topic_and_subscriber() {
+        let pubsub = PubSub::start(PubSubOptions::default()).await.unwrap();
+        assert!(pubsub.subscriptions().is_empty());
+        let subscriber = crate::Agent::start_link(|| ()).await.unwrap();
+        let for_agent = pubsub.clone();
+        subscriber
+            .update(move |()| {
+                for_agent.subscribe("a").unwrap();
+                for_agent.subscribe("b").unwrap();
+            })
+            .await
+            .unwrap();
+        let mut subscriptions = pubsub.subscriptions();
+        subscriptions.sort_by(|x, y| x.0.cmp(&y.0));
+        assert_eq!(
+            subscriptions,
+            [
+                ("a".to_owned(), subscriber.pid()),
+                ("b".to_owned(), subscriber.pid())
+            ]
+        );
+    }
+}
