@@ -222,6 +222,14 @@ pub(crate) async fn publish(origin: Origin, mut outbox: mpsc::UnboundedReceiver<
         .bind(&payloads)
         .execute(&origin.pool)
         .await;
+        let mut dropped = 0_usize;
+        if sent.is_err() {
+            // At most once: what queued up while this batch failed is dropped with it, so that
+            // a long outage does not pile broadcasts up in memory.
+            while outbox.try_recv().is_ok() {
+                dropped += 1;
+            }
+        }
         match sent {
             Ok(_) if failing => {
                 failing = false;
@@ -229,7 +237,7 @@ pub(crate) async fn publish(origin: Origin, mut outbox: mpsc::UnboundedReceiver<
             }
             Err(error) if !failing => {
                 failing = true;
-                tracing::warn!(%error, node = %origin.node, lost = payloads.len(),
+                tracing::warn!(%error, node = %origin.node, lost = payloads.len() + dropped,
                     "broadcasts could not be sent to other nodes; retrying with the next ones");
             }
             Ok(_) | Err(_) => {}

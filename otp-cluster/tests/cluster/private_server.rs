@@ -87,6 +87,16 @@ impl PrivateServer {
         self.pg_ctl(&["restart", "-m", "fast"]);
     }
 
+    /// Stops the server (a fast shutdown), leaving its data for [`start_again`](Self::start_again).
+    pub(crate) fn stop(&self) {
+        self.pg_ctl(&["stop", "-m", "fast"]);
+    }
+
+    /// Starts the stopped server again, waiting until it answers.
+    pub(crate) fn start_again(&self) {
+        self.pg_ctl(&["start"]);
+    }
+
     fn pg_ctl(&self, action: &[&str]) {
         let data = self.dir.join("data");
         let log = self.dir.join("server.log");

@@ -173,27 +173,10 @@ async fn ten_thousand_broadcasts_across_three_nodes_none_lost() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_database_restart_under_running_nodes() {
-    let server = tokio::task::spawn_blocking(|| PrivateServer::start("restart"))
-        .await
-        .expect("the private server started");
-    let url = server.url();
-    let schema = "restart";
-    let mut nodes = start_nodes(&["r1", "r2"], &url, schema).await;
-    holder_of(&mut nodes).await;
-    for node in &mut nodes {
-        node.command("stream").await;
-    }
-    let marks: Vec<usize> = nodes.iter().map(NodeProcess::printed).collect();
-    let server = tokio::task::spawn_blocking(move || {
-        server.restart();
-        server
-    })
-    .await
-    .expect("restarted");
-
-    for (node, mark) in nodes.iter().zip(&marks) {
+/// Waits until `node` has printed a `MISSED numbers` line after `mark`, and its broadcasts
+/// flow again, both ways.
+async fn assert_resumed(nodes: &mut [NodeProcess], marks: &[usize]) {
+    for (node, mark) in nodes.iter().zip(marks) {
         let missed = node
             .wait_for(*mark, Duration::from_secs(15), |line| {
                 line.starts_with("MISSED")
@@ -207,8 +190,7 @@ async fn a_database_restart_under_running_nodes() {
             node.stderr_text()
         );
     }
-    // Broadcasts flow again, both ways.
-    for node in &mut nodes {
+    for node in nodes.iter_mut() {
         let name = node.name.clone();
         let before = node.count().await.0;
         let mut grew = false;
@@ -219,9 +201,56 @@ async fn a_database_restart_under_running_nodes() {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        assert!(grew, "{name} receives nothing after the restart");
+        assert!(grew, "{name} receives nothing after the database came back");
     }
-    // One node runs the singleton again, and at no time two.
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_restart_under_running_nodes() {
+    let server = tokio::task::spawn_blocking(|| PrivateServer::start("restart"))
+        .await
+        .expect("the private server started");
+    let server = std::sync::Arc::new(server);
+    let url = server.url();
+    let schema = "restart";
+    let mut nodes = start_nodes(&["r1", "r2"], &url, schema).await;
+    holder_of(&mut nodes).await;
+    for node in &mut nodes {
+        node.command("stream").await;
+    }
+
+    // A quick restart, shorter than the lease.
+    let marks: Vec<usize> = nodes.iter().map(NodeProcess::printed).collect();
+    let restarting = server.clone();
+    tokio::task::spawn_blocking(move || restarting.restart())
+        .await
+        .expect("restarted");
+    assert_resumed(&mut nodes, &marks).await;
+    holder_of(&mut nodes).await;
+
+    // An outage longer than the lease: the owner stops its singleton before its lease ends.
+    let owner = holder_of(&mut nodes).await;
+    let marks: Vec<usize> = nodes.iter().map(NodeProcess::printed).collect();
+    let stopping = server.clone();
+    tokio::task::spawn_blocking(move || stopping.stop())
+        .await
+        .expect("stopped");
+    let mut gave_up = false;
+    for _ in 0..100 {
+        if !nodes[owner].holds().await {
+            gave_up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(gave_up, "the owner kept its singleton without the database");
+    let starting = server.clone();
+    tokio::task::spawn_blocking(move || starting.start_again())
+        .await
+        .expect("started again");
+    assert_resumed(&mut nodes, &marks).await;
+
+    // One node runs the singleton again, and at no time did two.
     holder_of(&mut nodes).await;
     let mut holders = 0;
     for node in &mut nodes {
@@ -242,5 +271,4 @@ async fn a_database_restart_under_running_nodes() {
     for node in nodes {
         node.stop().await;
     }
-    drop(server);
 }
