@@ -20,7 +20,7 @@
 //!   a time, moved to another node within the lease when its node dies.
 //!
 //! ```no_run
-//! use otp_cluster::{Cluster, ClusterConfig, NodeDown, NodeUp};
+//! use otp_cluster::{Cluster, ClusterConfig, ClusterRef, NodeDown, NodeUp};
 //! use otp_core::prelude::*;
 //! use serde::{Deserialize, Serialize};
 //!
@@ -32,7 +32,7 @@
 //! #[genserver]
 //! impl Room {
 //!     #[init]
-//!     fn init(cluster: otp_cluster::ClusterRef, ctx: &mut Context<Self>) -> Result<Self, InitError> {
+//!     fn init(cluster: ClusterRef, ctx: &mut Context<Self>) -> Result<Self, InitError> {
 //!         cluster.pubsub().subscribe("lobby")?;
 //!         cluster.monitor_nodes(ctx.pid());
 //!         Ok(Room)
@@ -53,7 +53,8 @@
 //!
 //! # #[tokio::main]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let cluster = Cluster::start_link(ClusterConfig::new("postgres://postgres@127.0.0.1/app")).await?;
+//! let config = ClusterConfig::new("postgres://postgres@127.0.0.1/app");
+//! let cluster = Cluster::start_link(config).await?;
 //! Room::start(cluster.clone()).await?;
 //! // Every node's subscribers of "lobby" receive it.
 //! cluster.pubsub().broadcast("lobby", Chat { from: "web-1".into(), text: "hello".into() });

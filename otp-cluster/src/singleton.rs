@@ -349,6 +349,10 @@ impl SingletonServer {
 
     #[handle_info]
     async fn tick(&mut self, _tick: Tick, ctx: &mut Context<Self>) {
+        // The cluster process may have been restarted by its supervisor since the last tick.
+        if let Some(cluster) = ClusterRef::whereis(&self.singleton.cluster) {
+            self.cluster = cluster;
+        }
         match &self.role {
             Role::Follower => self.follow(ctx).await,
             Role::Owner { deadline, .. } => {

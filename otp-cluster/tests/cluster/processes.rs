@@ -250,6 +250,18 @@ async fn a_database_restart_under_running_nodes() {
         .expect("started again");
     assert_resumed(&mut nodes, &marks).await;
 
+    // The nodes see each other again.
+    for node in &mut nodes {
+        let mut seen = false;
+        for _ in 0..100 {
+            if node.ask("nodes", "NODES ").await == "NODES 1" {
+                seen = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(seen, "{} does not see the other node again", node.name);
+    }
     // One node runs the singleton again, and at no time did two.
     holder_of(&mut nodes).await;
     let mut holders = 0;
