@@ -27,7 +27,7 @@ pub(crate) async fn fresh_schema(test: &str) -> String {
              run `scripts/ensure-postgres` (or set OTP_CLUSTER_TEST_URL)"
         ),
     };
-    let schema = format!("test_{test}");
+    let schema = format!("otp_cluster_test_{test}");
     sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
         .execute(&mut connection)
         .await
