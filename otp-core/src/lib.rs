@@ -127,6 +127,7 @@ mod no_proc;
 mod pid;
 mod process;
 mod pubsub;
+mod pubsub_adapter;
 mod registry;
 mod supervisor;
 mod sync;
@@ -153,6 +154,7 @@ pub use names::{RegisterError, register, unregister, whereis};
 pub use no_proc::NoProc;
 pub use pid::Pid;
 pub use pubsub::{PubSub, PubSubOptions, PubSubRef};
+pub use pubsub_adapter::{Broadcast, LocalPubSub, PubSubAdapter};
 pub use registry::{
     Duplicate, KeyKind, Registry, RegistryError, RegistryKey, RegistryOptions, RegistryRef, Unique,
 };

@@ -7,12 +7,16 @@
 //! message is cloned once per subscriber, so a large payload goes behind an `Arc` (one
 //! reference count per subscriber, never a copy of the payload).
 //!
-//! This adapter is local: `broadcast` and `local_broadcast` reach this node's subscribers. A
-//! cluster adapter (PostgreSQL `LISTEN/NOTIFY`) would change what `broadcast` reaches, not the
-//! code that subscribes and publishes.
+//! What `broadcast` reaches beyond this node is the adapter's: a [`PubSubRef`] is
+//! `PubSubRef<LocalPubSub>` by default, whose `broadcast` and `local_broadcast` both reach this
+//! node's subscribers only; [`PubSubRef::with_adapter`] gives the same PubSub an adapter that
+//! also carries `broadcast` and `broadcast_from` to other nodes (see
+//! [`PubSubAdapter`](crate::PubSubAdapter)), without changing the code that subscribes and
+//! publishes.
 
 use std::sync::Arc;
 
+use crate::pubsub_adapter::{Broadcast, LocalPubSub};
 use crate::registry::{Duplicate, Registry, RegistryError, RegistryOptions, RegistryRef};
 use crate::{Child, ChildSpec, ChildType, Pid, StartError};
 
@@ -93,13 +97,13 @@ impl PubSub {
     /// Starts a PubSub linked to the calling process.
     pub async fn start_link(options: PubSubOptions) -> Result<PubSubRef, StartError> {
         let registry = options.registry.start_link().await?;
-        Ok(PubSubRef { registry })
+        Ok(PubSubRef::local(registry))
     }
 
     /// Starts a PubSub without a link.
     pub async fn start(options: PubSubOptions) -> Result<PubSubRef, StartError> {
         let registry = options.registry.start().await?;
-        Ok(PubSubRef { registry })
+        Ok(PubSubRef::local(registry))
     }
 }
 
@@ -115,21 +119,55 @@ impl Child for PubSub {
     }
 
     fn handle(pid: &Pid) -> Option<PubSubRef> {
-        RegistryRef::from_pid(pid).map(|registry| PubSubRef { registry })
+        RegistryRef::from_pid(pid).map(PubSubRef::local)
     }
 }
 
-/// A running PubSub: subscribe the calling process, broadcast to a topic.
+/// A running PubSub: subscribe the calling process, broadcast to a topic. `A` is its adapter,
+/// [`LocalPubSub`] unless [`with_adapter`](Self::with_adapter) gave it another.
 #[derive(Clone, Debug)]
-pub struct PubSubRef {
+pub struct PubSubRef<A = LocalPubSub> {
     registry: RegistryRef<String, (), Duplicate>,
+    adapter: A,
 }
 
 impl PubSubRef {
+    fn local(registry: RegistryRef<String, (), Duplicate>) -> Self {
+        PubSubRef {
+            registry,
+            adapter: LocalPubSub,
+        }
+    }
+
     /// The PubSub registered under `name`.
     #[must_use]
     pub fn named(name: &str) -> Option<Self> {
-        RegistryRef::named(name).map(|registry| PubSubRef { registry })
+        RegistryRef::named(name).map(PubSubRef::local)
+    }
+}
+
+impl<A: Clone + Send + Sync + 'static> PubSubRef<A> {
+    /// This PubSub with `adapter`: `broadcast` and `broadcast_from` go on to other nodes through
+    /// it (see [`PubSubAdapter`](crate::PubSubAdapter)). The subscriptions are the PubSub's,
+    /// shared by every handle.
+    #[must_use]
+    pub fn with_adapter<B: Clone + Send + Sync + 'static>(self, adapter: B) -> PubSubRef<B> {
+        PubSubRef {
+            registry: self.registry,
+            adapter,
+        }
+    }
+
+    /// The adapter.
+    #[must_use]
+    pub fn adapter(&self) -> &A {
+        &self.adapter
+    }
+
+    /// This PubSub with the local adapter: its broadcasts reach this node's subscribers only.
+    #[must_use]
+    pub fn to_local(&self) -> PubSubRef {
+        PubSubRef::local(self.registry.clone())
     }
 
     /// The PubSub's pid.
@@ -149,31 +187,52 @@ impl PubSubRef {
         self.registry.unregister(topic);
     }
 
-    /// Sends `message` to every subscriber of `topic`; returns how many it reached.
-    pub fn broadcast<M: Clone + Send + 'static>(&self, topic: &str, message: M) -> usize {
+    /// Sends `message` to every subscriber of `topic`; returns how many it reached on this node.
+    /// With an adapter that reaches other nodes, it goes to their subscribers too (a message
+    /// type the adapter cannot carry does not compile: see [`Broadcast`]).
+    pub fn broadcast<M: Clone + Send + 'static + Broadcast<A>>(
+        &self,
+        topic: &str,
+        message: M,
+    ) -> usize {
+        message.forward(&self.adapter, topic);
         self.send_to(topic, None, message)
     }
 
-    /// Sends `message` to every subscriber of `topic` but `from` (usually the caller).
-    pub fn broadcast_from<M: Clone + Send + 'static>(
+    /// Sends `message` to every subscriber of `topic` but `from` (usually the caller); returns
+    /// how many it reached on this node. Like [`broadcast`](Self::broadcast), it reaches other
+    /// nodes through the adapter.
+    pub fn broadcast_from<M: Clone + Send + 'static + Broadcast<A>>(
         &self,
         from: &Pid,
         topic: &str,
         message: M,
     ) -> usize {
+        message.forward(&self.adapter, topic);
         self.send_to(topic, Some(from), message)
     }
 
-    /// Sends `message` to the subscribers of `topic` on this node only; with the local adapter,
-    /// the same as [`broadcast`](Self::broadcast).
+    /// Sends `message` to the subscribers of `topic` on this node only, whatever the adapter;
+    /// with the local adapter, the same as [`broadcast`](Self::broadcast).
     pub fn local_broadcast<M: Clone + Send + 'static>(&self, topic: &str, message: M) -> usize {
         self.send_to(topic, None, message)
     }
 
-    /// The number of subscribers of `topic`.
+    /// The number of subscribers of `topic` on this node.
     #[must_use]
     pub fn subscribers(&self, topic: &str) -> usize {
         self.registry.lookup(topic).len()
+    }
+
+    /// Every subscription on this node: each topic with a process subscribed to it. An adapter
+    /// reads it to tell subscribers what they may have missed.
+    #[must_use]
+    pub fn subscriptions(&self) -> Vec<(String, Pid)> {
+        self.registry
+            .select(|_, _, ()| true)
+            .into_iter()
+            .map(|(topic, pid, ())| (topic, pid))
+            .collect()
     }
 
     fn send_to<M: Clone + Send + 'static>(
