@@ -4,6 +4,8 @@
 //! All times are the database's clock (`now()` in SQL), never a node's, so that nodes with skewed
 //! clocks agree; durations cross the seam, absolute times only when a user gave one.
 
+pub(crate) mod postgres;
+
 use crate::{Job, JobState};
 use chrono::{DateTime, Utc};
 use std::future::Future;

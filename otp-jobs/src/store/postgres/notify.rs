@@ -1,0 +1,167 @@
+//! Wake-ups between nodes: an insert sends `NOTIFY` with the queue's name as its only payload;
+//! each node LISTENs on a dedicated connection and hands the names to its queues.
+//!
+//! The channel is per schema (`otp_jobs.<schema>`), so that schemas sharing a database do not
+//! wake each other. Behind a pooler in transaction mode LISTEN silently receives nothing: the
+//! listener notifies itself at start and, without the echo, reports no wake-ups (the queues then
+//! poll) with a warning.
+
+use crate::store::StoreError;
+use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// The channel of the current schema, as an SQL expression (also used in `pg_notify` inside a
+/// caller's transaction, where only the connection knows the schema).
+pub(super) const CHANNEL_SQL: &str =
+    "left('otp_jobs.' || coalesce(current_schema(), 'public'), 63)";
+
+/// The payload prefix of the self-test; never forwarded as a queue name.
+const PROBE_PREFIX: &str = "otp_jobs:probe:";
+
+/// How long the self-test waits for its own notification.
+pub(super) const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The longest pause between two reconnection attempts of the listener.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
+/// Starts listening; `None` (with a warning) when the self-test's notification does not come
+/// back, as behind a pooler in transaction mode.
+pub(super) async fn listen(
+    pool: &PgPool,
+    probe_timeout: Duration,
+    send_probe: bool,
+) -> Result<Option<mpsc::UnboundedReceiver<String>>, StoreError> {
+    let channel: String = sqlx::query_scalar(&format!("SELECT {CHANNEL_SQL}"))
+        .fetch_one(pool)
+        .await?;
+    let mut listener = connect(pool, &channel).await?;
+
+    let probe = format!("{PROBE_PREFIX}{}", fastrand::u64(..));
+    if send_probe {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(&channel)
+            .bind(&probe)
+            .execute(pool)
+            .await?;
+    }
+    let mut early = Vec::new();
+    let echoed = tokio::time::timeout(probe_timeout, async {
+        loop {
+            let notification = listener.recv().await?;
+            if notification.payload() == probe {
+                return Ok::<_, sqlx::Error>(());
+            }
+            if !notification.payload().starts_with(PROBE_PREFIX) {
+                early.push(notification.payload().to_owned());
+            }
+        }
+    })
+    .await;
+    match echoed {
+        Ok(result) => result?,
+        Err(_elapsed) => {
+            tracing::warn!(
+                channel,
+                "otp_jobs: LISTEN did not receive this node's own NOTIFY within {probe_timeout:?} \
+                 (a connection pooler in transaction mode?); queues poll for new jobs instead"
+            );
+            return Ok(None);
+        }
+    }
+
+    let (sender, receiver) = mpsc::unbounded_channel();
+    for queue in early {
+        let _ = sender.send(queue);
+    }
+    tokio::spawn(forward(listener, pool.clone(), channel, sender));
+    Ok(Some(receiver))
+}
+
+/// A listener on `channel`, from a connection of the pool's.
+async fn connect(pool: &PgPool, channel: &str) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    // Closing the pool ends the forwarding (the receiver then sees the channel close).
+    listener.listen(channel).await?;
+    Ok(listener)
+}
+
+/// Hands notifications to `sender` until its receiver is dropped, reconnecting when the
+/// connection is lost; after a reconnection, wakes every queue that has available jobs (their
+/// notifications may have been missed).
+async fn forward(
+    mut listener: PgListener,
+    pool: PgPool,
+    channel: String,
+    sender: mpsc::UnboundedSender<String>,
+) {
+    loop {
+        let received = tokio::select! {
+            () = sender.closed() => return,
+            received = listener.try_recv() => received,
+        };
+        match received {
+            Ok(Some(notification)) => {
+                let queue = notification.payload();
+                if !queue.starts_with(PROBE_PREFIX) && sender.send(queue.to_owned()).is_err() {
+                    return;
+                }
+            }
+            // The connection was lost and sqlx has listened again on a new one.
+            Ok(None) => {
+                tracing::warn!(channel, "otp_jobs: LISTEN connection lost, reconnected");
+                wake_available(&pool, &sender).await;
+            }
+            Err(sqlx::Error::PoolClosed) => return,
+            Err(error) => {
+                tracing::warn!(channel, %error, "otp_jobs: LISTEN connection failed");
+                drop(listener);
+                let Some(again) = reconnect(&pool, &channel, &sender).await else {
+                    return;
+                };
+                listener = again;
+                wake_available(&pool, &sender).await;
+            }
+        }
+    }
+}
+
+/// A new listener, retried with backoff; `None` when the receiver is gone or the pool closed.
+async fn reconnect(
+    pool: &PgPool,
+    channel: &str,
+    sender: &mpsc::UnboundedSender<String>,
+) -> Option<PgListener> {
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        tokio::select! {
+            () = sender.closed() => return None,
+            () = tokio::time::sleep(backoff) => {}
+        }
+        if pool.is_closed() {
+            return None;
+        }
+        match connect(pool, channel).await {
+            Ok(listener) => {
+                tracing::info!(channel, "otp_jobs: LISTEN reconnected");
+                return Some(listener);
+            }
+            Err(error) => {
+                tracing::warn!(channel, %error, ?backoff, "otp_jobs: LISTEN reconnection failed");
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+        }
+    }
+}
+
+/// Sends the name of every queue with available jobs (best effort).
+async fn wake_available(pool: &PgPool, sender: &mpsc::UnboundedSender<String>) {
+    let queues: Result<Vec<String>, _> =
+        sqlx::query_scalar("SELECT DISTINCT queue FROM otp_jobs WHERE state = 'available'")
+            .fetch_all(pool)
+            .await;
+    for queue in queues.unwrap_or_default() {
+        let _ = sender.send(queue);
+    }
+}

@@ -1,0 +1,117 @@
+//! A PostgreSQL server for tests: each test gets a schema of its own (`otp_test_<random>`),
+//! dropped when the test ends, so tests run in parallel on one database.
+//!
+//! The server: `OTP_TEST_DATABASE_URL`, else `DATABASE_URL`, else
+//! `postgres://postgres@127.0.0.1:5432/postgres` (what `scripts/ensure-postgres` provides). When
+//! none answers, a test skips with a message on stderr, unless `CI` or `OTP_REQUIRE_POSTGRES` is
+//! set: then it fails, so that CI never skips PostgreSQL silently.
+#![allow(dead_code)] // each test binary uses a part
+
+use sqlx::{Connection, Executor, PgConnection};
+
+/// The server the tests use.
+pub(crate) fn database_url() -> String {
+    ["OTP_TEST_DATABASE_URL", "DATABASE_URL"]
+        .into_iter()
+        .find_map(|name| std::env::var(name).ok().filter(|url| !url.is_empty()))
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// Whether a missing server fails the tests instead of skipping them.
+pub(crate) fn required() -> bool {
+    ["CI", "OTP_REQUIRE_POSTGRES"].into_iter().any(|name| {
+        std::env::var(name).is_ok_and(|value| !value.is_empty() && value != "0" && value != "false")
+    })
+}
+
+/// A schema of the test's own on the test server.
+#[derive(Debug)]
+pub(crate) struct TestDb {
+    base_url: String,
+    schema: String,
+}
+
+impl TestDb {
+    /// Creates the schema; `None` (said on stderr) when no server answers and none is
+    /// required.
+    ///
+    /// # Panics
+    ///
+    /// When no server answers and `CI` or `OTP_REQUIRE_POSTGRES` is set, or the schema cannot be
+    /// created.
+    pub(crate) async fn new() -> Option<TestDb> {
+        let base_url = database_url();
+        let mut conn = match PgConnection::connect(&base_url).await {
+            Ok(conn) => conn,
+            Err(error) if !required() => {
+                eprintln!(
+                    "SKIPPED: no PostgreSQL server at {base_url} ({error}); run \
+                     scripts/ensure-postgres, or set OTP_TEST_DATABASE_URL"
+                );
+                return None;
+            }
+            Err(error) => panic!(
+                "no PostgreSQL server at {base_url} ({error}), and CI or OTP_REQUIRE_POSTGRES \
+                 is set: run scripts/ensure-postgres, or set OTP_TEST_DATABASE_URL"
+            ),
+        };
+        let schema = format!("otp_test_{:016x}", fastrand::u64(..));
+        conn.execute(&*format!("CREATE SCHEMA {schema}"))
+            .await
+            .unwrap_or_else(|error| panic!("cannot create schema {schema}: {error}"));
+        Some(TestDb { base_url, schema })
+    }
+
+    /// The server's URL, without the schema.
+    pub(crate) fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The test's schema.
+    pub(crate) fn schema(&self) -> &str {
+        &self.schema
+    }
+
+    /// The server's URL with the schema first on the `search_path` of every connection.
+    pub(crate) fn url(&self) -> String {
+        let separator = if self.base_url.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        format!(
+            "{}{separator}options[search_path]={}",
+            self.base_url, self.schema
+        )
+    }
+
+    /// A connection whose `search_path` is the schema.
+    pub(crate) async fn connect(&self) -> PgConnection {
+        PgConnection::connect(&self.url())
+            .await
+            .unwrap_or_else(|error| panic!("cannot connect to {}: {error}", self.url()))
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        // A runtime of its own on a thread of its own: drop may run inside the test's runtime.
+        let (url, schema) = (self.base_url.clone(), self.schema.clone());
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                let mut conn = PgConnection::connect(&url).await.ok()?;
+                conn.execute(&*format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Some(_))) {
+            eprintln!("could not drop the test schema {}", self.schema);
+        }
+    }
+}
