@@ -4,6 +4,7 @@
 
 mod error;
 mod job;
+pub mod migrations;
 mod store;
 mod worker;
 

@@ -12,6 +12,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+mod sqlite;
+#[allow(unused_imports)]
+pub(crate) use sqlite::SqliteStore;
+
 /// A boxed future: the store is used as `dyn Store`, and a database round trip dwarfs the box.
 pub(crate) type StoreFuture<'a, T> =
     Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
