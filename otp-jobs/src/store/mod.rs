@@ -4,14 +4,13 @@
 //! All times are the database's clock (`now()` in SQL), never a node's, so that nodes with skewed
 //! clocks agree; durations cross the seam, absolute times only when a user gave one.
 
-pub(crate) mod postgres;
-
 use crate::{Job, JobState};
 use chrono::{DateTime, Utc};
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+pub(crate) mod postgres;
 mod sqlite;
 #[allow(unused_imports)]
 pub(crate) use sqlite::SqliteStore;

@@ -28,8 +28,6 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub(crate) use self::insert::insert_with;
-#[allow(unused_imports)] // exposed for users who run their own migrations
-pub(crate) use self::migrate::{MIGRATIONS, PgMigration};
 
 /// The connections a node's pool keeps at most (one of them for LISTEN).
 const MAX_CONNECTIONS: u32 = 10;

@@ -2,26 +2,11 @@
 //! starting at once apply each exactly once (and so that it holds behind a pooler in transaction
 //! mode, where a session lock would not).
 //!
-//! The applied versions are kept in `otp_jobs_migrations`, apart from the application's own
-//! migration table.
+//! The migrations are [`crate::migrations::POSTGRES`]; the applied versions are kept in
+//! `otp_jobs_migrations`, apart from the application's own migration table.
 
 use crate::store::StoreError;
 use sqlx::{Executor, PgPool};
-
-/// One migration: its version, its name, its SQL.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct PgMigration {
-    pub(crate) version: i64,
-    pub(crate) name: &'static str,
-    pub(crate) sql: &'static str,
-}
-
-/// The migrations, oldest first.
-pub(crate) const MIGRATIONS: &[PgMigration] = &[PgMigration {
-    version: 1,
-    name: "otp_jobs",
-    sql: include_str!("../../../migrations/postgres/0001_otp_jobs.sql"),
-}];
 
 /// Applies the migrations not applied yet, in one transaction, creating `schema` first when one
 /// is given (it is also first on every pooled connection's `search_path`).
@@ -42,25 +27,25 @@ pub(super) async fn run(pool: &PgPool, schema: Option<&str>) -> Result<(), Store
     }
     tx.execute(
         "CREATE TABLE IF NOT EXISTS otp_jobs_migrations (version bigint PRIMARY KEY, \
-         name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+         description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
     )
     .await?;
     let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM otp_jobs_migrations")
         .fetch_all(&mut *tx)
         .await?;
-    for migration in MIGRATIONS {
+    for migration in crate::migrations::POSTGRES {
         if applied.contains(&migration.version) {
             continue;
         }
         tx.execute(sqlx::raw_sql(migration.sql)).await?;
-        sqlx::query("INSERT INTO otp_jobs_migrations (version, name) VALUES ($1, $2)")
+        sqlx::query("INSERT INTO otp_jobs_migrations (version, description) VALUES ($1, $2)")
             .bind(migration.version)
-            .bind(migration.name)
+            .bind(migration.description)
             .execute(&mut *tx)
             .await?;
         tracing::info!(
             version = migration.version,
-            name = migration.name,
+            description = migration.description,
             "otp_jobs: migration applied"
         );
     }

@@ -85,7 +85,10 @@ async fn migrations_are_idempotent_and_safe_from_many_nodes_at_once() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, i64::try_from(super::MIGRATIONS.len()).unwrap());
+    assert_eq!(
+        applied,
+        i64::try_from(crate::migrations::POSTGRES.len()).unwrap()
+    );
 }
 
 #[tokio::test]
