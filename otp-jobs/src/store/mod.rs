@@ -13,7 +13,7 @@ use std::time::Duration;
 pub(crate) mod postgres;
 mod sqlite;
 #[allow(unused_imports)]
-pub(crate) use sqlite::SqliteStore;
+pub(crate) use sqlite::{SqliteStore, insert_jobs as insert_sqlite_jobs};
 
 /// A boxed future: the store is used as `dyn Store`, and a database round trip dwarfs the box.
 pub(crate) type StoreFuture<'a, T> =
@@ -117,7 +117,12 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A stored row does not read back (a state or a JSON column out of shape).
     #[error("job {id}: {reason}")]
-    Corrupt { id: i64, reason: String },
+    Corrupt {
+        /// The job's id (0 when the row is not a job's).
+        id: i64,
+        /// What does not read back.
+        reason: String,
+    },
 }
 
 /// A database engine as the runtime uses it. Every method is one short transaction (or one
