@@ -24,6 +24,7 @@ pub enum Testing {
 pub(crate) enum Engine {
     Sqlite(PathBuf),
     SqliteMemory,
+    #[allow(dead_code)] // read by the PostgreSQL engine
     Postgres(String),
 }
 

@@ -42,7 +42,7 @@ static RUNNING: LazyLock<Mutex<HashMap<u64, Weak<Shared>>>> = LazyLock::new(Mute
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let config = JobsConfig::sqlite_memory().queue("default", 10).worker::<Hello>();
-/// let app = supervisor! { children: [ Jobs(config) ] }.start_link().await?;
+/// let app = supervisor! { strategy: one_for_one, children: [ Jobs(config) ] }.start_link().await?;
 /// let jobs = app.child::<Jobs>("Jobs").await?.expect("running");
 /// let job = Hello { name: "world".into() }.new_job().insert(&jobs).await?;
 /// assert_eq!(job.state, JobState::Available);

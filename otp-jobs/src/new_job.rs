@@ -57,7 +57,7 @@ impl NewJob {
     pub fn new<W: Worker>(value: &W) -> Self {
         Self {
             worker: W::NAME,
-            args: serde_json::to_value(value).map_err(|error| error.to_string()),
+            args: value.to_args().map_err(|error| error.to_string()),
             queue: W::QUEUE.to_owned(),
             meta: serde_json::Value::Object(serde_json::Map::new()),
             max_attempts: W::MAX_ATTEMPTS,

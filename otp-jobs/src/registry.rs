@@ -34,7 +34,7 @@ impl<W> Registered<W> {
 impl<W: Worker> ErasedWorker for Registered<W> {
     fn perform(&self, job: Job) -> PerformFuture {
         Box::pin(async move {
-            let value: W = serde_json::from_value(job.args.clone()).map_err(|error| {
+            let value = W::from_args(&job.args).map_err(|error| {
                 JobError::msg(format!(
                     "the arguments do not deserialize as `{}`: {error}",
                     W::NAME

@@ -13,6 +13,8 @@ pub struct Stats {
     pub node: String,
     /// The nodes whose heartbeat is live (this one included, unless in manual testing mode).
     pub nodes: Vec<String>,
+    /// This node is shutting down: its queues fetch nothing more.
+    pub stopping: bool,
     /// Every queue with jobs in the database or running on this node, by name.
     pub queues: Vec<QueueStats>,
 }
@@ -109,6 +111,7 @@ impl Jobs {
         Ok(Stats {
             node: self.shared.node.clone(),
             nodes: self.shared.store.live_nodes().await?,
+            stopping: self.shared.is_stopping(),
             queues: queues.into_values().collect(),
         })
     }

@@ -251,9 +251,10 @@ impl Filter {
 /// stored ones do, and `perform` gets a job at its first attempt (Oban.Testing's `perform_job`).
 /// A panic in `perform` propagates to the test.
 pub async fn perform_job<W: Worker>(value: W) -> Result<(), JobError> {
-    let args = serde_json::to_value(&value)
+    let args = value
+        .to_args()
         .map_err(|error| JobError::msg(format!("the arguments do not serialize: {error}")))?;
-    let value: W = serde_json::from_value(args.clone()).map_err(|error| {
+    let value = W::from_args(&args).map_err(|error| {
         JobError::msg(format!(
             "the arguments do not deserialize as `{}`: {error}",
             W::NAME
