@@ -24,6 +24,36 @@ pub(crate) fn required() -> bool {
     })
 }
 
+/// Whether the test server answers; `false` (said on stderr) when it does not and it is not
+/// required.
+///
+/// # Panics
+///
+/// When no server answers and `CI` or `OTP_REQUIRE_POSTGRES` is set.
+pub(crate) async fn available() -> bool {
+    server().await.is_some()
+}
+
+/// A connection to the test server, or `None` (said on stderr) when none answers and none is
+/// required.
+async fn server() -> Option<PgConnection> {
+    let url = database_url();
+    match PgConnection::connect(&url).await {
+        Ok(conn) => Some(conn),
+        Err(error) if !required() => {
+            eprintln!(
+                "SKIPPED on PostgreSQL: no server at {url} ({error}); run scripts/ensure-postgres, \
+                 or set OTP_TEST_DATABASE_URL"
+            );
+            None
+        }
+        Err(error) => panic!(
+            "no PostgreSQL server at {url} ({error}), and CI or OTP_REQUIRE_POSTGRES is set: run \
+             scripts/ensure-postgres, or set OTP_TEST_DATABASE_URL"
+        ),
+    }
+}
+
 /// A schema of the test's own on the test server.
 #[derive(Debug)]
 pub(crate) struct TestDb {
@@ -40,26 +70,15 @@ impl TestDb {
     /// When no server answers and `CI` or `OTP_REQUIRE_POSTGRES` is set, or the schema cannot be
     /// created.
     pub(crate) async fn new() -> Option<TestDb> {
-        let base_url = database_url();
-        let mut conn = match PgConnection::connect(&base_url).await {
-            Ok(conn) => conn,
-            Err(error) if !required() => {
-                eprintln!(
-                    "SKIPPED: no PostgreSQL server at {base_url} ({error}); run \
-                     scripts/ensure-postgres, or set OTP_TEST_DATABASE_URL"
-                );
-                return None;
-            }
-            Err(error) => panic!(
-                "no PostgreSQL server at {base_url} ({error}), and CI or OTP_REQUIRE_POSTGRES \
-                 is set: run scripts/ensure-postgres, or set OTP_TEST_DATABASE_URL"
-            ),
-        };
+        let mut conn = server().await?;
         let schema = format!("otp_test_{:016x}", fastrand::u64(..));
         conn.execute(&*format!("CREATE SCHEMA {schema}"))
             .await
             .unwrap_or_else(|error| panic!("cannot create schema {schema}: {error}"));
-        Some(TestDb { base_url, schema })
+        Some(TestDb {
+            base_url: database_url(),
+            schema,
+        })
     }
 
     /// The server's URL, without the schema.
