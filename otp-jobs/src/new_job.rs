@@ -213,10 +213,14 @@ pub(crate) fn unique_key(
     }
     let mut canonical = String::new();
     write_canonical(&serde_json::Value::Object(compared), &mut canonical);
-    let digest = Sha256::digest(canonical.as_bytes());
-    digest
+    hex(&Sha256::digest(canonical.as_bytes()))
+}
+
+/// Lower-case hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes
         .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
+        .fold(String::with_capacity(bytes.len() * 2), |mut hex, byte| {
             use std::fmt::Write;
             let _ = write!(hex, "{byte:02x}");
             hex

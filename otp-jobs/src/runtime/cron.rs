@@ -118,11 +118,7 @@ impl Cron {
                 digest.update(part.as_bytes());
                 digest.update([0]);
             }
-            let key = digest
-                .finalize()
-                .iter()
-                .map(|byte| format!("{byte:02x}"))
-                .collect();
+            let key = crate::new_job::hex(&digest.finalize());
             insert.unique = Some(UniqueInsert {
                 key,
                 period: None,
@@ -150,7 +146,7 @@ impl Cron {
                     }
                 }
                 Err(error) => {
-                    tracing::warn!(%error, cron = %entry.expression, "cron: insert failed")
+                    tracing::warn!(%error, cron = %entry.expression, "cron: insert failed");
                 }
             }
         }

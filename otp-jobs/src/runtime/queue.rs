@@ -17,7 +17,7 @@ pub(crate) struct QueueArgs {
 /// A queue's process.
 pub(crate) struct Queue {
     shared: Arc<Shared>,
-    queue: Arc<QueueShared>,
+    local: Arc<QueueShared>,
     /// Ended attempts not yet applied.
     pending: Vec<Finished>,
     /// The last fetch took fewer jobs than it asked for: fetch again only when woken.
@@ -43,7 +43,7 @@ impl Queue {
         ctx.send_after(Duration::ZERO, Wake);
         Queue {
             shared: args.shared,
-            queue: args.queue,
+            local: args.queue,
             pending: Vec::new(),
             drained: false,
             backoff: FIRST_BACKOFF,
@@ -80,7 +80,7 @@ impl Queue {
 
     #[terminate]
     async fn terminate(&mut self, reason: &ExitReason) {
-        *lock(&self.queue.pid) = None;
+        *lock(&self.local.pid) = None;
         if !reason.is_quiet() {
             // A crash: the attempts go on, and the next incarnation collects them.
             return;
@@ -88,17 +88,17 @@ impl Queue {
         let deadline = self.shared.grace_deadline();
         loop {
             self.collect();
-            if self.queue.running() == 0 {
+            if self.local.running() == 0 {
                 break;
             }
-            let finished = self.queue.finished.notified();
+            let finished = self.local.finished.notified();
             if tokio::time::timeout_at(deadline, finished).await.is_err() {
                 break;
             }
         }
         self.collect();
         let abandoned: Vec<i64> = {
-            let mut running = lock(&self.queue.running);
+            let mut running = lock(&self.local.running);
             running
                 .drain()
                 .map(|(id, task)| {
@@ -109,7 +109,7 @@ impl Queue {
         };
         if !abandoned.is_empty() {
             tracing::warn!(
-                queue = %self.queue.name,
+                queue = %self.local.name,
                 jobs = ?abandoned,
                 "shutdown grace elapsed: stopped running jobs, left executing for the lifeline"
             );
@@ -119,7 +119,7 @@ impl Queue {
             match self.shared.store.complete(batch).await {
                 Ok(outcomes) => self.applied(&outcomes),
                 Err(error) => tracing::error!(
-                    queue = %self.queue.name,
+                    queue = %self.local.name,
                     %error,
                     "could not record the last outcomes at shutdown: the lifeline will run those jobs again"
                 ),
@@ -130,7 +130,7 @@ impl Queue {
 
     #[handle_info(catch_all)]
     fn unexpected(&mut self, msg: AnyMessage) {
-        tracing::warn!(queue = %self.queue.name, ?msg, "queue: unexpected message");
+        tracing::warn!(queue = %self.local.name, ?msg, "queue: unexpected message");
     }
 }
 
@@ -139,8 +139,8 @@ impl Queue {
     fn collect(&mut self) -> usize {
         let mut count = 0;
         {
-            let mut done = lock(&self.queue.done_rx);
-            let mut running = lock(&self.queue.running);
+            let mut done = lock(&self.local.done_rx);
+            let mut running = lock(&self.local.running);
             while let Ok(finished) = done.try_recv() {
                 running.remove(&finished.job.id);
                 self.pending.push(finished);
@@ -176,7 +176,7 @@ impl Queue {
                 self.backoff = FIRST_BACKOFF;
             }
             Err(error) => {
-                tracing::warn!(queue = %self.queue.name, %error, "could not record job outcomes; retrying");
+                tracing::warn!(queue = %self.local.name, %error, "could not record job outcomes; retrying");
                 self.arm_retry(ctx);
             }
         }
@@ -191,11 +191,11 @@ impl Queue {
 
     /// Takes up to the free slots of available jobs and starts them.
     async fn fetch(&mut self, ctx: &mut Context<Self>) {
-        if self.queue.is_paused() || self.shared.is_stopping() {
+        if self.local.is_paused() || self.shared.is_stopping() {
             return;
         }
-        let limit = usize::try_from(self.queue.limit()).unwrap_or(usize::MAX);
-        let free = limit.saturating_sub(self.queue.running());
+        let limit = usize::try_from(self.local.limit()).unwrap_or(usize::MAX);
+        let free = limit.saturating_sub(self.local.running());
         if free == 0 {
             return;
         }
@@ -203,11 +203,11 @@ impl Queue {
         match self
             .shared
             .store
-            .fetch(&self.queue.name, &self.shared.node, asked)
+            .fetch(&self.local.name, &self.shared.node, asked)
             .await
         {
             Ok(attempts) => {
-                *lock(&self.queue.last_fetch) = Some(chrono::Utc::now());
+                *lock(&self.local.last_fetch) = Some(chrono::Utc::now());
                 self.backoff = FIRST_BACKOFF;
                 self.drained = attempts.len() < free;
                 for attempt in attempts {
@@ -215,7 +215,7 @@ impl Queue {
                 }
             }
             Err(error) => {
-                tracing::warn!(queue = %self.queue.name, %error, "could not fetch jobs; retrying");
+                tracing::warn!(queue = %self.local.name, %error, "could not fetch jobs; retrying");
                 self.arm_retry(ctx);
             }
         }
@@ -230,11 +230,11 @@ impl Queue {
             state = "executing",
             "job executing"
         );
-        let queue = Arc::clone(&self.queue);
+        let queue = Arc::clone(&self.local);
         let workers = Arc::clone(&self.shared.workers);
         let node = self.shared.node.clone();
         let id = job.id;
-        let mut running = lock(&self.queue.running);
+        let mut running = lock(&self.local.running);
         let task = tokio::spawn(async move {
             let completion = workers.run(job.clone(), &node).await;
             queue.report(Finished {

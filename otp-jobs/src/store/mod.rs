@@ -136,7 +136,7 @@ pub(crate) trait Store: Send + Sync + 'static {
     /// whose payload is only the queue's name.
     fn insert(&self, jobs: Vec<JobInsert>) -> StoreFuture<'_, Vec<Job>>;
 
-    /// Takes up to `limit` available jobs of `queue` (priority, then scheduled_at, then id),
+    /// Takes up to `limit` available jobs of `queue` (priority, then `scheduled_at`, then id),
     /// marks them executing by `node`, counts the attempt, and gives each a new token. On
     /// PostgreSQL with `FOR UPDATE SKIP LOCKED`, so nodes never take the same job.
     fn fetch(&self, queue: &str, node: &str, limit: u32) -> StoreFuture<'_, Vec<Attempt>>;

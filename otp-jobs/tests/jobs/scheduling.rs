@@ -1,4 +1,4 @@
-//! Priority and fetch order, scheduled jobs and the stager, insert_all.
+//! Priority and fetch order, scheduled jobs and the stager, `insert_all`.
 
 use crate::support;
 use crate::workers::{Record, probe, register, tag};

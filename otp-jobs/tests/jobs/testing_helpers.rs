@@ -1,4 +1,4 @@
-//! The testing helpers: manual mode, drain_queue, perform_job, enqueued assertions.
+//! The testing helpers: manual mode, `drain_queue`, `perform_job`, enqueued assertions.
 
 use crate::support;
 use crate::workers::{AlwaysFails, Chain, Outcome, Record, probe, register, tag};
