@@ -3,8 +3,8 @@
 //!
 //! The channel is per schema (`otp_jobs.<schema>`), so that schemas sharing a database do not
 //! wake each other. Behind a pooler in transaction mode LISTEN silently receives nothing: the
-//! listener notifies itself at start and, without the echo, reports no wake-ups (the queues then
-//! poll) with a warning.
+//! listener notifies itself at start and, without the echo, says so in a warning and polls
+//! instead: once a second, the queues that have available jobs.
 
 use crate::store::StoreError;
 use sqlx::PgPool;
@@ -23,11 +23,15 @@ const PROBE_PREFIX: &str = "otp_jobs:probe:";
 /// How long the self-test waits for its own notification.
 pub(super) const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// How often the fallback polls when LISTEN does not work.
+const POLL_INTERVAL: Duration = Duration::from_secs(1);
+
 /// The longest pause between two reconnection attempts of the listener.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
-/// Starts listening; `None` (with a warning) when the self-test's notification does not come
-/// back, as behind a pooler in transaction mode.
+/// Starts listening: the names of the queues other nodes insert into. When the self-test's
+/// notification does not come back (a pooler in transaction mode), the names come from polling
+/// once a second instead, and a warning says so.
 pub(super) async fn listen(
     pool: &PgPool,
     probe_timeout: Duration,
@@ -59,19 +63,22 @@ pub(super) async fn listen(
         }
     })
     .await;
+    let (sender, receiver) = mpsc::unbounded_channel();
     match echoed {
         Ok(result) => result?,
         Err(_elapsed) => {
             tracing::warn!(
                 channel,
                 "otp_jobs: LISTEN did not receive this node's own NOTIFY within {probe_timeout:?} \
-                 (a connection pooler in transaction mode?); queues poll for new jobs instead"
+                 (a connection pooler in transaction mode?); polling for available jobs every \
+                 {POLL_INTERVAL:?} instead"
             );
-            return Ok(None);
+            drop(listener);
+            tokio::spawn(poll(pool.clone(), sender));
+            return Ok(Some(receiver));
         }
     }
 
-    let (sender, receiver) = mpsc::unbounded_channel();
     for queue in early {
         let _ = sender.send(queue);
     }
@@ -155,13 +162,41 @@ async fn reconnect(
     }
 }
 
-/// Sends the name of every queue with available jobs (best effort).
+/// Without LISTEN: every [`POLL_INTERVAL`], the queues that have available jobs.
+async fn poll(pool: PgPool, sender: mpsc::UnboundedSender<String>) {
+    loop {
+        tokio::select! {
+            () = sender.closed() => return,
+            () = tokio::time::sleep(POLL_INTERVAL) => {}
+        }
+        if pool.is_closed() {
+            return;
+        }
+        wake_available(&pool, &sender).await;
+    }
+}
+
+/// Sends the name of every queue with available jobs (best effort). A skip scan over the fetch
+/// index: one index probe per queue, however many jobs wait.
 async fn wake_available(pool: &PgPool, sender: &mpsc::UnboundedSender<String>) {
-    let queues: Result<Vec<String>, _> =
-        sqlx::query_scalar("SELECT DISTINCT queue FROM otp_jobs WHERE state = 'available'")
-            .fetch_all(pool)
-            .await;
-    for queue in queues.unwrap_or_default() {
-        let _ = sender.send(queue);
+    let queues: Result<Vec<String>, _> = sqlx::query_scalar(
+        "WITH RECURSIVE queues(queue) AS ( \
+             (SELECT queue FROM otp_jobs WHERE state = 'available' ORDER BY queue LIMIT 1) \
+             UNION ALL \
+             SELECT (SELECT j.queue FROM otp_jobs AS j \
+                     WHERE j.state = 'available' AND j.queue > q.queue \
+                     ORDER BY j.queue LIMIT 1) \
+             FROM queues AS q WHERE q.queue IS NOT NULL) \
+         SELECT queue FROM queues WHERE queue IS NOT NULL",
+    )
+    .fetch_all(pool)
+    .await;
+    match queues {
+        Ok(queues) => {
+            for queue in queues {
+                let _ = sender.send(queue);
+            }
+        }
+        Err(error) => tracing::debug!(%error, "otp_jobs: could not read the available queues"),
     }
 }

@@ -638,14 +638,73 @@ async fn a_rolled_back_transaction_leaves_no_job() {
 }
 
 #[tokio::test]
-async fn without_its_own_echo_the_listener_reports_no_wakeups() {
-    let Some((_db, mut store)) = store().await else {
+async fn without_its_own_echo_the_listener_polls_instead() {
+    let Some((db, mut store)) = store().await else {
         return;
     };
     // Behind a pooler in transaction mode the echo never comes; here it is never sent.
     store.send_probe = false;
     store.probe_timeout = Duration::from_millis(200);
-    assert!(store.insert_notifications().await.unwrap().is_none());
+    let mut wakeups = store
+        .insert_notifications()
+        .await
+        .unwrap()
+        .expect("polling");
+    let other_node = connect(db.base_url(), Some(db.schema())).await.unwrap();
+    store
+        .insert(vec![
+            job("b", json!({})),
+            job("a", json!({})),
+            job("b", json!({})),
+        ])
+        .await
+        .unwrap();
+    let mut queues = Vec::new();
+    for _ in 0..2 {
+        let queue = tokio::time::timeout(Duration::from_secs(10), wakeups.recv()).await;
+        queues.push(queue.unwrap().unwrap());
+    }
+    assert_eq!(
+        queues,
+        ["a", "b"],
+        "each queue with available jobs, once a poll"
+    );
+    drop(other_node);
+}
+
+#[tokio::test]
+async fn the_listener_reconnects_when_its_connection_is_killed() {
+    let Some((db, store)) = store().await else {
+        return;
+    };
+    let mut wakeups = store
+        .insert_notifications()
+        .await
+        .unwrap()
+        .expect("LISTEN works here");
+    let killed: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1",
+    )
+    .bind(format!("LISTEN \"otp_jobs.{}\"", db.schema()))
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(killed, [true]);
+    // Inserts from another node reach this one again once the listener is back.
+    let other_node = connect(db.base_url(), Some(db.schema())).await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        insert_one(&other_node, job("after", json!({}))).await;
+        match tokio::time::timeout(Duration::from_millis(500), wakeups.recv()).await {
+            Ok(Some(queue)) if queue == "after" => break,
+            Ok(Some(_)) | Err(_) => {}
+            Ok(None) => panic!("the listener gave up"),
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no wake-up after the kill"
+        );
+    }
 }
 
 #[tokio::test]
