@@ -91,7 +91,8 @@ impl TestDb {
         &self.schema
     }
 
-    /// The server's URL with the schema first on the `search_path` of every connection.
+    /// The server's URL with the schema first on the `search_path` of every connection, and as
+    /// the connections' `application_name` (see [`kill_connections`](Self::kill_connections)).
     pub(crate) fn url(&self) -> String {
         let separator = if self.base_url.contains('?') {
             '&'
@@ -99,9 +100,24 @@ impl TestDb {
             '?'
         };
         format!(
-            "{}{separator}options[search_path]={}",
-            self.base_url, self.schema
+            "{}{separator}options[search_path]={schema}&application_name={schema}",
+            self.base_url,
+            schema = self.schema
         )
+    }
+
+    /// Terminates every server connection made with [`url`](Self::url), as a server restart
+    /// would; returns how many there were.
+    pub(crate) async fn kill_connections(&self) -> usize {
+        let mut conn = PgConnection::connect(&self.base_url).await.unwrap();
+        let killed: Vec<bool> = sqlx::query_scalar(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+        )
+        .bind(&self.schema)
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        killed.into_iter().filter(|killed| *killed).count()
     }
 
     /// A connection whose `search_path` is the schema.
