@@ -241,7 +241,7 @@ impl Store for PgStore {
         Box::pin(async move {
             // The staged queues are notified, so that every node's queues wake, not only the
             // stager's.
-            let queues: Vec<String> = sqlx::query_scalar(&format!(
+            let mut queues: Vec<String> = sqlx::query_scalar(&format!(
                 "WITH staged AS ( \
                      UPDATE otp_jobs SET state = 'available' WHERE id IN ( \
                          SELECT id FROM otp_jobs \
@@ -255,10 +255,16 @@ impl Store for PgStore {
                  ORDER BY queue",
                 notify::CHANNEL_SQL
             ))
-            .bind(queue)
+            .bind(&queue)
             .bind(include_future)
             .fetch_all(&self.pool)
             .await?;
+            // And every queue with available jobs, not only those staged now: a wake-up that
+            // never came (a caller's transaction committed while LISTEN reconnected, a row
+            // written by another program) costs at most one stage interval.
+            queues.extend(notify::available_queues(&self.pool, queue.as_deref()).await?);
+            queues.sort_unstable();
+            queues.dedup();
             Ok(queues)
         })
     }

@@ -176,10 +176,34 @@ async fn poll(pool: PgPool, sender: mpsc::UnboundedSender<String>) {
     }
 }
 
-/// Sends the name of every queue with available jobs (best effort). A skip scan over the fetch
-/// index: one index probe per queue, however many jobs wait.
+/// Sends the name of every queue with available jobs (best effort).
 async fn wake_available(pool: &PgPool, sender: &mpsc::UnboundedSender<String>) {
-    let queues: Result<Vec<String>, _> = sqlx::query_scalar(
+    match available_queues(pool, None).await {
+        Ok(queues) => {
+            for queue in queues {
+                let _ = sender.send(queue);
+            }
+        }
+        Err(error) => tracing::debug!(%error, "otp_jobs: could not read the available queues"),
+    }
+}
+
+/// The queues that have available jobs (only `queue`, when given), by name. A skip scan over
+/// the fetch index: one index probe per queue, however many jobs wait.
+pub(super) async fn available_queues(
+    pool: &PgPool,
+    queue: Option<&str>,
+) -> Result<Vec<String>, sqlx::Error> {
+    if let Some(queue) = queue {
+        return sqlx::query_scalar(
+            "SELECT $1::text WHERE EXISTS ( \
+                 SELECT 1 FROM otp_jobs WHERE state = 'available' AND queue = $1)",
+        )
+        .bind(queue)
+        .fetch_all(pool)
+        .await;
+    }
+    sqlx::query_scalar(
         "WITH RECURSIVE queues(queue) AS ( \
              (SELECT queue FROM otp_jobs WHERE state = 'available' ORDER BY queue LIMIT 1) \
              UNION ALL \
@@ -190,13 +214,5 @@ async fn wake_available(pool: &PgPool, sender: &mpsc::UnboundedSender<String>) {
          SELECT queue FROM queues WHERE queue IS NOT NULL",
     )
     .fetch_all(pool)
-    .await;
-    match queues {
-        Ok(queues) => {
-            for queue in queues {
-                let _ = sender.send(queue);
-            }
-        }
-        Err(error) => tracing::debug!(%error, "otp_jobs: could not read the available queues"),
-    }
+    .await
 }

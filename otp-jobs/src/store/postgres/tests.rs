@@ -619,7 +619,12 @@ async fn an_insert_wakes_a_listener_on_another_connection() {
     let mut later = job("digest", json!({}));
     later.schedule = Schedule::In(Duration::from_secs(3600));
     insert_one(&other_node, later).await;
-    assert_eq!(other_node.stage(None, true).await.unwrap(), ["digest"]);
+    let staged = other_node.stage(None, true).await.unwrap();
+    assert_eq!(
+        staged,
+        ["digest", "mailers", "reports"],
+        "and the queues with available jobs"
+    );
     let queue = tokio::time::timeout(Duration::from_secs(10), wakeups.recv()).await;
     assert_eq!(queue.unwrap().as_deref(), Some("digest"));
 }
@@ -735,6 +740,9 @@ async fn the_stager_makes_due_jobs_available() {
         store.get(jobs[2].id).await.unwrap().unwrap().state,
         JobState::Scheduled
     );
+    // Queues with available jobs are named even when nothing was staged now.
+    assert_eq!(store.stage(None, false).await.unwrap(), ["a", "b"]);
+    assert!(store.stage(Some("c"), false).await.unwrap().is_empty());
 
     // A retryable job comes back when its backoff is over.
     let attempt = store.fetch("a", "node", 1).await.unwrap().remove(0);
