@@ -48,9 +48,9 @@ pub(crate) struct PgStore {
 }
 
 /// Connects to the database at `url` (failing after a few seconds when it does not answer);
-/// [`Store::migrate`] comes next. With
-/// `schema`, the tables live in that schema (created by the migration) instead of the first one
-/// of the `search_path`, so that several sets of jobs (or tests) share a database apart.
+/// [`Store::migrate`] comes next. With `schema`, the tables live in that schema (created by the
+/// migration) instead of the first one of the `search_path`, so that several sets of jobs (or
+/// tests) share a database apart.
 pub(crate) async fn connect(url: &str, schema: Option<&str>) -> Result<PgStore, StoreError> {
     let mut options = PgConnectOptions::from_str(url)?;
     if let Some(schema) = schema {

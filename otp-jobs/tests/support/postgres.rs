@@ -42,14 +42,14 @@ async fn server() -> Option<PgConnection> {
         Ok(conn) => Some(conn),
         Err(error) if !required() => {
             eprintln!(
-                "SKIPPED on PostgreSQL: no server at {url} ({error}); run scripts/ensure-postgres, \
-                 or set OTP_TEST_DATABASE_URL"
+                "SKIPPED on PostgreSQL: cannot connect to {url} ({error}); run \
+                 scripts/ensure-postgres, or set OTP_TEST_DATABASE_URL"
             );
             None
         }
         Err(error) => panic!(
-            "no PostgreSQL server at {url} ({error}), and CI or OTP_REQUIRE_POSTGRES is set: run \
-             scripts/ensure-postgres, or set OTP_TEST_DATABASE_URL"
+            "cannot connect to PostgreSQL at {url} ({error}), and CI or OTP_REQUIRE_POSTGRES is \
+             set: run scripts/ensure-postgres, or set OTP_TEST_DATABASE_URL"
         ),
     }
 }
