@@ -93,8 +93,8 @@ fn check_schema_name(schema: &str) -> Result<(), StoreError> {
 }
 
 impl PgStore {
-    /// The pool, for the caller's own queries (tests, the transaction inserts).
-    #[allow(dead_code)]
+    /// The pool, for the tests' own queries.
+    #[cfg(test)]
     pub(crate) fn pool(&self) -> &PgPool {
         &self.pool
     }
