@@ -20,12 +20,64 @@ pub enum Testing {
 }
 
 /// The database a node keeps its jobs in.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) enum Engine {
     Sqlite(PathBuf),
     SqliteMemory,
-    #[allow(dead_code)] // read by the PostgreSQL engine
     Postgres(String),
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Engine::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            Engine::SqliteMemory => f.write_str("SqliteMemory"),
+            Engine::Postgres(url) => f
+                .debug_tuple("Postgres")
+                .field(&without_password(url))
+                .finish(),
+        }
+    }
+}
+
+/// The URL with its password replaced by `***`, for logs and `Debug`.
+fn without_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|at| at + 3) else {
+        return url.to_owned();
+    };
+    let authority_end = url[scheme_end..]
+        .find(['/', '?'])
+        .map_or(url.len(), |at| scheme_end + at);
+    let authority = &url[scheme_end..authority_end];
+    match (authority.rfind('@'), authority.find(':')) {
+        (Some(at), Some(colon)) if colon < at => format!(
+            "{}{}:***{}",
+            &url[..scheme_end],
+            &authority[..colon],
+            &url[scheme_end + at..]
+        ),
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::{Engine, without_password};
+
+    #[test]
+    fn a_postgres_url_is_shown_without_its_password() {
+        assert_eq!(
+            without_password("postgres://app:s3cr:et@db.example:5432/jobs?sslmode=require"),
+            "postgres://app:***@db.example:5432/jobs?sslmode=require"
+        );
+        assert_eq!(
+            without_password("postgres://postgres@127.0.0.1:5432/postgres"),
+            "postgres://postgres@127.0.0.1:5432/postgres"
+        );
+        assert_eq!(without_password("not a url"), "not a url");
+        let shown = format!("{:?}", Engine::Postgres("postgres://u:pw@h/d".into()));
+        assert!(!shown.contains("pw"), "{shown}");
+    }
 }
 
 /// A cron entry: its expression and the job it inserts at each tick.
