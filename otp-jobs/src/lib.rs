@@ -10,4 +10,4 @@ mod worker;
 pub use error::{FailedOutcome, JobError};
 pub use job::{AttemptError, Job, JobState, UnknownJobState};
 pub use store::StoreError;
-pub use worker::{IntoPerformResult, Unique, UniqueField, Worker, default_backoff};
+pub use worker::{IntoPerformResult, JobArgs, Unique, UniqueField, Worker, default_backoff};

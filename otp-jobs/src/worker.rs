@@ -1,8 +1,7 @@
 //! The `Worker` trait: what a job does, and its defaults (queue, attempts, priority, uniqueness).
 
 use crate::{Job, JobError, JobState};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::time::Duration;
 
@@ -14,7 +13,7 @@ use std::time::Duration;
     label = "not a worker",
     note = "add `#[worker]` (or `#[worker(queue = \"...\")]`) to an `impl` block of `{Self}` with an `async fn perform`"
 )]
-pub trait Worker: Serialize + DeserializeOwned + Send + Sync + 'static {
+pub trait Worker: JobArgs + Send + Sync + 'static {
     /// The name stored on each job: nodes find the worker that runs a job by it. The macro uses
     /// the type's path (`my_app::workers::SendEmail`) unless `name = "..."` is given; renaming or
     /// moving the type orphans stored jobs unless the old name is kept with `name`.
@@ -41,6 +40,49 @@ pub trait Worker: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// Runs the job. `Ok(())` completes it; see [`JobError`] for the other outcomes. A panic or a
     /// timeout counts as a failed attempt.
     fn perform(self, job: &Job) -> impl Future<Output = Result<(), JobError>> + Send;
+}
+
+/// What a job's arguments can be: every type that is `Serialize` and `DeserializeOwned` (derive
+/// both). A worker's value is stored as JSON on its job and read back when the job runs.
+///
+/// It stands between [`Worker`] and serde so that a worker type without the derives is one
+/// error on the type that says what to add, rather than one per missing serde trait.
+///
+/// ```
+/// use otp_jobs::JobArgs;
+///
+/// #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+/// struct SendEmail {
+///     user_id: i64,
+/// }
+///
+/// let args = SendEmail { user_id: 7 }.to_args()?;
+/// assert_eq!(args, serde_json::json!({ "user_id": 7 }));
+/// assert_eq!(SendEmail::from_args(&args)?, SendEmail { user_id: 7 });
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a job's arguments: it is not `Serialize` and `Deserialize`",
+    label = "derive `Serialize` and `Deserialize` for this type",
+    note = "add `#[derive(serde::Serialize, serde::Deserialize)]` to `{Self}`: a job stores its worker's value as JSON"
+)]
+pub trait JobArgs: Sized {
+    /// The value as the JSON stored on its job.
+    fn to_args(&self) -> Result<serde_json::Value, serde_json::Error>;
+
+    /// The value back from a job's stored JSON.
+    fn from_args(args: &serde_json::Value) -> Result<Self, serde_json::Error>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: Serialize + for<'de> Deserialize<'de>> JobArgs for T {
+    fn to_args(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::to_value(self)
+    }
+
+    fn from_args(args: &serde_json::Value) -> Result<Self, serde_json::Error> {
+        T::deserialize(args)
+    }
 }
 
 /// Oban's backoff: `15 + 2^attempt` seconds plus up to 10% jitter, capped so it never
@@ -198,6 +240,7 @@ impl IntoPerformResult for () {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Into<JobError>> IntoPerformResult for Result<(), E> {
     fn into_perform_result(self) -> Result<(), JobError> {
         self.map_err(Into::into)
