@@ -9,5 +9,6 @@ mod worker;
 
 pub use error::{FailedOutcome, JobError};
 pub use job::{AttemptError, Job, JobState, UnknownJobState};
+pub use otp_macros::worker;
 pub use store::StoreError;
 pub use worker::{IntoPerformResult, JobArgs, Unique, UniqueField, Worker, default_backoff};

@@ -10,6 +10,7 @@ mod model;
 mod server;
 mod supervisor;
 mod value;
+mod worker;
 
 #[cfg(test)]
 mod expansion_tests;
@@ -126,4 +127,12 @@ fn supervisor_impl(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream 
         return quote::quote!({ #errors ::otp_core::SupervisorSpec::new(::otp_core::Strategy::OneForOne) });
     }
     expand::supervisor(&tree)
+}
+
+/// Makes an `impl` block of a job's argument type into an `otp_jobs::Worker`: `#[worker(queue =
+/// "mailers", max_attempts = 3, priority = 1, timeout = "30s", unique(period = "5m"))]` on an
+/// `impl` with `async fn perform(self, job: &Job)`. See `otp_jobs::worker` for the full contract.
+#[proc_macro_attribute]
+pub fn worker(attr: TokenStream, item: TokenStream) -> TokenStream {
+    worker::worker(attr.into(), item.into()).into()
 }
