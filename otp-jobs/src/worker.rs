@@ -37,6 +37,15 @@ pub trait Worker: JobArgs + Send + Sync + 'static {
         default_backoff(attempt)
     }
 
+    /// A job of this value, with this worker's defaults, ready to be adjusted and inserted
+    /// (Oban's `Worker.new/2`): `SendEmail { .. }.new_job().schedule_in(d).insert(&jobs)`.
+    fn new_job(&self) -> crate::NewJob
+    where
+        Self: Sized,
+    {
+        crate::NewJob::new(self)
+    }
+
     /// Runs the job. `Ok(())` completes it; see [`JobError`] for the other outcomes. A panic or a
     /// timeout counts as a failed attempt.
     fn perform(self, job: &Job) -> impl Future<Output = Result<(), JobError>> + Send;

@@ -10,6 +10,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+mod sqlite;
+#[allow(unused_imports)]
+pub(crate) use sqlite::{SqliteStore, insert_jobs as insert_sqlite_jobs};
+
 /// A boxed future: the store is used as `dyn Store`, and a database round trip dwarfs the box.
 pub(crate) type StoreFuture<'a, T> =
     Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
@@ -112,7 +116,12 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A stored row does not read back (a state or a JSON column out of shape).
     #[error("job {id}: {reason}")]
-    Corrupt { id: i64, reason: String },
+    Corrupt {
+        /// The job's id (0 when the row is not a job's).
+        id: i64,
+        /// What does not read back.
+        reason: String,
+    },
 }
 
 /// A database engine as the runtime uses it. Every method is one short transaction (or one
@@ -126,7 +135,7 @@ pub(crate) trait Store: Send + Sync + 'static {
     /// whose payload is only the queue's name.
     fn insert(&self, jobs: Vec<JobInsert>) -> StoreFuture<'_, Vec<Job>>;
 
-    /// Takes up to `limit` available jobs of `queue` (priority, then scheduled_at, then id),
+    /// Takes up to `limit` available jobs of `queue` (priority, then `scheduled_at`, then id),
     /// marks them executing by `node`, counts the attempt, and gives each a new token. On
     /// PostgreSQL with `FOR UPDATE SKIP LOCKED`, so nodes never take the same job.
     fn fetch(&self, queue: &str, node: &str, limit: u32) -> StoreFuture<'_, Vec<Attempt>>;

@@ -1,0 +1,280 @@
+//! `JobsConfig`: the engine, queues, workers, cron entries and timings of a node.
+
+use crate::registry::{Registered, Workers};
+use crate::store::Store;
+use crate::{JobsError, NewJob, Worker};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Whether jobs run by themselves, as `Oban.Testing`'s modes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Testing {
+    /// Queues, stager, lifeline, pruner and cron all run (production).
+    #[default]
+    Disabled,
+    /// Nothing runs by itself: jobs are inserted and stay there until
+    /// [`Jobs::drain_queue`](crate::Jobs::drain_queue) runs them.
+    Manual,
+}
+
+/// The database a node keeps its jobs in.
+#[derive(Debug, Clone)]
+pub(crate) enum Engine {
+    Sqlite(PathBuf),
+    SqliteMemory,
+    #[allow(dead_code)] // read by the PostgreSQL engine
+    Postgres(String),
+}
+
+/// A cron entry: its expression and the job it inserts at each tick.
+#[derive(Debug, Clone)]
+pub(crate) struct CronEntry {
+    pub(crate) expression: String,
+    pub(crate) schedule: Result<croner::Cron, String>,
+    pub(crate) job: NewJob,
+}
+
+/// How a node runs jobs: the guide's `config :my_app, Oban, repo: ..., queues: [...]`.
+///
+/// ```
+/// use otp_jobs::prelude::*;
+/// use std::time::Duration;
+///
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Report { id: i64 }
+///
+/// impl Worker for Report {
+///     const NAME: &'static str = "Report";
+///     async fn perform(self, _job: &Job) -> Result<(), JobError> { Ok(()) }
+/// }
+///
+/// let config = JobsConfig::sqlite("jobs.db")
+///     .queue("default", 10)
+///     .queue("mailers", 20)
+///     .worker::<Report>()
+///     .cron("0 * * * *", Report { id: 1 })
+///     .node("web-1")
+///     .shutdown_grace(Duration::from_secs(15))
+///     .prune_after(Duration::from_secs(7 * 86400));
+/// ```
+#[derive(Clone)]
+pub struct JobsConfig {
+    pub(crate) engine: Engine,
+    pub(crate) queues: Vec<(String, u32)>,
+    pub(crate) workers: Workers,
+    pub(crate) cron: Vec<CronEntry>,
+    pub(crate) node: Option<String>,
+    pub(crate) shutdown_grace: Duration,
+    pub(crate) prune_after: Duration,
+    pub(crate) prune_interval: Duration,
+    pub(crate) prune_limit: u32,
+    pub(crate) lease: Duration,
+    pub(crate) stage_interval: Duration,
+    pub(crate) testing: Testing,
+    /// The store, opened by the first start and shared by every start of this configuration
+    /// (a restart by a supervisor, a second `start_link`): an in-memory database survives them.
+    pub(crate) store: Arc<tokio::sync::OnceCell<Arc<dyn Store>>>,
+}
+
+impl std::fmt::Debug for JobsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JobsConfig")
+            .field("engine", &self.engine)
+            .field("queues", &self.queues)
+            .field("workers", &self.workers.names())
+            .field("node", &self.node)
+            .field("testing", &self.testing)
+            .finish_non_exhaustive()
+    }
+}
+
+impl JobsConfig {
+    fn new(engine: Engine) -> Self {
+        Self {
+            engine,
+            queues: Vec::new(),
+            workers: Workers::default(),
+            cron: Vec::new(),
+            node: None,
+            shutdown_grace: Duration::from_secs(15),
+            prune_after: Duration::from_secs(60),
+            prune_interval: Duration::from_secs(30),
+            prune_limit: 10_000,
+            lease: Duration::from_secs(30),
+            stage_interval: Duration::from_secs(1),
+            testing: Testing::Disabled,
+            store: Arc::default(),
+        }
+    }
+
+    /// Jobs in the SQLite database file at `path` (created if missing), in WAL mode: one node.
+    #[must_use]
+    pub fn sqlite(path: impl Into<PathBuf>) -> Self {
+        Self::new(Engine::Sqlite(path.into()))
+    }
+
+    /// Jobs in a private in-memory SQLite database: for tests and examples. Every start of this
+    /// configuration (and its clones) shares the one database; it is gone with the last of them.
+    #[must_use]
+    pub fn sqlite_memory() -> Self {
+        Self::new(Engine::SqliteMemory)
+    }
+
+    /// Jobs in the PostgreSQL database at `url` (`postgres://user:pass@host/db`), which many
+    /// nodes share.
+    #[must_use]
+    pub fn postgres(url: impl Into<String>) -> Self {
+        Self::new(Engine::Postgres(url.into()))
+    }
+
+    /// Runs queue `name` on this node, at most `limit` jobs at once (Oban's `queues: [name: limit]`).
+    #[must_use]
+    pub fn queue(mut self, name: impl Into<String>, limit: u32) -> Self {
+        let name = name.into();
+        self.queues.retain(|(queue, _)| *queue != name);
+        self.queues.push((name, limit));
+        self
+    }
+
+    /// This node can run `W`'s jobs. A fetched job whose worker is not registered fails its
+    /// attempt with the error recorded.
+    #[must_use]
+    pub fn worker<W: Worker>(mut self) -> Self {
+        self.workers
+            .insert(W::NAME, Arc::new(Registered::<W>::new()));
+        self
+    }
+
+    /// Inserts `value`'s job at each tick of the cron `expression` (5 fields, or 6 with seconds
+    /// first; `@hourly` and the like), on one node at a time: the leader. Each tick inserts once,
+    /// across nodes and leader changes. An invalid expression fails the start.
+    #[must_use]
+    pub fn cron<W: Worker>(mut self, expression: &str, value: W) -> Self {
+        let schedule = expression
+            .parse::<croner::Cron>()
+            .map_err(|error| error.to_string());
+        self.cron.push(CronEntry {
+            expression: expression.to_owned(),
+            schedule,
+            job: value.new_job(),
+        });
+        self
+    }
+
+    /// This node's name, on the jobs it runs and in its heartbeat; it must be unique among the
+    /// running nodes. Default: `<hostname>-<pid>`.
+    #[must_use]
+    pub fn node(mut self, node: impl Into<String>) -> Self {
+        self.node = Some(node.into());
+        self
+    }
+
+    /// How long a shutdown waits for running jobs (default 15 s). Jobs still running then are
+    /// stopped and left executing: the lifeline of any node, this one's next start included,
+    /// makes them available again at once, since this node's heartbeat is gone (Oban's
+    /// behaviour: the attempt is not counted as failed, the job runs again).
+    #[must_use]
+    pub fn shutdown_grace(mut self, grace: Duration) -> Self {
+        self.shutdown_grace = grace;
+        self
+    }
+
+    /// Finished jobs (completed, discarded, cancelled) are deleted this long after they finished
+    /// (Oban's pruner: default 60 s).
+    #[must_use]
+    pub fn prune_after(mut self, max_age: Duration) -> Self {
+        self.prune_after = max_age;
+        self
+    }
+
+    /// How often the pruner runs (default 30 s), on the leader only.
+    #[must_use]
+    pub fn prune_interval(mut self, interval: Duration) -> Self {
+        self.prune_interval = interval;
+        self
+    }
+
+    /// How long this node's heartbeat lasts (default 30 s; renewed every third of it). Another
+    /// node's lifeline rescues this node's jobs once it has expired.
+    #[must_use]
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    /// How often the stager makes due jobs available and wakes the queues (default 1 s).
+    #[must_use]
+    pub fn stage_interval(mut self, interval: Duration) -> Self {
+        self.stage_interval = interval;
+        self
+    }
+
+    /// The testing mode (default [`Testing::Disabled`]: everything runs).
+    #[must_use]
+    pub fn testing(mut self, testing: Testing) -> Self {
+        self.testing = testing;
+        self
+    }
+
+    /// The node name: the configured one, or `<hostname>-<pid>`.
+    pub(crate) fn node_name(&self) -> String {
+        self.node.clone().unwrap_or_else(|| {
+            let host = std::env::var("HOSTNAME")
+                .ok()
+                .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+                .map(|host| host.trim().to_owned())
+                .filter(|host| !host.is_empty())
+                .unwrap_or_else(|| "node".to_owned());
+            format!("{host}-{}", std::process::id())
+        })
+    }
+
+    /// Checks the options that cannot be checked as they are given.
+    pub(crate) fn validate(&self) -> Result<(), JobsError> {
+        for entry in &self.cron {
+            if let Err(error) = &entry.schedule {
+                return Err(JobsError::Config(format!(
+                    "cron expression `{}`: {error}",
+                    entry.expression
+                )));
+            }
+        }
+        for (name, limit) in &self.queues {
+            if name.is_empty() || *limit == 0 {
+                return Err(JobsError::Config(format!(
+                    "queue `{name}` needs a name and a limit of at least 1"
+                )));
+            }
+        }
+        if self.lease < Duration::from_millis(30) || self.stage_interval.is_zero() {
+            return Err(JobsError::Config(
+                "the lease must be at least 30 ms and the stage interval above zero".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The store, opened and migrated at the first call.
+    pub(crate) async fn open_store(&self) -> Result<Arc<dyn Store>, JobsError> {
+        let store = self
+            .store
+            .get_or_try_init(|| async {
+                let store: Arc<dyn Store> = match &self.engine {
+                    Engine::Sqlite(path) => Arc::new(crate::store::SqliteStore::open(path).await?),
+                    Engine::SqliteMemory => Arc::new(crate::store::SqliteStore::memory().await?),
+                    Engine::Postgres(_) => {
+                        return Err(JobsError::Config(
+                            "the PostgreSQL engine is not built into this version of otp-jobs"
+                                .to_owned(),
+                        ));
+                    }
+                };
+                store.migrate().await?;
+                Ok::<_, JobsError>(store)
+            })
+            .await?;
+        Ok(Arc::clone(store))
+    }
+}

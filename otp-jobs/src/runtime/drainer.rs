@@ -1,0 +1,41 @@
+//! The drainer: the last child of the runtime, so the first stopped. Its stop begins the
+//! shutdown: queues stop fetching, and it waits (up to the grace period) for every queue's
+//! running jobs to finish, all queues at once; the queues, stopped after it, stop what is left.
+
+use super::Shared;
+use otp_core::prelude::*;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+/// The drainer's process.
+pub(crate) struct Drainer {
+    shared: Arc<Shared>,
+}
+
+#[genserver]
+impl Drainer {
+    #[init]
+    fn init(shared: Arc<Shared>) -> Self {
+        Drainer { shared }
+    }
+
+    #[terminate]
+    async fn terminate(&mut self, _reason: &ExitReason) {
+        self.shared.stopping.store(true, Ordering::Release);
+        let deadline = self.shared.grace_deadline();
+        loop {
+            let settled = self.shared.settled.notified();
+            if self.shared.running() == 0 {
+                break;
+            }
+            if tokio::time::timeout_at(deadline, settled).await.is_err() {
+                break;
+            }
+        }
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, msg: AnyMessage) {
+        tracing::warn!(?msg, "drainer: unexpected message");
+    }
+}

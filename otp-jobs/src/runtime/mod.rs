@@ -1,0 +1,166 @@
+//! The running runtime: the state its processes share, and the processes (one per queue, the
+//! stager, the lifeline, the pruner, cron, and the drainer that makes shutdown graceful).
+
+pub(crate) mod cron;
+pub(crate) mod drainer;
+pub(crate) mod lifeline;
+pub(crate) mod pruner;
+pub(crate) mod queue;
+pub(crate) mod stager;
+
+use crate::registry::Workers;
+use crate::store::{Completion, Store};
+use crate::{Job, JobsConfig};
+use chrono::{DateTime, Utc};
+use otp_core::Pid;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::Notify;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::task::AbortHandle;
+use tokio::time::Instant;
+
+/// Locks a mutex, recovering it from a panic elsewhere (the data stays consistent: every
+/// critical section is a single insert, remove or read).
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// What the processes of one running [`Jobs`](crate::Jobs) share.
+pub(crate) struct Shared {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) node: String,
+    pub(crate) config: JobsConfig,
+    pub(crate) workers: Arc<Workers>,
+    pub(crate) queues: HashMap<String, Arc<QueueShared>>,
+    /// Set when shutdown begins: queues stop fetching.
+    pub(crate) stopping: AtomicBool,
+    /// When running jobs are stopped, once shutdown has begun.
+    pub(crate) grace_deadline: Mutex<Option<Instant>>,
+    /// Notified when a queue's running jobs finish.
+    pub(crate) settled: Notify,
+}
+
+impl Shared {
+    pub(crate) fn new(store: Arc<dyn Store>, node: String, config: JobsConfig) -> Self {
+        let queues = config
+            .queues
+            .iter()
+            .map(|(name, limit)| (name.clone(), Arc::new(QueueShared::new(name, *limit))))
+            .collect();
+        Self {
+            store,
+            node,
+            workers: Arc::new(config.workers.clone()),
+            config,
+            queues,
+            stopping: AtomicBool::new(false),
+            grace_deadline: Mutex::new(None),
+            settled: Notify::new(),
+        }
+    }
+
+    /// Wakes the local queue `name`, if it runs here.
+    pub(crate) fn wake(&self, name: &str) {
+        if let Some(queue) = self.queues.get(name) {
+            queue.wake();
+        }
+    }
+
+    pub(crate) fn is_stopping(&self) -> bool {
+        self.stopping.load(Ordering::Acquire)
+    }
+
+    /// The instant running jobs are stopped at: set when shutdown begins.
+    pub(crate) fn grace_deadline(&self) -> Instant {
+        *lock(&self.grace_deadline)
+            .get_or_insert_with(|| Instant::now() + self.config.shutdown_grace)
+    }
+
+    /// The number of jobs running in every queue of this node.
+    pub(crate) fn running(&self) -> usize {
+        self.queues.values().map(|queue| queue.running()).sum()
+    }
+}
+
+/// An attempt that ended: what its queue applies in its next batch.
+#[derive(Debug)]
+pub(crate) struct Finished {
+    pub(crate) job: Job,
+    pub(crate) token: i64,
+    pub(crate) completion: Completion,
+}
+
+/// One queue's state, shared by the queue's process (across its restarts), the tasks running its
+/// jobs, and the [`Jobs`](crate::Jobs) handle.
+pub(crate) struct QueueShared {
+    pub(crate) name: String,
+    pub(crate) limit: AtomicU32,
+    pub(crate) paused: AtomicBool,
+    /// The running attempts by job id.
+    pub(crate) running: Mutex<HashMap<i64, AbortHandle>>,
+    pub(crate) done_tx: UnboundedSender<Finished>,
+    pub(crate) done_rx: Mutex<UnboundedReceiver<Finished>>,
+    /// Notified by each attempt that ends.
+    pub(crate) finished: Notify,
+    /// The queue's process, while it runs.
+    pub(crate) pid: Mutex<Option<Pid>>,
+    pub(crate) last_fetch: Mutex<Option<DateTime<Utc>>>,
+    pub(crate) started_at: DateTime<Utc>,
+}
+
+/// A wake-up for a queue: jobs may be available.
+#[derive(Debug)]
+pub(crate) struct Wake;
+
+/// A wake-up for a queue: attempts ended.
+#[derive(Debug)]
+pub(crate) struct Ready;
+
+impl QueueShared {
+    fn new(name: &str, limit: u32) -> Self {
+        let (done_tx, done_rx) = unbounded_channel();
+        Self {
+            name: name.to_owned(),
+            limit: AtomicU32::new(limit),
+            paused: AtomicBool::new(false),
+            running: Mutex::new(HashMap::new()),
+            done_tx,
+            done_rx: Mutex::new(done_rx),
+            finished: Notify::new(),
+            pid: Mutex::new(None),
+            last_fetch: Mutex::new(None),
+            started_at: Utc::now(),
+        }
+    }
+
+    pub(crate) fn wake(&self) {
+        if let Some(pid) = lock(&self.pid).as_ref() {
+            pid.send(Wake);
+        }
+    }
+
+    pub(crate) fn running(&self) -> usize {
+        lock(&self.running).len()
+    }
+
+    pub(crate) fn limit(&self) -> u32 {
+        self.limit.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn is_paused(&self) -> bool {
+        self.paused.load(Ordering::Acquire)
+    }
+
+    /// Called by an attempt's task when it ends.
+    pub(crate) fn report(&self, finished: Finished) {
+        let _ = self.done_tx.send(finished);
+        self.finished.notify_one();
+        if let Some(pid) = lock(&self.pid).as_ref() {
+            pid.send(Ready);
+        }
+    }
+}

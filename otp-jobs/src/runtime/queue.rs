@@ -1,0 +1,294 @@
+//! A queue: a supervised process that fetches up to its free slots, runs each attempt in its own
+//! task, and applies the attempts' outcomes in batches.
+
+use super::{Finished, QueueShared, Ready, Shared, Wake, lock};
+use crate::store::{Completion, CompletionOutcome, CompletionRequest};
+use otp_core::prelude::*;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The start argument of a queue's process.
+#[derive(Clone)]
+pub(crate) struct QueueArgs {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) queue: Arc<QueueShared>,
+}
+
+/// A queue's process.
+pub(crate) struct Queue {
+    shared: Arc<Shared>,
+    local: Arc<QueueShared>,
+    /// Ended attempts not yet applied.
+    pending: Vec<Finished>,
+    /// The last fetch took fewer jobs than it asked for: fetch again only when woken.
+    drained: bool,
+    /// The delay before trying the database again after an error.
+    backoff: Duration,
+    retry_armed: bool,
+}
+
+/// Try the database again.
+#[derive(Debug)]
+struct Retry;
+
+const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
+#[genserver]
+impl Queue {
+    #[init]
+    fn init(args: QueueArgs, ctx: &mut Context<Self>) -> Self {
+        *lock(&args.queue.pid) = Some(ctx.pid().clone());
+        // Through the mailbox: collects what attempts of a previous incarnation left, then fetches.
+        ctx.send_after(Duration::ZERO, Wake);
+        Queue {
+            shared: args.shared,
+            local: args.queue,
+            pending: Vec::new(),
+            drained: false,
+            backoff: FIRST_BACKOFF,
+            retry_armed: false,
+        }
+    }
+
+    #[handle_info]
+    async fn wake(&mut self, _wake: Wake, ctx: &mut Context<Self>) {
+        self.drained = false;
+        self.collect();
+        self.flush(ctx).await;
+        self.fetch(ctx).await;
+    }
+
+    #[handle_info]
+    async fn ready(&mut self, _ready: Ready, ctx: &mut Context<Self>) {
+        if self.collect() > 0 {
+            self.flush(ctx).await;
+            if !self.drained {
+                self.fetch(ctx).await;
+            }
+        }
+    }
+
+    #[handle_info]
+    async fn retry(&mut self, _retry: Retry, ctx: &mut Context<Self>) {
+        self.retry_armed = false;
+        self.drained = false;
+        self.collect();
+        self.flush(ctx).await;
+        self.fetch(ctx).await;
+    }
+
+    #[terminate]
+    async fn terminate(&mut self, reason: &ExitReason) {
+        *lock(&self.local.pid) = None;
+        if !reason.is_quiet() {
+            // A crash: the attempts go on, and the next incarnation collects them.
+            return;
+        }
+        let deadline = self.shared.grace_deadline();
+        loop {
+            self.collect();
+            if self.local.running() == 0 {
+                break;
+            }
+            let finished = self.local.finished.notified();
+            if tokio::time::timeout_at(deadline, finished).await.is_err() {
+                break;
+            }
+        }
+        self.collect();
+        let abandoned: Vec<i64> = {
+            let mut running = lock(&self.local.running);
+            running
+                .drain()
+                .map(|(id, task)| {
+                    task.abort();
+                    id
+                })
+                .collect()
+        };
+        if !abandoned.is_empty() {
+            tracing::warn!(
+                queue = %self.local.name,
+                jobs = ?abandoned,
+                "shutdown grace elapsed: stopped running jobs, left executing for the lifeline"
+            );
+        }
+        if !self.pending.is_empty() {
+            let batch = self.requests();
+            match self.shared.store.complete(batch).await {
+                Ok(outcomes) => self.applied(&outcomes),
+                Err(error) => tracing::error!(
+                    queue = %self.local.name,
+                    %error,
+                    "could not record the last outcomes at shutdown: the lifeline will run those jobs again"
+                ),
+            }
+        }
+        self.shared.settled.notify_one();
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, msg: AnyMessage) {
+        tracing::warn!(queue = %self.local.name, ?msg, "queue: unexpected message");
+    }
+}
+
+impl Queue {
+    /// Moves ended attempts from the channel to the pending batch; returns how many.
+    fn collect(&mut self) -> usize {
+        let mut count = 0;
+        {
+            let mut done = lock(&self.local.done_rx);
+            let mut running = lock(&self.local.running);
+            while let Ok(finished) = done.try_recv() {
+                running.remove(&finished.job.id);
+                self.pending.push(finished);
+                count += 1;
+            }
+        }
+        if count > 0 {
+            self.shared.settled.notify_one();
+        }
+        count
+    }
+
+    fn requests(&self) -> Vec<CompletionRequest> {
+        self.pending
+            .iter()
+            .map(|finished| CompletionRequest {
+                job_id: finished.job.id,
+                token: finished.token,
+                completion: finished.completion.clone(),
+            })
+            .collect()
+    }
+
+    /// Applies the pending batch in one transaction; on an error keeps it and retries later.
+    async fn flush(&mut self, ctx: &mut Context<Self>) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let batch = self.requests();
+        match self.shared.store.complete(batch).await {
+            Ok(outcomes) => {
+                self.applied(&outcomes);
+                self.backoff = FIRST_BACKOFF;
+            }
+            Err(error) => {
+                tracing::warn!(queue = %self.local.name, %error, "could not record job outcomes; retrying");
+                self.arm_retry(ctx);
+            }
+        }
+    }
+
+    /// Logs each outcome of the batch just applied and clears it.
+    fn applied(&mut self, outcomes: &[CompletionOutcome]) {
+        for (finished, outcome) in self.pending.drain(..).zip(outcomes) {
+            log_outcome(&finished, *outcome);
+        }
+    }
+
+    /// Takes up to the free slots of available jobs and starts them.
+    async fn fetch(&mut self, ctx: &mut Context<Self>) {
+        if self.local.is_paused() || self.shared.is_stopping() {
+            return;
+        }
+        let limit = usize::try_from(self.local.limit()).unwrap_or(usize::MAX);
+        let free = limit.saturating_sub(self.local.running());
+        if free == 0 {
+            return;
+        }
+        let asked = u32::try_from(free).unwrap_or(u32::MAX);
+        match self
+            .shared
+            .store
+            .fetch(&self.local.name, &self.shared.node, asked)
+            .await
+        {
+            Ok(attempts) => {
+                *lock(&self.local.last_fetch) = Some(chrono::Utc::now());
+                self.backoff = FIRST_BACKOFF;
+                self.drained = attempts.len() < free;
+                for attempt in attempts {
+                    self.run_attempt(attempt.job, attempt.token);
+                }
+            }
+            Err(error) => {
+                tracing::warn!(queue = %self.local.name, %error, "could not fetch jobs; retrying");
+                self.arm_retry(ctx);
+            }
+        }
+    }
+
+    fn run_attempt(&self, job: crate::Job, token: i64) {
+        tracing::debug!(
+            job.id = job.id,
+            job.worker = %job.worker,
+            job.queue = %job.queue,
+            job.attempt = job.attempt,
+            state = "executing",
+            "job executing"
+        );
+        let queue = Arc::clone(&self.local);
+        let workers = Arc::clone(&self.shared.workers);
+        let node = self.shared.node.clone();
+        let id = job.id;
+        let mut running = lock(&self.local.running);
+        let task = tokio::spawn(async move {
+            let completion = workers.run(job.clone(), &node).await;
+            queue.report(Finished {
+                job,
+                token,
+                completion,
+            });
+        });
+        running.insert(id, task.abort_handle());
+    }
+
+    fn arm_retry(&mut self, ctx: &mut Context<Self>) {
+        if !self.retry_armed {
+            self.retry_armed = true;
+            ctx.send_after(self.backoff, Retry);
+            self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
+        }
+    }
+}
+
+/// The tracing event of an applied (or fenced) outcome.
+fn log_outcome(finished: &Finished, outcome: CompletionOutcome) {
+    let job = &finished.job;
+    if outcome == CompletionOutcome::Fenced {
+        tracing::warn!(
+            job.id = job.id,
+            job.worker = %job.worker,
+            job.queue = %job.queue,
+            job.attempt = job.attempt,
+            "fenced: the attempt was rescued, cancelled or run again meanwhile; its outcome is dropped"
+        );
+        return;
+    }
+    macro_rules! transition {
+        ($level:ident, $state:literal, $($field:tt)*) => {
+            tracing::$level!(
+                job.id = job.id,
+                job.worker = %job.worker,
+                job.queue = %job.queue,
+                job.attempt = job.attempt,
+                state = $state,
+                $($field)*
+            )
+        };
+    }
+    match &finished.completion {
+        Completion::Completed => transition!(info, "completed", "job completed"),
+        Completion::Retry { backoff, error } => {
+            transition!(warn, "retryable", ?backoff, %error, "job failed; will retry");
+        }
+        Completion::Discard { error } => {
+            transition!(error, "discarded", %error, "job failed its last attempt; discarded");
+        }
+        Completion::Cancel { reason } => transition!(info, "cancelled", %reason, "job cancelled"),
+        Completion::Snooze { delay } => transition!(info, "scheduled", ?delay, "job snoozed"),
+    }
+}

@@ -1,0 +1,118 @@
+//! `Stats`: counts by queue and state, and how each local queue is doing.
+
+use crate::runtime::lock;
+use crate::{JobState, Jobs, JobsError};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+/// A snapshot of the jobs in the database by queue and state, and of this node's queues.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// This node's name.
+    pub node: String,
+    /// The nodes whose heartbeat is live (this one included, unless in manual testing mode).
+    pub nodes: Vec<String>,
+    /// This node is shutting down: its queues fetch nothing more.
+    pub stopping: bool,
+    /// Every queue with jobs in the database or running on this node, by name.
+    pub queues: Vec<QueueStats>,
+}
+
+impl Stats {
+    /// The queue named `name`, if it has jobs or runs here.
+    #[must_use]
+    pub fn queue(&self, name: &str) -> Option<&QueueStats> {
+        self.queues.iter().find(|queue| queue.name == name)
+    }
+}
+
+/// One queue: its jobs by state (every node's), and this node's process for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct QueueStats {
+    /// The queue's name.
+    pub name: String,
+    /// Its jobs by state; a state without jobs is absent.
+    pub counts: BTreeMap<JobState, u64>,
+    /// This node's process for the queue, if it runs here.
+    pub local: Option<LocalQueue>,
+}
+
+impl QueueStats {
+    /// The number of its jobs in `state`.
+    #[must_use]
+    pub fn count(&self, state: JobState) -> u64 {
+        self.counts.get(&state).copied().unwrap_or_default()
+    }
+}
+
+/// A queue as it runs on this node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LocalQueue {
+    /// At most this many of its jobs run at once here.
+    pub limit: u32,
+    /// Running here now.
+    pub running: u32,
+    /// Paused: fetching nothing.
+    pub paused: bool,
+    /// When it last fetched (this node's clock); `None` if never.
+    pub last_fetch: Option<DateTime<Utc>>,
+    /// It has available jobs and free slots, is not paused, yet has not fetched for five stage
+    /// intervals: a queue that silently stopped.
+    pub stalled: bool,
+}
+
+impl Jobs {
+    /// Counts by queue and state, and this node's queues (Oban's `check_queue`, with a stalled
+    /// flag).
+    pub async fn stats(&self) -> Result<Stats, JobsError> {
+        let mut queues: BTreeMap<String, QueueStats> = BTreeMap::new();
+        for (queue, state, count) in self.shared.store.counts().await? {
+            queues
+                .entry(queue.clone())
+                .or_insert_with(|| QueueStats {
+                    name: queue,
+                    counts: BTreeMap::new(),
+                    local: None,
+                })
+                .counts
+                .insert(state, count);
+        }
+        let manual = self.shared.config.testing == crate::Testing::Manual;
+        let stall_after = chrono::TimeDelta::from_std(self.shared.config.stage_interval * 5)
+            .unwrap_or(chrono::TimeDelta::MAX);
+        let now = Utc::now();
+        for (name, local) in &self.shared.queues {
+            let stats = queues.entry(name.clone()).or_insert_with(|| QueueStats {
+                name: name.clone(),
+                counts: BTreeMap::new(),
+                local: None,
+            });
+            let limit = local.limit();
+            let running = u32::try_from(local.running()).unwrap_or(u32::MAX);
+            let paused = local.is_paused();
+            let last_fetch = *lock(&local.last_fetch);
+            let stalled = !manual
+                && !paused
+                && !self.shared.is_stopping()
+                && running < limit
+                && stats.count(JobState::Available) > 0
+                && now - last_fetch.unwrap_or(local.started_at) > stall_after;
+            stats.local = Some(LocalQueue {
+                limit,
+                running,
+                paused,
+                last_fetch,
+                stalled,
+            });
+        }
+        Ok(Stats {
+            node: self.shared.node.clone(),
+            nodes: self.shared.store.live_nodes().await?,
+            stopping: self.shared.is_stopping(),
+            queues: queues.into_values().collect(),
+        })
+    }
+}

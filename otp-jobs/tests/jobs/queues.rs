@@ -1,0 +1,172 @@
+//! Queue control at run time: pause, resume, scale; stats; a queue restarted by its supervisor.
+
+use crate::support::{self, wait_for};
+use crate::wait_state;
+use crate::workers::{Blocking, Record, probe, register, tag};
+use otp_jobs::prelude::*;
+use std::time::Duration;
+
+fn blocking(tag: &str) -> NewJob {
+    Blocking {
+        tag: tag.to_owned(),
+        block: vec![1],
+        fail: false,
+    }
+    .new_job()
+}
+
+async fn running(jobs: &Jobs, queue: &str) -> u32 {
+    let stats = jobs.stats().await.unwrap();
+    stats
+        .queue(queue)
+        .and_then(|queue| queue.local.clone())
+        .map_or(0, |local| local.running)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_limit_caps_running_jobs_and_scale_changes_it() {
+    for engine in support::engines().await {
+        let db = engine.db().await;
+        let tag = tag("scale");
+        let config = register(db.config()).queue("blocking", 1).node("a");
+        let jobs = Jobs::start(config).await.unwrap();
+        let first = blocking(&tag).insert(&jobs).await.unwrap();
+        let second = blocking(&tag).insert(&jobs).await.unwrap();
+        wait_state(&jobs, first.id, JobState::Executing).await;
+        // One slot: the second waits while the first runs.
+        assert_eq!(running(&jobs, "blocking").await, 1);
+        assert_eq!(
+            jobs.job(second.id).await.unwrap().unwrap().state,
+            JobState::Available
+        );
+
+        jobs.scale_queue("blocking", 2).unwrap();
+        wait_state(&jobs, second.id, JobState::Executing).await;
+        assert_eq!(running(&jobs, "blocking").await, 2);
+        let local = jobs
+            .stats()
+            .await
+            .unwrap()
+            .queue("blocking")
+            .unwrap()
+            .local
+            .clone()
+            .unwrap();
+        assert_eq!(
+            (local.limit, local.paused, local.stalled),
+            (2, false, false)
+        );
+        assert!(local.last_fetch.is_some());
+
+        probe(&tag).gate.add_permits(2);
+        wait_state(&jobs, first.id, JobState::Completed).await;
+        wait_state(&jobs, second.id, JobState::Completed).await;
+        assert!(matches!(
+            jobs.scale_queue("nope", 1),
+            Err(JobsError::UnknownQueue(_))
+        ));
+        assert!(matches!(
+            jobs.scale_queue("blocking", 0),
+            Err(JobsError::Config(_))
+        ));
+        jobs.shutdown().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_queue_fetches_nothing_until_resumed() {
+    for engine in support::engines().await {
+        let db = engine.db().await;
+        let tag = tag("pause");
+        let config = register(db.config())
+            .queue("default", 5)
+            .queue("other", 5)
+            .node("a");
+        let jobs = Jobs::start(config).await.unwrap();
+        jobs.pause_queue("default").unwrap();
+        let held = Record {
+            tag: tag.clone(),
+            n: 1,
+        }
+        .new_job()
+        .insert(&jobs)
+        .await
+        .unwrap();
+        // A job in another queue, due after several stager rounds, runs meanwhile.
+        let witness = Record {
+            tag: tag.clone(),
+            n: 2,
+        }
+        .new_job()
+        .queue("other")
+        .schedule_in(Duration::from_millis(300))
+        .insert(&jobs)
+        .await
+        .unwrap();
+        wait_state(&jobs, witness.id, JobState::Completed).await;
+        assert_eq!(
+            jobs.job(held.id).await.unwrap().unwrap().state,
+            JobState::Available
+        );
+        let stats = jobs.stats().await.unwrap();
+        let local = stats.queue("default").unwrap().local.clone().unwrap();
+        assert!(local.paused && !local.stalled);
+
+        jobs.resume_queue("default").unwrap();
+        wait_state(&jobs, held.id, JobState::Completed).await;
+        assert_eq!(probe(&tag).logged(), ["2", "1"]);
+        jobs.shutdown().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_killed_mid_job_is_restarted_and_records_the_outcome() {
+    for engine in support::engines().await {
+        let db = engine.db().await;
+        let tag = tag("restart");
+        let config = register(db.config()).queue("blocking", 2).node("a");
+        let app = otp_core::supervisor! { strategy: one_for_one, children: [ Jobs(config) ] }
+            .start()
+            .await
+            .unwrap();
+        let jobs = app
+            .child::<Jobs>("Jobs")
+            .await
+            .unwrap()
+            .expect("a running Jobs");
+        let job = blocking(&tag).insert(&jobs).await.unwrap();
+        wait_state(&jobs, job.id, JobState::Executing).await;
+
+        let processes = otp_core::SupervisorRef::from_pid(
+            &otp_core::SupervisorRef::from_pid(&jobs.pid())
+                .unwrap()
+                .child_pid("processes")
+                .await
+                .unwrap()
+                .unwrap(),
+        )
+        .unwrap();
+        let queue = processes
+            .child_pid("queue:blocking")
+            .await
+            .unwrap()
+            .unwrap();
+        queue.kill();
+        let restarted = wait_for("the queue to restart", || async {
+            processes
+                .child_pid("queue:blocking")
+                .await
+                .unwrap()
+                .filter(|pid| *pid != queue)
+        })
+        .await;
+        assert!(restarted.is_alive());
+        // The attempt survived the queue's crash; its outcome is recorded by the new queue.
+        probe(&tag).gate.add_permits(1);
+        wait_state(&jobs, job.id, JobState::Completed).await;
+        let other = blocking(&tag).insert(&jobs).await.unwrap();
+        probe(&tag).gate.add_permits(1);
+        wait_state(&jobs, other.id, JobState::Completed).await;
+        app.stop(otp_core::ExitReason::Shutdown).await.unwrap();
+    }
+}
