@@ -99,8 +99,8 @@ fn check_perform<'a>(cx: &mut Ctxt, method: &'a ImplItemFn) -> Option<Perform<'a
                      write {PERFORM}"
                 ),
             );
-            valid = false;
-            false
+            // Its arguments are then not what `perform` takes either: this one error says so.
+            return None;
         }
         Some(receiver) => match &receiver.kind {
             ReceiverKind::Value => false,

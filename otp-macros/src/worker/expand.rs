@@ -219,8 +219,11 @@ fn backoff(self_ty: &Type, method: &ImplItemFn) -> TokenStream {
         ReturnType::Type(_, ty) => quote_spanned!(ty.span()=> <#self_ty>::backoff(#attempt)),
         ReturnType::Default => quote!(<#self_ty>::backoff(#attempt)),
     };
+    // The return type spanned on the user's `backoff`, so that a mismatch reads "expected
+    // `Duration` because of the return type" there.
+    let duration = quote_spanned!(sig.ident.span()=> ::core::time::Duration);
     quote! {
-        fn backoff(attempt: u32) -> ::core::time::Duration {
+        fn backoff(attempt: u32) -> #duration {
             #call
         }
     }

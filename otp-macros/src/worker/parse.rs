@@ -340,8 +340,8 @@ fn unique(cx: &mut Ctxt, setting: Setting) -> UniqueOptions {
         Form::Value(_) => {
             cx.error_spanned_by(
                 &setting.tokens,
-                "write `unique` for Oban's defaults, or `unique(period = \"5m\", fields(args, worker), \
-                 keys(report_id), states(available, scheduled))` for other ones",
+                "`unique` takes no value: write `unique` for Oban's defaults, or `unique(period = \"5m\", \
+                 fields(args, worker), keys(report_id), states(available, scheduled))` for others",
             );
             return unique;
         }
@@ -390,7 +390,7 @@ fn unique(cx: &mut Ctxt, setting: Setting) -> UniqueOptions {
 
 /// The parenthesised items of a list option (`fields(...)`), or an error when it is written
 /// with `=` or bare; an error for an empty list.
-fn list_items(cx: &mut Ctxt, setting: &Setting) -> Option<(Vec<(TokenStream, Span)>, Span)> {
+fn list_items(cx: &mut Ctxt, setting: &Setting) -> Option<Vec<(TokenStream, Span)>> {
     let key = &setting.key;
     let example = example(&key.to_string());
     let list = match &setting.form {
@@ -434,13 +434,13 @@ fn list_items(cx: &mut Ctxt, setting: &Setting) -> Option<(Vec<(TokenStream, Spa
         );
         return None;
     }
-    Some((items, span))
+    Some(items)
 }
 
 /// A list of words of `T` (`fields(args, worker)`), each unknown or repeated word reported.
 fn words<T: Choice + PartialEq>(cx: &mut Ctxt, setting: &Setting) -> Option<Given<Vec<T>>> {
     let key = &setting.key;
-    let (items, span) = list_items(cx, setting)?;
+    let items = list_items(cx, setting)?;
     let accepted: Vec<&str> = T::WORDS.iter().map(|(word, _)| *word).collect();
     let mut values = Vec::new();
     let mut valid = true;
@@ -476,13 +476,13 @@ fn words<T: Choice + PartialEq>(cx: &mut Ctxt, setting: &Setting) -> Option<Give
     }
     valid.then_some(Given {
         value: values,
-        span,
+        span: key.span(),
     })
 }
 
 /// `keys(report_id, "reportId")`: fields of the worker's struct, or quoted JSON keys.
 fn keys(cx: &mut Ctxt, setting: &Setting) -> Option<Given<Vec<Key>>> {
-    let (items, span) = list_items(cx, setting)?;
+    let items = list_items(cx, setting)?;
     let mut keys: Vec<Key> = Vec::new();
     let mut valid = true;
     for (item, item_span) in items {
@@ -506,7 +506,10 @@ fn keys(cx: &mut Ctxt, setting: &Setting) -> Option<Given<Vec<Key>>> {
         }
         keys.push(parsed);
     }
-    valid.then_some(Given { value: keys, span })
+    valid.then_some(Given {
+        value: keys,
+        span: setting.key.span(),
+    })
 }
 
 /// Reads the item `#[worker]` is on; `Err` holds the tokens to emit when it is not an inherent
