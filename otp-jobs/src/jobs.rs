@@ -277,7 +277,8 @@ impl Jobs {
             .ok_or_else(|| JobsError::UnknownQueue(queue.to_owned()))
     }
 
-    /// Stops fetching from `queue` on this node; running jobs finish.
+    /// Stops fetching from `queue` on this node; running jobs finish, and so does a fetch
+    /// already under way.
     pub fn pause_queue(&self, queue: &str) -> Result<(), JobsError> {
         self.local_queue(queue)?
             .paused

@@ -67,6 +67,37 @@ pub struct LocalQueue {
 impl Jobs {
     /// Counts by queue and state, and this node's queues (Oban's `check_queue`, with a stalled
     /// flag).
+    ///
+    /// ```
+    /// use otp_jobs::prelude::*;
+    ///
+    /// #[derive(serde::Serialize, serde::Deserialize)]
+    /// struct Ping;
+    ///
+    /// impl Worker for Ping {
+    ///     const NAME: &'static str = "Ping";
+    ///     async fn perform(self, _job: &Job) -> Result<(), JobError> { Ok(()) }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = JobsConfig::sqlite_memory().queue("default", 5).testing(Testing::Manual);
+    /// let jobs = Jobs::start_link(config).await?;
+    /// let job = Ping.new_job().insert(&jobs).await?;
+    /// Ping.new_job().insert(&jobs).await?;
+    /// jobs.cancel(job.id).await?;
+    ///
+    /// let stats = jobs.stats().await?;
+    /// let default = stats.queue("default").expect("it has jobs");
+    /// assert_eq!(default.count(JobState::Available), 1);
+    /// assert_eq!(default.count(JobState::Cancelled), 1);
+    /// assert_eq!(default.local.as_ref().map(|local| local.limit), Some(5));
+    ///
+    /// let retried = jobs.retry(job.id).await?.expect("the job exists");
+    /// assert_eq!(retried.state, JobState::Available);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn stats(&self) -> Result<Stats, JobsError> {
         let mut queues: BTreeMap<String, QueueStats> = BTreeMap::new();
         for (queue, state, count) in self.shared.store.counts().await? {

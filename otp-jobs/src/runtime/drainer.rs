@@ -20,7 +20,10 @@ impl Drainer {
     }
 
     #[terminate]
-    async fn terminate(&mut self, _reason: &ExitReason) {
+    async fn terminate(&mut self, reason: &ExitReason) {
+        if !reason.is_quiet() {
+            return; // a crash of the drainer itself: it is restarted, nothing stops
+        }
         self.shared.stopping.store(true, Ordering::Release);
         let deadline = self.shared.grace_deadline();
         loop {

@@ -18,6 +18,9 @@ struct Tick;
 impl Lifeline {
     #[init]
     fn init(shared: Arc<Shared>, ctx: &mut Context<Self>) -> Self {
+        // The first child: when the node's processes restart together, a shutdown begun by the
+        // drainer's stop is over.
+        shared.reset_stopping();
         ctx.send_after(shared.config.lease / 3, Tick);
         Lifeline { shared }
     }

@@ -74,6 +74,12 @@ impl Shared {
         self.stopping.load(Ordering::Acquire)
     }
 
+    /// Fetching again after the processes restarted together.
+    pub(crate) fn reset_stopping(&self) {
+        *lock(&self.grace_deadline) = None;
+        self.stopping.store(false, Ordering::Release);
+    }
+
     /// The instant running jobs are stopped at: set when shutdown begins.
     pub(crate) fn grace_deadline(&self) -> Instant {
         *lock(&self.grace_deadline)

@@ -85,7 +85,12 @@ impl Queue {
             // A crash: the attempts go on, and the next incarnation collects them.
             return;
         }
-        let deadline = self.shared.grace_deadline();
+        // The node's shutdown deadline, or this queue's own when only it is stopped.
+        let deadline = if self.shared.is_stopping() {
+            self.shared.grace_deadline()
+        } else {
+            tokio::time::Instant::now() + self.shared.config.shutdown_grace
+        };
         loop {
             self.collect();
             if self.local.running() == 0 {

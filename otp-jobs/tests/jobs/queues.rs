@@ -83,6 +83,17 @@ async fn a_paused_queue_fetches_nothing_until_resumed() {
             .queue("other", 5)
             .node("a");
         let jobs = Jobs::start(config).await.unwrap();
+        // The queue's first fetch done: no fetch under way when it is paused.
+        wait_for("the first fetch", || async {
+            let stats = jobs.stats().await.unwrap();
+            stats
+                .queue("default")?
+                .local
+                .as_ref()?
+                .last_fetch
+                .map(|_| ())
+        })
+        .await;
         jobs.pause_queue("default").unwrap();
         let held = Record {
             tag: tag.clone(),
@@ -168,5 +179,89 @@ async fn a_queue_killed_mid_job_is_restarted_and_records_the_outcome() {
         probe(&tag).gate.add_permits(1);
         wait_state(&jobs, other.id, JobState::Completed).await;
         app.stop(otp_core::ExitReason::Shutdown).await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_that_cannot_fetch_is_flagged_stalled() {
+    for engine in support::engines().await {
+        let db = engine.db().await;
+        let tag = tag("stalled");
+        let config = register(db.config()).queue("default", 5).node("a");
+        let jobs = Jobs::start(config).await.unwrap();
+        jobs.pause_queue("default").unwrap();
+        let job = Record {
+            tag: tag.clone(),
+            n: 1,
+        }
+        .new_job()
+        .insert(&jobs)
+        .await
+        .unwrap();
+        // The database's write lock held elsewhere: the queue's fetch waits on it.
+        let holder = match engine {
+            support::Engine::Sqlite => {
+                let pool = db.sqlite_pool().await;
+                let mut conn = pool.acquire().await.unwrap();
+                sqlx::query("BEGIN IMMEDIATE")
+                    .execute(&mut *conn)
+                    .await
+                    .unwrap();
+                (pool, conn)
+            }
+        };
+        jobs.resume_queue("default").unwrap();
+        wait_for("the queue to be flagged stalled", || async {
+            let stats = jobs.stats().await.unwrap();
+            stats
+                .queue("default")?
+                .local
+                .as_ref()?
+                .stalled
+                .then_some(())
+        })
+        .await;
+        let (pool, mut conn) = holder;
+        sqlx::query("ROLLBACK").execute(&mut *conn).await.unwrap();
+        drop(conn);
+        pool.close().await;
+        wait_state(&jobs, job.id, JobState::Completed).await;
+        let stats = jobs.stats().await.unwrap();
+        assert!(
+            !stats
+                .queue("default")
+                .unwrap()
+                .local
+                .as_ref()
+                .unwrap()
+                .stalled
+        );
+        jobs.shutdown().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_processes_stopped_and_restarted_together_run_jobs_again() {
+    for engine in support::engines().await {
+        let db = engine.db().await;
+        let tag = tag("restart-all");
+        let config = register(db.config()).queue("default", 2).node("a");
+        let jobs = Jobs::start(config).await.unwrap();
+        let top = otp_core::SupervisorRef::from_pid(&jobs.pid()).unwrap();
+        // Stopped as at a shutdown (the drainer stops first), then started again.
+        top.terminate_child("processes").await.unwrap();
+        assert!(jobs.stats().await.unwrap().stopping);
+        top.restart_child("processes").await.unwrap();
+        let job = Record {
+            tag: tag.clone(),
+            n: 1,
+        }
+        .new_job()
+        .insert(&jobs)
+        .await
+        .unwrap();
+        wait_state(&jobs, job.id, JobState::Completed).await;
+        assert!(!jobs.stats().await.unwrap().stopping);
+        jobs.shutdown().await.unwrap();
     }
 }
