@@ -108,6 +108,7 @@ pub use job::{AttemptError, Job, JobState, UnknownJobState};
 pub use jobs::Jobs;
 pub use jobs_error::JobsError;
 pub use new_job::NewJob;
+#[doc = include_str!("worker_attribute.md")]
 pub use otp_macros::worker;
 pub use stats::{LocalQueue, QueueStats, Stats};
 pub use store::StoreError;

@@ -129,9 +129,7 @@ fn supervisor_impl(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream 
     expand::supervisor(&tree)
 }
 
-/// Makes an `impl` block of a job's argument type into an `otp_jobs::Worker`: `#[worker(queue =
-/// "mailers", max_attempts = 3, priority = 1, timeout = "30s", unique(period = "5m"))]` on an
-/// `impl` with `async fn perform(self, job: &Job)`. See `otp_jobs::worker` for the full contract.
+/// (`#[worker]` is used through `otp_jobs::worker`: the code it writes names `::otp_jobs`.)
 #[proc_macro_attribute]
 pub fn worker(attr: TokenStream, item: TokenStream) -> TokenStream {
     worker::worker(attr.into(), item.into()).into()
