@@ -10,6 +10,8 @@ mod parse;
 mod suggest;
 
 #[cfg(test)]
+mod never_panics;
+#[cfg(test)]
 mod tests;
 
 use proc_macro2::{Span, TokenStream};
