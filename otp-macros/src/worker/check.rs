@@ -45,6 +45,7 @@ pub(crate) fn check<'a>(cx: &mut Ctxt, worker: &'a WorkerImpl) -> Checked<'a> {
         .as_ref()
         .filter(|method| check_backoff(cx, &method.sig));
     check_unique(cx, worker);
+    check_shadowed_names(cx, worker);
     Checked {
         generic,
         perform,
@@ -235,6 +236,23 @@ fn check_backoff(cx: &mut Ctxt, sig: &Signature) -> bool {
         valid = false;
     }
     valid
+}
+
+/// A method named like one of `Worker`'s would hide it: `value.new_job()` would call the
+/// user's method, not the trait's.
+fn check_shadowed_names(cx: &mut Ctxt, worker: &WorkerImpl) {
+    for item in &worker.item.items {
+        let syn::ImplItem::Fn(method) = item else {
+            continue;
+        };
+        if method.sig.ident == "new_job" {
+            cx.error_spanned_by(
+                &method.sig.ident,
+                "a worker's `new_job` makes a job of its value (`Worker::new_job`), and this method \
+                 would hide it; rename this method",
+            );
+        }
+    }
 }
 
 /// `keys` picks among the arguments, so the arguments must be compared.
