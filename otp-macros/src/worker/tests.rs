@@ -258,7 +258,20 @@ fn each_mistake_is_one_error() {
 
 #[test]
 fn perform_with_the_wrong_shape_is_one_error_each() {
-    let cases: [(TokenStream, &str); 8] = [
+    let cases: [(TokenStream, &str); 10] = [
+        (
+            quote!(
+                async fn perform(email: SendEmail, job: &Job) {}
+            ),
+            "`perform` takes `self` first",
+        ),
+        (
+            quote!(
+                async fn perform(self) {}
+                fn new_job(&self) {}
+            ),
+            "this method would hide it",
+        ),
         (
             quote!(
                 fn perform(self, job: &Job) {}
