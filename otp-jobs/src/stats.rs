@@ -59,8 +59,9 @@ pub struct LocalQueue {
     pub paused: bool,
     /// When it last fetched (this node's clock); `None` if never.
     pub last_fetch: Option<DateTime<Utc>>,
-    /// It has available jobs and free slots, is not paused, yet has not fetched for five stage
-    /// intervals: a queue that silently stopped.
+    /// It has available jobs and free slots, is not paused, and a wake-up (an insert's, the
+    /// stager's) has waited more than five stage intervals for it to fetch: a queue that
+    /// silently stopped, or whose fetches keep failing.
     pub stalled: bool,
 }
 
@@ -125,12 +126,13 @@ impl Jobs {
             let running = u32::try_from(local.running()).unwrap_or(u32::MAX);
             let paused = local.is_paused();
             let last_fetch = *lock(&local.last_fetch);
+            let waiting = *lock(&local.wake_pending_since);
             let stalled = !manual
                 && !paused
                 && !self.shared.is_stopping()
                 && running < limit
                 && stats.count(JobState::Available) > 0
-                && now - last_fetch.unwrap_or(local.started_at) > stall_after;
+                && waiting.is_some_and(|since| now - since > stall_after);
             stats.local = Some(LocalQueue {
                 limit,
                 running,

@@ -115,7 +115,8 @@ pub(crate) struct QueueShared {
     /// The queue's process, while it runs.
     pub(crate) pid: Mutex<Option<Pid>>,
     pub(crate) last_fetch: Mutex<Option<DateTime<Utc>>>,
-    pub(crate) started_at: DateTime<Utc>,
+    /// Since when a wake-up has waited for the queue to fetch (or to find it has no room).
+    pub(crate) wake_pending_since: Mutex<Option<DateTime<Utc>>>,
 }
 
 /// A wake-up for a queue: jobs may be available.
@@ -139,14 +140,20 @@ impl QueueShared {
             finished: Notify::new(),
             pid: Mutex::new(None),
             last_fetch: Mutex::new(None),
-            started_at: Utc::now(),
+            wake_pending_since: Mutex::new(None),
         }
     }
 
     pub(crate) fn wake(&self) {
+        lock(&self.wake_pending_since).get_or_insert_with(Utc::now);
         if let Some(pid) = lock(&self.pid).as_ref() {
             pid.send(Wake);
         }
+    }
+
+    /// The queue answered its wake-ups: it fetched, or has no room or is paused.
+    pub(crate) fn answered(&self) {
+        *lock(&self.wake_pending_since) = None;
     }
 
     pub(crate) fn running(&self) -> usize {

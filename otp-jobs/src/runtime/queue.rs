@@ -197,11 +197,13 @@ impl Queue {
     /// Takes up to the free slots of available jobs and starts them.
     async fn fetch(&mut self, ctx: &mut Context<Self>) {
         if self.local.is_paused() || self.shared.is_stopping() {
+            self.local.answered();
             return;
         }
         let limit = usize::try_from(self.local.limit()).unwrap_or(usize::MAX);
         let free = limit.saturating_sub(self.local.running());
         if free == 0 {
+            self.local.answered();
             return;
         }
         let asked = u32::try_from(free).unwrap_or(u32::MAX);
@@ -213,6 +215,7 @@ impl Queue {
         {
             Ok(attempts) => {
                 *lock(&self.local.last_fetch) = Some(chrono::Utc::now());
+                self.local.answered();
                 self.backoff = FIRST_BACKOFF;
                 self.drained = attempts.len() < free;
                 for attempt in attempts {

@@ -75,6 +75,19 @@ async fn failures_back_off_with_the_worker_override_then_discard() {
             probe(&tag).logged(),
             ["attempt 1", "attempt 2", "attempt 3"]
         );
+
+        // Retried with its attempts used up, it gets one more.
+        let retried = jobs.retry(job.id).await.unwrap().unwrap();
+        assert_eq!(
+            (retried.state, retried.max_attempts),
+            (JobState::Available, 4)
+        );
+        let again = support::wait_for("the fourth attempt to fail", || async {
+            let job = jobs.job(job.id).await.unwrap()?;
+            (job.state == JobState::Discarded && job.attempt == 4).then_some(job)
+        })
+        .await;
+        assert_eq!(again.errors.len(), 4);
         jobs.shutdown().await.unwrap();
     }
 }
