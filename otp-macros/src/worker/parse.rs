@@ -89,7 +89,7 @@ impl Parse for Setting {
 }
 
 /// The parts of an option list as settings, each wrong part reported on its tokens.
-fn settings(cx: &mut Ctxt, tokens: TokenStream, context: &str) -> Vec<Setting> {
+fn settings(cx: &mut Ctxt, tokens: TokenStream, context: &str, examples: &str) -> Vec<Setting> {
     let mut settings = Vec::new();
     for (part, comma) in split_commas(tokens) {
         if part.is_empty() {
@@ -100,10 +100,7 @@ fn settings(cx: &mut Ctxt, tokens: TokenStream, context: &str) -> Vec<Setting> {
             Ok(setting) => settings.push(setting),
             Err(_) => cx.error_spanned_by(
                 &part,
-                format!(
-                    "expected {context}: `key = value` or `key(...)`, as in `queue = \"mailers\"` \
-                     or `unique(period = \"5m\")`"
-                ),
+                format!("expected {context}: `key = value` or `key(...)`, as in {examples}"),
             ),
         }
     }
@@ -114,7 +111,12 @@ fn settings(cx: &mut Ctxt, tokens: TokenStream, context: &str) -> Vec<Setting> {
 pub(crate) fn options(cx: &mut Ctxt, attr: TokenStream) -> Options {
     let mut options = Options::default();
     let mut seen = HashSet::new();
-    for setting in settings(cx, attr, "a `#[worker]` option") {
+    for setting in settings(
+        cx,
+        attr,
+        "a `#[worker]` option",
+        "`queue = \"mailers\"` or `unique(period = \"5m\")`",
+    ) {
         let key = setting.key.clone();
         let name = key.to_string();
         if !OPTIONS.contains(&name.as_str()) {
@@ -348,7 +350,12 @@ fn unique(cx: &mut Ctxt, setting: Setting) -> UniqueOptions {
         Form::List(list) => list,
     };
     let mut seen = HashSet::new();
-    for setting in settings(cx, list, "a `unique` option") {
+    for setting in settings(
+        cx,
+        list,
+        "a `unique` option",
+        "`period = \"5m\"` or `keys(report_id)`",
+    ) {
         let key = setting.key.clone();
         let name = key.to_string();
         if !UNIQUE_OPTIONS.contains(&name.as_str()) {

@@ -207,7 +207,15 @@ fn an_impl_with_mistakes_is_still_emitted_with_a_complete_worker() {
 
 #[test]
 fn each_mistake_is_one_error() {
-    let cases: [(TokenStream, &str); 13] = [
+    let cases: [(TokenStream, &str); 15] = [
+        (
+            quote!(queue "mailers"),
+            "expected a `#[worker]` option: `key = value` or `key(...)`",
+        ),
+        (
+            quote!(unique(period: "5m")),
+            "expected a `unique` option: `key = value` or `key(...)`, as in `period",
+        ),
         (
             quote!(queu = "x"),
             "unknown `#[worker]` option `queu` (did you mean `queue`?)",
