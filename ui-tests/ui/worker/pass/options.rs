@@ -40,6 +40,22 @@ impl Ping {
     async fn perform(&self) {}
 }
 
+mod mailers {
+    use otp_jobs::{Job, worker};
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    pub(crate) struct SendEmail {
+        pub(crate) user_id: i64,
+    }
+
+    #[worker(queue = "mailers")]
+    impl SendEmail {
+        async fn perform(self, _job: &Job) {
+            let _ = self.user_id;
+        }
+    }
+}
+
 fn main() {
     assert_eq!(GenerateReport::NAME, "reports.generate");
     assert_eq!(GenerateReport::QUEUE, "reports");
@@ -62,4 +78,8 @@ fn main() {
     assert_eq!(Ping::QUEUE, "default");
     assert_eq!(Ping::MAX_ATTEMPTS, 20);
     assert_eq!(Ping::UNIQUE, None);
+
+    // The default name is the type's path, module included.
+    assert!(mailers::SendEmail::NAME.ends_with("::mailers::SendEmail"));
+    assert_eq!(mailers::SendEmail::QUEUE, "mailers");
 }
