@@ -9,7 +9,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, ImplItem, Item, Lit, Token, Type};
 
-use super::suggest::did_you_mean;
+use super::suggest::unknown;
 use super::{Given, Key, Options, Period, UniqueOptions, WorkerImpl};
 use crate::ctxt::Ctxt;
 use crate::value::{self, Choice, Integer};
@@ -122,10 +122,11 @@ pub(crate) fn options(cx: &mut Ctxt, attr: TokenStream) -> Options {
         if !OPTIONS.contains(&name.as_str()) {
             cx.error_spanned_by(
                 &key,
-                format!(
-                    "unknown `#[worker]` option `{name}`{}; the options are {}",
-                    did_you_mean(&name, OPTIONS),
-                    listed(&OPTIONS)
+                unknown(
+                    &format!("unknown `#[worker]` option `{name}`"),
+                    &name,
+                    OPTIONS,
+                    &format!("the options are {}", listed(&OPTIONS)),
                 ),
             );
             continue;
@@ -361,10 +362,11 @@ fn unique(cx: &mut Ctxt, setting: Setting) -> UniqueOptions {
         if !UNIQUE_OPTIONS.contains(&name.as_str()) {
             cx.error_spanned_by(
                 &key,
-                format!(
-                    "unknown `unique` option `{name}`{}; the options are {}",
-                    did_you_mean(&name, UNIQUE_OPTIONS),
-                    listed(&UNIQUE_OPTIONS)
+                unknown(
+                    &format!("unknown `unique` option `{name}`"),
+                    &name,
+                    UNIQUE_OPTIONS,
+                    &format!("the options are {}", listed(&UNIQUE_OPTIONS)),
                 ),
             );
             continue;
@@ -465,11 +467,11 @@ fn words<T: Choice + PartialEq>(cx: &mut Ctxt, setting: &Setting) -> Option<Give
         let Some((_, value)) = T::WORDS.iter().find(|(name, _)| *name == text) else {
             cx.error_at(
                 item_span,
-                format!(
-                    "unknown {} `{text}`{}; write one of {}",
-                    T::WHAT,
-                    did_you_mean(&text, accepted.iter().copied()),
-                    T::accepted()
+                unknown(
+                    &format!("unknown {} `{text}`", T::WHAT),
+                    &text,
+                    accepted.iter().copied(),
+                    &format!("write one of {}", T::accepted()),
                 ),
             );
             valid = false;

@@ -1,4 +1,5 @@
-//! "Did you mean": the accepted word closest to a misspelt one, by edit distance.
+//! "Did you mean": the accepted word closest to a misspelt one, by edit distance. The message
+//! reads as the other macros' do: the fix when there is one, the whole list when not.
 
 /// The word of `accepted` closest to `written`, if it is close enough to be a likely typo: at
 /// about one edit for every three letters.
@@ -15,12 +16,18 @@ pub(crate) fn closest<'a>(
         .map(|(_, word)| word)
 }
 
-/// " (did you mean `queue`?)" when a word is close to `written`, or nothing.
-pub(crate) fn did_you_mean<'a>(
+/// "`{unknown}`; did you mean `word`?" when `written` misspells one of `accepted`, else
+/// "`{unknown}`; `{otherwise}`".
+pub(crate) fn unknown<'a>(
+    unknown: &str,
     written: &str,
     accepted: impl IntoIterator<Item = &'a str>,
+    otherwise: &str,
 ) -> String {
-    closest(written, accepted).map_or_else(String::new, |word| format!(" (did you mean `{word}`?)"))
+    match closest(written, accepted) {
+        Some(word) => format!("{unknown}; did you mean `{word}`?"),
+        None => format!("{unknown}; {otherwise}"),
+    }
 }
 
 /// Levenshtein distance: the insertions, deletions and substitutions that turn `a` into `b`.

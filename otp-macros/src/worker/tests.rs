@@ -218,7 +218,7 @@ fn each_mistake_is_one_error() {
         ),
         (
             quote!(queu = "x"),
-            "unknown `#[worker]` option `queu` (did you mean `queue`?)",
+            "unknown `#[worker]` option `queu`; did you mean `queue`?",
         ),
         (quote!(queue = "a", queue = "b"), "`queue` is given twice"),
         (
@@ -241,15 +241,15 @@ fn each_mistake_is_one_error() {
         (quote!(timeout = 30), "`timeout` needs a unit"),
         (
             quote!(unique(fields(args, wrker))),
-            "unknown unique field `wrker` (did you mean `worker`?)",
+            "unknown unique field `wrker`; did you mean `worker`?",
         ),
         (
             quote!(unique(states(avaiable))),
-            "unknown job state `avaiable` (did you mean `available`?)",
+            "unknown job state `avaiable`; did you mean `available`?",
         ),
         (
             quote!(unique(perod = "5m")),
-            "unknown `unique` option `perod` (did you mean `period`?)",
+            "unknown `unique` option `perod`; did you mean `period`?",
         ),
         (
             quote!(unique(fields(queue), keys(id))),
