@@ -108,6 +108,8 @@ pub use job::{AttemptError, Job, JobState, UnknownJobState};
 pub use jobs::Jobs;
 pub use jobs_error::JobsError;
 pub use new_job::NewJob;
+#[doc = include_str!("worker_attribute.md")]
+pub use otp_macros::worker;
 pub use stats::{LocalQueue, QueueStats, Stats};
 pub use store::StoreError;
 pub use worker::{IntoPerformResult, JobArgs, Unique, UniqueField, Worker, default_backoff};

@@ -10,6 +10,7 @@ mod model;
 mod server;
 mod supervisor;
 mod value;
+mod worker;
 
 #[cfg(test)]
 mod expansion_tests;
@@ -126,4 +127,10 @@ fn supervisor_impl(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream 
         return quote::quote!({ #errors ::otp_core::SupervisorSpec::new(::otp_core::Strategy::OneForOne) });
     }
     expand::supervisor(&tree)
+}
+
+/// (`#[worker]` is used through `otp_jobs::worker`: the code it writes names `::otp_jobs`.)
+#[proc_macro_attribute]
+pub fn worker(attr: TokenStream, item: TokenStream) -> TokenStream {
+    worker::worker(attr.into(), item.into()).into()
 }

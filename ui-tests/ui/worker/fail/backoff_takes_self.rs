@@ -1,0 +1,36 @@
+// mistakes: 1
+// The backoff override written as a method.
+use otp_jobs::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+#[derive(Serialize, Deserialize)]
+struct SendEmail {
+    user_id: i64,
+    template: String,
+}
+
+#[worker(queue = "mailers")]
+impl SendEmail {
+    async fn perform(self, _job: &Job) -> Result<(), JobError> {
+        println!("sending {} to user {}", self.template, self.user_id);
+        Ok(())
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        Duration::from_secs(u64::from(attempt) * 60)
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let config = JobsConfig::sqlite_memory()
+        .queue("mailers", 10)
+        .worker::<SendEmail>();
+    let jobs = Jobs::start_link(config).await?;
+    SendEmail { user_id: 1, template: "welcome".into() }
+        .new_job()
+        .insert(&jobs)
+        .await?;
+    Ok(())
+}
