@@ -27,6 +27,9 @@ const ALLOWED: &[&str] = &[
     "ui/genserver/fail/state_not_send.rs",
     // Private-type-in-public-interface errors naming the generated message enums.
     "ui/genserver/fail/visibility_below_the_struct.rs",
+    // A worker type without the serde derives: the one error on the type, and the same error
+    // again where `main` calls `.new_job()` (a method of `Worker`, whose bound it re-checks).
+    "ui/worker/fail/not_serde.rs",
     // A table whose key or value does not fit its kind, held in a server's state: the first
     // error is the right one, on the field's type; ten more follow from `Table`'s bound being
     // checked at every mention of the type, several of them on `#[genserver]` (its `Send`

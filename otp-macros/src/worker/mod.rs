@@ -7,7 +7,6 @@
 mod check;
 mod expand;
 mod parse;
-mod suggest;
 
 #[cfg(test)]
 mod never_panics;

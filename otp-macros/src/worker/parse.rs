@@ -9,7 +9,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, ImplItem, Item, Lit, Token, Type};
 
-use super::suggest::unknown;
+use crate::value::unknown;
 use super::{Given, Key, Options, Period, UniqueOptions, WorkerImpl};
 use crate::ctxt::Ctxt;
 use crate::value::{self, Choice, Integer};
