@@ -82,6 +82,15 @@ impl GenServerImpl {
         let (info_ty, info_block) = future(&[Kind::Info, Kind::CatchAll], quote!(()), handle_info);
         let (continue_ty, continue_block) = future(&[Kind::Continue], quote!(()), handle_continue);
         let (terminate_ty, terminate_block) = future(&[Kind::Terminate], quote!(()), terminate);
+        // The parameters keep the expansion's own names: the bodies, written apart, name them,
+        // and inside a `macro_rules!` macro a name on the user's token would be another name.
+        let (p_self, p_args, p_message, p_reason, p_ctx) = (
+            quote!(self),
+            quote!(__args),
+            quote!(__message),
+            quote!(__reason),
+            quote!(__ctx),
+        );
         quote_spanned! {span=>
             #[allow(clippy::all, clippy::pedantic, unused_variables)]
             impl #impl_generics ::otp_core::GenServer for #self_ty #where_clause {
@@ -90,40 +99,40 @@ impl GenServerImpl {
                 #mailbox_capacity
 
                 fn init(
-                    __args: Self::Args,
-                    __ctx: &mut ::otp_core::Context<Self>,
+                    #p_args: Self::Args,
+                    #p_ctx: &mut ::otp_core::Context<Self>,
                 ) -> #init_ty {
                     #init_block
                 }
 
                 fn handle_message(
-                    &mut self,
-                    __message: Self::Message,
-                    __ctx: &mut ::otp_core::Context<Self>,
+                    &mut #p_self,
+                    #p_message: Self::Message,
+                    #p_ctx: &mut ::otp_core::Context<Self>,
                 ) -> #message_ty {
                     #message_block
                 }
 
                 fn handle_info(
-                    &mut self,
-                    __message: ::otp_core::AnyMessage,
-                    __ctx: &mut ::otp_core::Context<Self>,
+                    &mut #p_self,
+                    #p_message: ::otp_core::AnyMessage,
+                    #p_ctx: &mut ::otp_core::Context<Self>,
                 ) -> #info_ty {
                     #info_block
                 }
 
                 fn handle_continue(
-                    &mut self,
-                    __message: Self::Continue,
-                    __ctx: &mut ::otp_core::Context<Self>,
+                    &mut #p_self,
+                    #p_message: Self::Continue,
+                    #p_ctx: &mut ::otp_core::Context<Self>,
                 ) -> #continue_ty {
                     #continue_block
                 }
 
                 fn terminate(
-                    &mut self,
-                    __reason: &::otp_core::ExitReason,
-                    __ctx: &mut ::otp_core::Context<Self>,
+                    &mut #p_self,
+                    #p_reason: &::otp_core::ExitReason,
+                    #p_ctx: &mut ::otp_core::Context<Self>,
                 ) -> #terminate_ty {
                     #terminate_block
                 }
