@@ -50,7 +50,10 @@ pub enum __QueueMessage {
 )]
 pub enum __QueueContinue {}
 #[diagnostic::do_not_recommend]
-impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Queue {
+impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Queue
+where
+    for<'__otp> Queue: ::core::marker::Send,
+{
     fn wrap_continue(
         message: ::otp_core::__private::NeverA,
     ) -> <Self as ::otp_core::GenServer>::Continue {
@@ -58,7 +61,10 @@ impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Queue {
     }
 }
 #[diagnostic::do_not_recommend]
-impl ::otp_core::ContinueWith<::otp_core::__private::NeverB> for Queue {
+impl ::otp_core::ContinueWith<::otp_core::__private::NeverB> for Queue
+where
+    for<'__otp> Queue: ::core::marker::Send,
+{
     fn wrap_continue(
         message: ::otp_core::__private::NeverB,
     ) -> <Self as ::otp_core::GenServer>::Continue {
@@ -139,7 +145,9 @@ impl ::otp_core::ChildDefaults for Queue {
 impl ::otp_core::Child for Queue
 where
     for<'__otp> <Queue as ::otp_core::GenServer>::Args: ::core::clone::Clone
-        + ::core::marker::Sync,
+        + ::core::marker::Send + ::core::marker::Sync,
+    for<'__otp> Queue: ::core::marker::Send,
+    for<'__otp> <Queue as ::otp_core::GenServer>::Ref: ::core::marker::Send,
 {
     type Args = <Self as ::otp_core::GenServer>::Args;
     type Handle = <Self as ::otp_core::GenServer>::Ref;

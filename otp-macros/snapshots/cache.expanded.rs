@@ -76,7 +76,10 @@ pub enum __CacheContinue {
     __Continue0(Warm),
 }
 #[diagnostic::do_not_recommend]
-impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Cache {
+impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Cache
+where
+    for<'__otp> Cache: ::core::marker::Send,
+{
     fn wrap_continue(
         message: ::otp_core::__private::NeverA,
     ) -> <Self as ::otp_core::GenServer>::Continue {
@@ -84,7 +87,10 @@ impl ::otp_core::ContinueWith<::otp_core::__private::NeverA> for Cache {
     }
 }
 #[diagnostic::do_not_recommend]
-impl ::otp_core::ContinueWith<::otp_core::__private::NeverB> for Cache {
+impl ::otp_core::ContinueWith<::otp_core::__private::NeverB> for Cache
+where
+    for<'__otp> Cache: ::core::marker::Send,
+{
     fn wrap_continue(
         message: ::otp_core::__private::NeverB,
     ) -> <Self as ::otp_core::GenServer>::Continue {
@@ -183,7 +189,9 @@ impl ::otp_core::ChildDefaults for Cache {
 impl ::otp_core::Child for Cache
 where
     for<'__otp> <Cache as ::otp_core::GenServer>::Args: ::core::clone::Clone
-        + ::core::marker::Sync,
+        + ::core::marker::Send + ::core::marker::Sync,
+    for<'__otp> Cache: ::core::marker::Send,
+    for<'__otp> <Cache as ::otp_core::GenServer>::Ref: ::core::marker::Send,
 {
     type Args = <Self as ::otp_core::GenServer>::Args;
     type Handle = <Self as ::otp_core::GenServer>::Ref;

@@ -18,10 +18,9 @@ use std::path::{Path, PathBuf};
 /// Cases whose `.stderr` does not pass the check yet. Each is waived only until its errors are
 /// fixed: a listed case that passes fails the check, so the list only shrinks.
 const ALLOWED: &[&str] = &[
-    // An async handler's future that is not `Send`: rustc's error points at `#[genserver]`.
-    "ui/genserver/fail/async_handler_not_send.rs",
-    // A message, reply or state that is not `Send`: several errors, on `#[genserver]`, with
-    // generated names.
+    // A message, reply or state that is not `Send`: rustc reports it in every item that
+    // requires the `Send` (the `impl GenServer` header, its associated types, each callback's
+    // future), one error per item; a message's or reply's errors name the generated enum.
     "ui/genserver/fail/message_not_send.rs",
     "ui/genserver/fail/reply_not_send.rs",
     "ui/genserver/fail/state_not_send.rs",
@@ -31,8 +30,8 @@ const ALLOWED: &[&str] = &[
     // again where `main` calls `.new_job()` (a method of `Worker`, whose bound it re-checks).
     "ui/worker/fail/not_serde.rs",
     // A table whose key or value does not fit its kind, held in a server's state: the first
-    // error is the right one, on the field's type; ten more follow from `Table`'s bound being
-    // checked at every mention of the type, several of them on `#[genserver]` (its `Send`
+    // error is the right one, on the field's type; six more follow from `Table`'s bound being
+    // checked at every mention of the type, several of them in `impl GenServer` (its `Send`
     // checks of the state).
     "ui/table/fail/bag_value_without_partial_eq.rs",
     "ui/table/fail/float_key_in_a_set.rs",

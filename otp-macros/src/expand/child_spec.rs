@@ -63,11 +63,18 @@ pub(super) fn child_impl(server: &Server) -> TokenStream {
                 .collect()
         })
         .unwrap_or_default();
+    // The `Send` bounds too, so a server that is not `Send` gets its one error where that is
+    // checked, not a second one here.
     predicates.push(quote! {
         for<'__otp> <#self_ty as ::otp_core::GenServer>::Args:
-            ::core::clone::Clone + ::core::marker::Sync
+            ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync
     });
-    quote! {
+    predicates.push(quote!(for<'__otp> #self_ty: ::core::marker::Send));
+    predicates.push(quote! {
+        for<'__otp> <#self_ty as ::otp_core::GenServer>::Ref: ::core::marker::Send
+    });
+    let span = syn::spanned::Spanned::span(self_ty);
+    quote::quote_spanned! {span=>
         #[diagnostic::do_not_recommend]
         impl #impl_generics ::otp_core::Child for #self_ty where #(#predicates),* {
             type Args = <Self as ::otp_core::GenServer>::Args;

@@ -75,12 +75,25 @@ pub(super) fn continues(names: &Names<'_>) -> Continues {
     let continue_enum = &names.continue_enum;
     let (impl_generics, _, where_clause) = server.item.generics.split_for_impl();
     // Two impls for uninhabited types keep rustc from inferring the message type from a single
-    // impl, so `continue_with(x)` of an unhandled type names that type in its error.
+    // impl, so `continue_with(x)` of an unhandled type names that type in its error. Their
+    // `for<'__otp> Self: Send` is checked where they are used, not here: a state that is not
+    // `Send` gets its one error in `impl GenServer`, not two more on these helpers.
+    let span = syn::spanned::Spanned::span(self_ty);
+    let mut predicates: Vec<TokenStream> = where_clause
+        .map(|clause| {
+            clause
+                .predicates
+                .iter()
+                .map(quote::ToTokens::to_token_stream)
+                .collect()
+        })
+        .unwrap_or_default();
+    predicates.push(quote!(for<'__otp> #self_ty: ::core::marker::Send));
     let impls = ["NeverA", "NeverB"].map(|never| {
         let never = format_ident!("{}", never);
-        quote! {
+        quote_spanned! {span=>
             #[diagnostic::do_not_recommend]
-            impl #impl_generics ::otp_core::ContinueWith<::otp_core::__private::#never> for #self_ty #where_clause {
+            impl #impl_generics ::otp_core::ContinueWith<::otp_core::__private::#never> for #self_ty where #(#predicates),* {
                 fn wrap_continue(message: ::otp_core::__private::#never) -> <Self as ::otp_core::GenServer>::Continue {
                     match message {}
                 }

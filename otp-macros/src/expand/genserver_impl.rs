@@ -3,7 +3,9 @@
 //! cannot drift apart.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
+
+use crate::attr::Kind;
 
 use crate::server::Server;
 
@@ -50,7 +52,46 @@ impl GenServerImpl {
         let mailbox_capacity = mailbox_capacity.map(|capacity| {
             quote!(const MAILBOX_CAPACITY: ::core::option::Option<usize> = ::core::option::Option::Some(#capacity);)
         });
-        quote! {
+        // Rustc reports a non-`Send` state, start argument or handler future where the `Send`
+        // is required: the impl's header and signatures on the user's type, each callback's
+        // future on its first async handler (whose future is the likely culprit), not on
+        // `#[genserver]`.
+        let span = syn::spanned::Spanned::span(self_ty);
+        let future_span = |kinds: &[Kind]| {
+            server
+                .handlers
+                .iter()
+                .find(|handler| handler.is_async && kinds.contains(&handler.kind))
+                .map_or(span, |handler| handler.ident.span())
+        };
+        // The return type and the block, on one span: rustc blames the return type's `Send`.
+        let future = |kinds: &[Kind], output: TokenStream, body: &TokenStream| {
+            let span = future_span(kinds);
+            (
+                quote_spanned!(span=> impl ::core::future::Future<Output = #output> + ::core::marker::Send),
+                quote_spanned!(span=> async move { #body }),
+            )
+        };
+        let (init_ty, init_block) = future(
+            &[Kind::Init],
+            quote!(::core::result::Result<Self, ::otp_core::InitError>),
+            init,
+        );
+        let (message_ty, message_block) =
+            future(&[Kind::Call, Kind::Cast], quote!(()), handle_message);
+        let (info_ty, info_block) = future(&[Kind::Info, Kind::CatchAll], quote!(()), handle_info);
+        let (continue_ty, continue_block) = future(&[Kind::Continue], quote!(()), handle_continue);
+        let (terminate_ty, terminate_block) = future(&[Kind::Terminate], quote!(()), terminate);
+        // The parameters keep the expansion's own names: the bodies, written apart, name them,
+        // and inside a `macro_rules!` macro a name on the user's token would be another name.
+        let (p_self, p_args, p_message, p_reason, p_ctx) = (
+            quote!(self),
+            quote!(__args),
+            quote!(__message),
+            quote!(__reason),
+            quote!(__ctx),
+        );
+        quote_spanned! {span=>
             #[allow(clippy::all, clippy::pedantic, unused_variables)]
             impl #impl_generics ::otp_core::GenServer for #self_ty #where_clause {
                 type Args = #args;
@@ -58,42 +99,42 @@ impl GenServerImpl {
                 #mailbox_capacity
 
                 fn init(
-                    __args: Self::Args,
-                    __ctx: &mut ::otp_core::Context<Self>,
-                ) -> impl ::core::future::Future<Output = ::core::result::Result<Self, ::otp_core::InitError>> + ::core::marker::Send {
-                    async move { #init }
+                    #p_args: Self::Args,
+                    #p_ctx: &mut ::otp_core::Context<Self>,
+                ) -> #init_ty {
+                    #init_block
                 }
 
                 fn handle_message(
-                    &mut self,
-                    __message: Self::Message,
-                    __ctx: &mut ::otp_core::Context<Self>,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
-                    async move { #handle_message }
+                    &mut #p_self,
+                    #p_message: Self::Message,
+                    #p_ctx: &mut ::otp_core::Context<Self>,
+                ) -> #message_ty {
+                    #message_block
                 }
 
                 fn handle_info(
-                    &mut self,
-                    __message: ::otp_core::AnyMessage,
-                    __ctx: &mut ::otp_core::Context<Self>,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
-                    async move { #handle_info }
+                    &mut #p_self,
+                    #p_message: ::otp_core::AnyMessage,
+                    #p_ctx: &mut ::otp_core::Context<Self>,
+                ) -> #info_ty {
+                    #info_block
                 }
 
                 fn handle_continue(
-                    &mut self,
-                    __message: Self::Continue,
-                    __ctx: &mut ::otp_core::Context<Self>,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
-                    async move { #handle_continue }
+                    &mut #p_self,
+                    #p_message: Self::Continue,
+                    #p_ctx: &mut ::otp_core::Context<Self>,
+                ) -> #continue_ty {
+                    #continue_block
                 }
 
                 fn terminate(
-                    &mut self,
-                    __reason: &::otp_core::ExitReason,
-                    __ctx: &mut ::otp_core::Context<Self>,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
-                    async move { #terminate }
+                    &mut #p_self,
+                    #p_reason: &::otp_core::ExitReason,
+                    #p_ctx: &mut ::otp_core::Context<Self>,
+                ) -> #terminate_ty {
+                    #terminate_block
                 }
             }
         }
