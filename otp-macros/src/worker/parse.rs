@@ -9,9 +9,9 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, ImplItem, Item, Lit, Token, Type};
 
-use crate::value::unknown;
 use super::{Given, Key, Options, Period, UniqueOptions, WorkerImpl};
 use crate::ctxt::Ctxt;
+use crate::value::unknown;
 use crate::value::{self, Choice, Integer};
 
 const OPTIONS: [&str; 6] = [
