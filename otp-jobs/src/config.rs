@@ -264,11 +264,8 @@ impl JobsConfig {
                 let store: Arc<dyn Store> = match &self.engine {
                     Engine::Sqlite(path) => Arc::new(crate::store::SqliteStore::open(path).await?),
                     Engine::SqliteMemory => Arc::new(crate::store::SqliteStore::memory().await?),
-                    Engine::Postgres(_) => {
-                        return Err(JobsError::Config(
-                            "the PostgreSQL engine is not built into this version of otp-jobs"
-                                .to_owned(),
-                        ));
+                    Engine::Postgres(url) => {
+                        Arc::new(crate::store::postgres::connect(url, None).await?)
                     }
                 };
                 store.migrate().await?;

@@ -36,3 +36,17 @@ impl sealed::Sealed for sqlx::SqliteConnection {
 }
 
 impl JobsConnection for sqlx::SqliteConnection {}
+
+impl sealed::Sealed for sqlx::PgConnection {
+    fn insert_new_jobs(&mut self, jobs: Vec<NewJob>) -> sealed::InsertFuture<'_> {
+        Box::pin(async move {
+            let jobs = jobs
+                .into_iter()
+                .map(NewJob::resolve)
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(crate::store::postgres::insert_with(self, jobs).await?)
+        })
+    }
+}
+
+impl JobsConnection for sqlx::PgConnection {}

@@ -27,3 +27,10 @@ pub const SQLITE: &[Migration] = &[Migration {
     description: "create jobs, nodes and leaders",
     sql: include_str!("../migrations/sqlite/0001_create_jobs.sql"),
 }];
+
+/// The PostgreSQL schema, in order (applied in the schema first on the `search_path`).
+pub const POSTGRES: &[Migration] = &[Migration {
+    version: 1,
+    description: "create jobs, nodes and leaders",
+    sql: include_str!("../migrations/postgres/0001_create_jobs.sql"),
+}];

@@ -10,6 +10,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+pub(crate) mod postgres;
 mod sqlite;
 #[allow(unused_imports)]
 pub(crate) use sqlite::{SqliteStore, insert_jobs as insert_sqlite_jobs};
@@ -182,9 +183,10 @@ pub(crate) trait Store: Send + Sync + 'static {
     fn cancel(&self, id: i64) -> StoreFuture<'_, Option<Job>>;
 
     /// Wake-ups when any node inserts into a queue: a stream of queue names. `None` when the
-    /// engine has none: SQLite (one node; the runtime wakes its own queues on insert), or
-    /// PostgreSQL behind a pooler in transaction mode, where LISTEN silently receives nothing (found
-    /// at start by notifying itself; the queues then poll, and a warning says so).
+    /// engine has none: SQLite (one node; the runtime wakes its own queues on insert). Behind a
+    /// pooler in transaction mode, where LISTEN silently receives nothing (found at start by
+    /// notifying itself), PostgreSQL's stream comes from polling once a second instead (the
+    /// queues with available jobs), and a warning says so.
     fn insert_notifications(
         &self,
     ) -> StoreFuture<'_, Option<tokio::sync::mpsc::UnboundedReceiver<String>>>;

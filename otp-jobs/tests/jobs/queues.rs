@@ -199,7 +199,8 @@ async fn a_queue_that_cannot_fetch_is_flagged_stalled() {
         .await
         .unwrap();
         // The database's write lock held elsewhere: the queue's fetch waits on it.
-        let holder = match engine {
+        let (mut sqlite_holder, mut pg_holder) = (None, None);
+        match engine {
             support::Engine::Sqlite => {
                 let pool = db.sqlite_pool().await;
                 let mut conn = pool.acquire().await.unwrap();
@@ -207,9 +208,20 @@ async fn a_queue_that_cannot_fetch_is_flagged_stalled() {
                     .execute(&mut *conn)
                     .await
                     .unwrap();
-                (pool, conn)
+                sqlite_holder = Some((pool, conn));
             }
-        };
+            support::Engine::Postgres => {
+                // EXCLUSIVE: reads (the stats) go on, updates (the fetch) wait.
+                let pool = db.pg_pool().await;
+                let mut conn = pool.acquire().await.unwrap();
+                sqlx::query("BEGIN").execute(&mut *conn).await.unwrap();
+                sqlx::query("LOCK TABLE otp_jobs IN EXCLUSIVE MODE")
+                    .execute(&mut *conn)
+                    .await
+                    .unwrap();
+                pg_holder = Some((pool, conn));
+            }
+        }
         jobs.resume_queue("default").unwrap();
         wait_for("the queue to be flagged stalled", || async {
             let stats = jobs.stats().await.unwrap();
@@ -221,10 +233,16 @@ async fn a_queue_that_cannot_fetch_is_flagged_stalled() {
                 .then_some(())
         })
         .await;
-        let (pool, mut conn) = holder;
-        sqlx::query("ROLLBACK").execute(&mut *conn).await.unwrap();
-        drop(conn);
-        pool.close().await;
+        if let Some((pool, mut conn)) = sqlite_holder {
+            sqlx::query("ROLLBACK").execute(&mut *conn).await.unwrap();
+            drop(conn);
+            pool.close().await;
+        }
+        if let Some((pool, mut conn)) = pg_holder {
+            sqlx::query("ROLLBACK").execute(&mut *conn).await.unwrap();
+            drop(conn);
+            pool.close().await;
+        }
         wait_state(&jobs, job.id, JobState::Completed).await;
         let stats = jobs.stats().await.unwrap();
         assert!(

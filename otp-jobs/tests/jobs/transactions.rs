@@ -29,6 +29,16 @@ async fn a_job_inserted_in_a_rolled_back_transaction_does_not_exist() {
                 tx.commit().await.unwrap();
                 (rolled_back, committed)
             }
+            Engine::Postgres => {
+                let pool = db.pg_pool().await;
+                let mut tx = pool.begin().await.unwrap();
+                let rolled_back = record(1).insert_in(&mut *tx).await.unwrap();
+                tx.rollback().await.unwrap();
+                let mut tx = pool.begin().await.unwrap();
+                let committed = record(2).insert_in(&mut *tx).await.unwrap();
+                tx.commit().await.unwrap();
+                (rolled_back, committed)
+            }
         };
         // The stager wakes the queue for the committed job; nothing else told it.
         wait_state(&jobs, committed.id, JobState::Completed).await;

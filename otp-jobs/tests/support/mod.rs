@@ -2,6 +2,8 @@
 //! gives each test a fresh database on every engine.
 #![allow(dead_code)] // each test binary uses a part
 
+pub(crate) mod postgres;
+
 use otp_jobs::JobsConfig;
 use std::future::Future;
 use std::path::PathBuf;
@@ -13,12 +15,18 @@ use std::time::Duration;
 pub(crate) enum Engine {
     /// A SQLite file in the temporary directory.
     Sqlite,
+    /// A schema of its own on the PostgreSQL test server (see `postgres.rs`).
+    Postgres,
 }
 
 /// The engines to run each test on.
-#[allow(clippy::unused_async)] // PostgreSQL's fixture awaits
+/// PostgreSQL when a server answers (skipped with a message otherwise, unless it is required).
 pub(crate) async fn engines() -> Vec<Engine> {
-    vec![Engine::Sqlite]
+    let mut engines = vec![Engine::Sqlite];
+    if postgres::available().await {
+        engines.push(Engine::Postgres);
+    }
+    engines
 }
 
 /// A fresh, empty database of one engine; removed when dropped.
@@ -26,11 +34,11 @@ pub(crate) async fn engines() -> Vec<Engine> {
 pub(crate) struct Db {
     pub(crate) engine: Engine,
     path: PathBuf,
+    postgres: Option<postgres::TestDb>,
 }
 
 impl Engine {
     /// A fresh database.
-    #[allow(clippy::unused_async)] // PostgreSQL's fixture awaits
     pub(crate) async fn db(self) -> Db {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let path = std::env::temp_dir().join(format!(
@@ -39,7 +47,15 @@ impl Engine {
             NEXT.fetch_add(1, Ordering::Relaxed),
             fastrand::u32(..)
         ));
-        Db { engine: self, path }
+        let postgres = match self {
+            Engine::Sqlite => None,
+            Engine::Postgres => Some(postgres::TestDb::new().await.expect("a PostgreSQL server")),
+        };
+        Db {
+            engine: self,
+            path,
+            postgres,
+        }
     }
 }
 
@@ -49,10 +65,21 @@ impl Db {
     pub(crate) fn config(&self) -> JobsConfig {
         let config = match self.engine {
             Engine::Sqlite => JobsConfig::sqlite(&self.path),
+            Engine::Postgres => JobsConfig::postgres(self.pg().url()),
         };
         config
             .stage_interval(Duration::from_millis(50))
             .lease(Duration::from_secs(3))
+    }
+
+    /// The PostgreSQL schema (PostgreSQL only).
+    pub(crate) fn pg(&self) -> &postgres::TestDb {
+        self.postgres.as_ref().expect("a PostgreSQL database")
+    }
+
+    /// A pool of the test's own on the PostgreSQL schema (PostgreSQL only).
+    pub(crate) async fn pg_pool(&self) -> sqlx::PgPool {
+        sqlx::PgPool::connect(&self.pg().url()).await.unwrap()
     }
 
     /// The SQLite file (SQLite only).
@@ -66,6 +93,15 @@ impl Db {
             Engine::Sqlite => {
                 let pool = self.sqlite_pool().await;
                 sqlx::query("UPDATE otp_jobs_nodes SET expires_at = 0 WHERE node = ?1")
+                    .bind(node)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                pool.close().await;
+            }
+            Engine::Postgres => {
+                let pool = self.pg_pool().await;
+                sqlx::query("UPDATE otp_jobs_nodes SET expires_at = now() WHERE node = $1")
                     .bind(node)
                     .execute(&pool)
                     .await

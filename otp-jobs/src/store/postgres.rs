@@ -1,0 +1,497 @@
+//! The PostgreSQL engine: many nodes share one database.
+//!
+//! - Fetches take jobs with `FOR UPDATE SKIP LOCKED`, so two nodes never take the same job, and
+//!   give each attempt a fresh token; every completion presents it (fencing).
+//! - Inserts wake other nodes with `NOTIFY` (payload: the queue's name), received on a dedicated
+//!   `LISTEN` connection that reconnects by itself; a pooler in transaction mode is detected at
+//!   start.
+//! - Heartbeats, leases and every timestamp are the database's clock (`now()`).
+//! - Every value is a bound parameter; the only text spliced into SQL is the schema name, checked
+//!   at [`connect`].
+
+mod insert;
+mod migrate;
+mod notify;
+mod rows;
+#[cfg(test)]
+mod tests;
+
+use self::rows::{JOB_COLUMNS, job_from_row, jobs_from_rows, micros};
+use super::{
+    Attempt, Completion, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Store,
+    StoreError, StoreFuture,
+};
+use crate::{Job, JobState};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Row};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub(crate) use self::insert::insert_with;
+
+/// The connections a node's pool keeps at most (one of them for LISTEN).
+const MAX_CONNECTIONS: u32 = 10;
+
+/// How long a query waits for a connection before it fails (a database that went away makes
+/// `insert` fail with a clear error instead of hanging).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The PostgreSQL [`Store`].
+#[derive(Debug, Clone)]
+pub(crate) struct PgStore {
+    pool: PgPool,
+    schema: Option<String>,
+    /// How long the LISTEN self-test waits for its echo.
+    probe_timeout: Duration,
+    /// Whether the self-test sends its NOTIFY (tests turn it off to see the fallback).
+    send_probe: bool,
+}
+
+/// Connects to the database at `url` (failing after a few seconds when it does not answer);
+/// [`Store::migrate`] comes next. With `schema`, the tables live in that schema (created by the
+/// migration) instead of the first one of the `search_path`, so that several sets of jobs (or
+/// tests) share a database apart.
+pub(crate) async fn connect(url: &str, schema: Option<&str>) -> Result<PgStore, StoreError> {
+    let mut options = PgConnectOptions::from_str(url)?;
+    if let Some(schema) = schema {
+        check_schema_name(schema)?;
+        options = options.options([("search_path", schema)]);
+    }
+    let pool = PgPoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(options)
+        .await?;
+    Ok(PgStore {
+        pool,
+        schema: schema.map(str::to_owned),
+        probe_timeout: notify::PROBE_TIMEOUT,
+        send_probe: true,
+    })
+}
+
+/// A schema name is spliced into `CREATE SCHEMA` (identifiers cannot be bound): letters, digits
+/// and underscores only, not starting with a digit, at most 63 bytes.
+fn check_schema_name(schema: &str) -> Result<(), StoreError> {
+    let valid = !schema.is_empty()
+        && schema.len() <= 63
+        && !schema.starts_with(|c: char| c.is_ascii_digit())
+        && schema
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(StoreError::Database(sqlx::Error::Configuration(
+            format!(
+                "`{schema}` is not a usable schema name for otp_jobs (letters, digits and \
+                 underscores, not starting with a digit, at most 63 bytes)"
+            )
+            .into(),
+        )))
+    }
+}
+
+impl PgStore {
+    /// The pool, for the caller's own queries (tests, the transaction inserts).
+    #[allow(dead_code)]
+    pub(crate) fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+/// The kind of a completion as the batch statement reads it, its delay and its error.
+fn completion_columns(completion: &Completion) -> (&'static str, Option<i64>, Option<&str>) {
+    match completion {
+        Completion::Completed => ("completed", None, None),
+        Completion::Retry { backoff, error } => ("retryable", Some(micros(*backoff)), Some(error)),
+        Completion::Discard { error } => ("discarded", None, Some(error)),
+        Completion::Cancel { reason } => ("cancelled", None, Some(reason)),
+        Completion::Snooze { delay } => ("scheduled", Some(micros(*delay)), None),
+    }
+}
+
+/// An attempt's error appended to `errors`, as [`AttemptError`](crate::AttemptError) reads it.
+const APPEND_ERROR: &str =
+    "jsonb_build_array(jsonb_build_object('attempt', j.attempt, 'at', now(), 'error', ";
+
+impl Store for PgStore {
+    fn migrate(&self) -> StoreFuture<'_, ()> {
+        Box::pin(migrate::run(&self.pool, self.schema.as_deref()))
+    }
+
+    fn insert(&self, jobs: Vec<JobInsert>) -> StoreFuture<'_, Vec<Job>> {
+        Box::pin(async move {
+            if jobs.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut tx = self.pool.begin().await?;
+            let inserted = insert_with(&mut tx, jobs).await?;
+            tx.commit().await?;
+            Ok(inserted)
+        })
+    }
+
+    fn fetch(&self, queue: &str, node: &str, limit: u32) -> StoreFuture<'_, Vec<Attempt>> {
+        let (queue, node) = (queue.to_owned(), node.to_owned());
+        Box::pin(async move {
+            if limit == 0 {
+                return Ok(Vec::new());
+            }
+            // A token from the database's random source, 62 bits: it only has to differ from
+            // the attempt it replaces.
+            let rows = sqlx::query(&format!(
+                "WITH picked AS ( \
+                     SELECT id FROM otp_jobs WHERE state = 'available' AND queue = $1 \
+                     ORDER BY priority, scheduled_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+                 UPDATE otp_jobs AS j SET state = 'executing', attempt = j.attempt + 1, \
+                     attempted_at = now(), attempted_by = $2, \
+                     attempt_token = floor(random() * 4611686018427387904)::bigint \
+                 FROM picked WHERE j.id = picked.id \
+                 RETURNING j.attempt_token, {}",
+                qualified_columns("j")
+            ))
+            .bind(&queue)
+            .bind(&node)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+            let mut attempts = rows
+                .iter()
+                .map(|row| {
+                    Ok(Attempt {
+                        job: job_from_row(row)?,
+                        token: row.try_get("attempt_token")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            attempts.sort_unstable_by(|a, b| {
+                (a.job.priority, a.job.scheduled_at, a.job.id).cmp(&(
+                    b.job.priority,
+                    b.job.scheduled_at,
+                    b.job.id,
+                ))
+            });
+            Ok(attempts)
+        })
+    }
+
+    fn complete(&self, batch: Vec<CompletionRequest>) -> StoreFuture<'_, Vec<CompletionOutcome>> {
+        Box::pin(async move {
+            if batch.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut ids = Vec::with_capacity(batch.len());
+            let mut tokens = Vec::with_capacity(batch.len());
+            let mut states = Vec::with_capacity(batch.len());
+            let mut delays = Vec::with_capacity(batch.len());
+            let mut errors = Vec::with_capacity(batch.len());
+            for request in &batch {
+                let (state, delay, error) = completion_columns(&request.completion);
+                ids.push(request.job_id);
+                tokens.push(request.token);
+                states.push(state);
+                delays.push(delay);
+                errors.push(error);
+            }
+            // One statement for the batch; a row changes only under its attempt's token.
+            let applied: Vec<i64> = sqlx::query_scalar(&format!(
+                "UPDATE otp_jobs AS j SET state = c.state, \
+                     scheduled_at = CASE WHEN c.delay_us IS NULL THEN j.scheduled_at \
+                         ELSE now() + c.delay_us * interval '1 microsecond' END, \
+                     finished_at = CASE WHEN c.state IN ('completed', 'discarded', 'cancelled') \
+                         THEN now() END, \
+                     attempt = CASE WHEN c.state = 'scheduled' THEN j.attempt - 1 \
+                         ELSE j.attempt END, \
+                     errors = CASE WHEN c.error IS NULL THEN j.errors \
+                         ELSE j.errors || {APPEND_ERROR} c.error)) END, \
+                     attempt_token = NULL \
+                 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[]) \
+                     AS c(id, token, state, delay_us, error) \
+                 WHERE j.id = c.id AND j.state = 'executing' AND j.attempt_token = c.token \
+                 RETURNING j.id"
+            ))
+            .bind(&ids)
+            .bind(&tokens)
+            .bind(&states)
+            .bind(&delays)
+            .bind(&errors)
+            .fetch_all(&self.pool)
+            .await?;
+            Ok(batch
+                .iter()
+                .map(|request| {
+                    if applied.contains(&request.job_id) {
+                        CompletionOutcome::Applied
+                    } else {
+                        tracing::debug!(
+                            job.id = request.job_id,
+                            token = request.token,
+                            "otp_jobs: completion fenced"
+                        );
+                        CompletionOutcome::Fenced
+                    }
+                })
+                .collect())
+        })
+    }
+
+    fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Vec<String>> {
+        let queue = queue.map(str::to_owned);
+        Box::pin(async move {
+            // The staged queues are notified, so that every node's queues wake, not only the
+            // stager's.
+            let mut queues: Vec<String> = sqlx::query_scalar(&format!(
+                "WITH staged AS ( \
+                     UPDATE otp_jobs SET state = 'available' WHERE id IN ( \
+                         SELECT id FROM otp_jobs \
+                         WHERE state IN ('scheduled', 'retryable') \
+                             AND ($1::text IS NULL OR queue = $1) \
+                             AND ($2 OR scheduled_at <= now()) \
+                         FOR UPDATE SKIP LOCKED) \
+                     RETURNING queue), \
+                 queues AS (SELECT DISTINCT queue FROM staged) \
+                 SELECT queue FROM queues, LATERAL (SELECT pg_notify({}, queue)) AS n \
+                 ORDER BY queue",
+                notify::CHANNEL_SQL
+            ))
+            .bind(&queue)
+            .bind(include_future)
+            .fetch_all(&self.pool)
+            .await?;
+            // And every queue with available jobs, not only those staged now: a wake-up that
+            // never came (a caller's transaction committed while LISTEN reconnected, a row
+            // written by another program) costs at most one stage interval.
+            queues.extend(notify::available_queues(&self.pool, queue.as_deref()).await?);
+            queues.sort_unstable();
+            queues.dedup();
+            Ok(queues)
+        })
+    }
+
+    fn heartbeat(&self, node: &str, lease: Duration) -> StoreFuture<'_, ()> {
+        let node = node.to_owned();
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO otp_jobs_nodes (node, expires_at) \
+                 VALUES ($1, now() + $2 * interval '1 microsecond') \
+                 ON CONFLICT (node) DO UPDATE SET expires_at = EXCLUDED.expires_at",
+            )
+            .bind(node)
+            .bind(micros(lease))
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn leave(&self, node: &str) -> StoreFuture<'_, ()> {
+        let node = node.to_owned();
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await?;
+            sqlx::query("DELETE FROM otp_jobs_nodes WHERE node = $1")
+                .bind(&node)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM otp_jobs_leaders WHERE node = $1")
+                .bind(&node)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn live_nodes(&self) -> StoreFuture<'_, Vec<String>> {
+        Box::pin(async move {
+            Ok(sqlx::query_scalar(
+                "SELECT node FROM otp_jobs_nodes WHERE expires_at > now() ORDER BY node",
+            )
+            .fetch_all(&self.pool)
+            .await?)
+        })
+    }
+
+    fn rescue_orphans(&self) -> StoreFuture<'_, Vec<Job>> {
+        Box::pin(async move {
+            // Only jobs whose node has no live lease; how long a job has run never matters.
+            let rows = sqlx::query(&format!(
+                "UPDATE otp_jobs AS j SET \
+                     state = CASE WHEN j.attempt >= j.max_attempts THEN 'discarded' \
+                         ELSE 'available' END, \
+                     finished_at = CASE WHEN j.attempt >= j.max_attempts THEN now() END, \
+                     errors = j.errors || {APPEND_ERROR} 'node ' \
+                         || coalesce(j.attempted_by, 'unknown') || ' died during attempt ' \
+                         || j.attempt)), \
+                     attempt_token = NULL \
+                 WHERE j.state = 'executing' AND NOT EXISTS ( \
+                     SELECT 1 FROM otp_jobs_nodes AS n \
+                     WHERE n.node = j.attempted_by AND n.expires_at > now()) \
+                 RETURNING {}",
+                qualified_columns("j")
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+            let mut jobs = jobs_from_rows(&rows)?;
+            jobs.sort_unstable_by_key(|job| job.id);
+            Ok(jobs)
+        })
+    }
+
+    fn try_lead(&self, role: &str, node: &str, lease: Duration) -> StoreFuture<'_, bool> {
+        let (role, node) = (role.to_owned(), node.to_owned());
+        Box::pin(async move {
+            // Takes the role when free or expired, keeps it when held; the row lock of the
+            // upsert orders contenders.
+            let leader: Option<String> = sqlx::query_scalar(
+                "INSERT INTO otp_jobs_leaders AS l (role, node, expires_at) \
+                 VALUES ($1, $2, now() + $3 * interval '1 microsecond') \
+                 ON CONFLICT (role) DO UPDATE \
+                     SET node = EXCLUDED.node, expires_at = EXCLUDED.expires_at \
+                     WHERE l.node = EXCLUDED.node OR l.expires_at <= now() \
+                 RETURNING node",
+            )
+            .bind(role)
+            .bind(&node)
+            .bind(micros(lease))
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(leader.as_deref() == Some(node.as_str()))
+        })
+    }
+
+    fn prune(&self, max_age: Duration, limit: u32) -> StoreFuture<'_, u64> {
+        Box::pin(async move {
+            let result = sqlx::query(
+                "DELETE FROM otp_jobs WHERE id IN ( \
+                     SELECT id FROM otp_jobs \
+                     WHERE state IN ('completed', 'discarded', 'cancelled') \
+                         AND finished_at < now() - $1 * interval '1 microsecond' \
+                     LIMIT $2 FOR UPDATE SKIP LOCKED)",
+            )
+            .bind(micros(max_age))
+            .bind(i64::from(limit))
+            .execute(&self.pool)
+            .await?;
+            Ok(result.rows_affected())
+        })
+    }
+
+    fn get(&self, id: i64) -> StoreFuture<'_, Option<Job>> {
+        Box::pin(async move {
+            let row = sqlx::query(&format!("SELECT {JOB_COLUMNS} FROM otp_jobs WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+            row.as_ref().map(job_from_row).transpose()
+        })
+    }
+
+    fn list(&self, filter: JobFilter) -> StoreFuture<'_, Vec<Job>> {
+        Box::pin(async move {
+            let states: Vec<&str> = filter.states.iter().map(|state| state.as_str()).collect();
+            let rows = sqlx::query(&format!(
+                "SELECT {JOB_COLUMNS} FROM otp_jobs \
+                 WHERE ($1::text IS NULL OR worker = $1) AND ($2::text IS NULL OR queue = $2) \
+                     AND (cardinality($3::text[]) = 0 OR state = ANY($3)) \
+                     AND ($4::jsonb IS NULL OR args @> $4) \
+                 ORDER BY id LIMIT $5"
+            ))
+            .bind(filter.worker)
+            .bind(filter.queue)
+            .bind(states)
+            .bind(filter.args_contain)
+            .bind(filter.limit.map(i64::from))
+            .fetch_all(&self.pool)
+            .await?;
+            jobs_from_rows(&rows)
+        })
+    }
+
+    fn counts(&self) -> StoreFuture<'_, Vec<(String, JobState, u64)>> {
+        Box::pin(async move {
+            let rows: Vec<(String, String, i64)> = sqlx::query_as(
+                "SELECT queue, state, count(*) FROM otp_jobs GROUP BY queue, state \
+                 ORDER BY queue, state",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter()
+                .map(|(queue, state, count)| {
+                    let state = state
+                        .parse::<JobState>()
+                        .map_err(|error| StoreError::Corrupt {
+                            id: 0,
+                            reason: error.to_string(),
+                        })?;
+                    Ok((queue, state, u64::try_from(count).unwrap_or(0)))
+                })
+                .collect()
+        })
+    }
+
+    fn cancel(&self, id: i64) -> StoreFuture<'_, Option<Job>> {
+        Box::pin(async move {
+            let row = sqlx::query(&format!(
+                "UPDATE otp_jobs SET state = 'cancelled', finished_at = now(), \
+                     attempt_token = NULL \
+                 WHERE id = $1 AND state NOT IN ('completed', 'discarded', 'cancelled') \
+                 RETURNING {JOB_COLUMNS}"
+            ))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+            match row {
+                Some(row) => Ok(Some(job_from_row(&row)?)),
+                None => self.get(id).await,
+            }
+        })
+    }
+
+    fn insert_notifications(
+        &self,
+    ) -> StoreFuture<'_, Option<tokio::sync::mpsc::UnboundedReceiver<String>>> {
+        Box::pin(notify::listen(
+            &self.pool,
+            self.probe_timeout,
+            self.send_probe,
+        ))
+    }
+
+    fn retry(&self, id: i64) -> StoreFuture<'_, Option<Job>> {
+        Box::pin(async move {
+            let row = sqlx::query(&format!(
+                "UPDATE otp_jobs SET state = 'available', scheduled_at = now(), \
+                     finished_at = NULL, attempt_token = NULL, \
+                     max_attempts = greatest(max_attempts, attempt + 1) \
+                 WHERE id = $1 AND state <> 'executing' \
+                 RETURNING {JOB_COLUMNS}"
+            ))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+            let job = match row {
+                Some(row) => Some(job_from_row(&row)?),
+                None => self.get(id).await?,
+            };
+            if let Some(job) = &job {
+                if job.state == JobState::Available {
+                    sqlx::query(&format!("SELECT pg_notify({}, $1)", notify::CHANNEL_SQL))
+                        .bind(&job.queue)
+                        .execute(&self.pool)
+                        .await?;
+                }
+            }
+            Ok(job)
+        })
+    }
+}
+
+/// [`JOB_COLUMNS`] qualified by a table alias (for `UPDATE ... FROM`, where names are ambiguous).
+fn qualified_columns(alias: &str) -> String {
+    JOB_COLUMNS
+        .split(", ")
+        .map(|column| format!("{alias}.{column}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

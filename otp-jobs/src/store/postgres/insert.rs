@@ -1,0 +1,187 @@
+//! Inserting jobs on one connection (a transaction of the store's, or the caller's own): runs of
+//! plain jobs in one statement each, unique jobs one by one under the unique index, then one
+//! `NOTIFY` per queue that got available jobs.
+
+use super::notify::CHANNEL_SQL;
+use super::rows::{JOB_COLUMNS, job_from_row, jobs_from_rows, micros};
+use crate::store::{JobInsert, Schedule, StoreError, UniqueInsert};
+use crate::{Job, JobState};
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+
+/// How many times a unique insert clears a stale holder and tries again before it reports the
+/// holder as the conflict (each round needs another insert to have raced it).
+const UNIQUE_ROUNDS: usize = 8;
+
+/// Inserts `jobs` in order on `conn`, without beginning or committing a transaction: in the
+/// caller's transaction, the jobs (and their wake-up) exist when it commits and vanish if it
+/// rolls back.
+pub(crate) async fn insert_with(
+    conn: &mut PgConnection,
+    jobs: Vec<JobInsert>,
+) -> Result<Vec<Job>, StoreError> {
+    let mut inserted = Vec::with_capacity(jobs.len());
+    let mut plain = Vec::new();
+    for job in jobs {
+        match job.unique.clone() {
+            None => plain.push(job),
+            Some(unique) => {
+                inserted.extend(insert_plain(conn, std::mem::take(&mut plain)).await?);
+                inserted.push(insert_unique(conn, &job, &unique).await?);
+            }
+        }
+    }
+    inserted.extend(insert_plain(conn, plain).await?);
+
+    let mut queues: Vec<String> = inserted
+        .iter()
+        .filter(|job| !job.conflict && job.state == JobState::Available)
+        .map(|job| job.queue.clone())
+        .collect();
+    queues.sort_unstable();
+    queues.dedup();
+    if !queues.is_empty() {
+        sqlx::query(&format!(
+            "SELECT pg_notify({CHANNEL_SQL}, queue) FROM unnest($1::text[]) AS queue"
+        ))
+        .bind(queues)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(inserted)
+}
+
+/// The columns of a batch, one array each (bound as `unnest`'s arguments).
+#[derive(Default)]
+struct Columns {
+    queue: Vec<String>,
+    worker: Vec<String>,
+    args: Vec<serde_json::Value>,
+    meta: Vec<serde_json::Value>,
+    max_attempts: Vec<i32>,
+    priority: Vec<i16>,
+    delay_us: Vec<Option<i64>>,
+    at: Vec<Option<DateTime<Utc>>>,
+    unique_key: Vec<Option<String>>,
+}
+
+impl Columns {
+    fn push(&mut self, job: &JobInsert, unique_key: Option<String>) {
+        let (delay_us, at) = match job.schedule {
+            Schedule::Now => (None, None),
+            Schedule::In(delay) => (Some(micros(delay)), None),
+            Schedule::At(at) => (None, Some(at)),
+        };
+        self.queue.push(job.queue.clone());
+        self.worker.push(job.worker.clone());
+        self.args.push(job.args.clone());
+        self.meta.push(job.meta.clone());
+        self.max_attempts
+            .push(i32::try_from(job.max_attempts).unwrap_or(i32::MAX));
+        self.priority.push(i16::from(job.priority));
+        self.delay_us.push(delay_us);
+        self.at.push(at);
+        self.unique_key.push(unique_key);
+    }
+}
+
+/// The insert of a batch: `scheduled_at` from the database's now, the state from it.
+fn insert_sql() -> String {
+    format!(
+        "INSERT INTO otp_jobs (state, queue, worker, args, meta, max_attempts, priority, \
+             scheduled_at, unique_key) \
+         SELECT CASE WHEN t.due > now() THEN 'scheduled' ELSE 'available' END, t.queue, \
+             t.worker, t.args, t.meta, t.max_attempts, t.priority, t.due, t.unique_key \
+         FROM (SELECT s.*, CASE WHEN s.delay_us IS NOT NULL \
+                   THEN now() + s.delay_us * interval '1 microsecond' \
+                   ELSE coalesce(s.at, now()) END AS due \
+               FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[], $5::int[], \
+                   $6::smallint[], $7::bigint[], $8::timestamptz[], $9::text[]) \
+               WITH ORDINALITY AS s(queue, worker, args, meta, max_attempts, priority, \
+                   delay_us, at, unique_key, ord)) AS t \
+         ORDER BY t.ord \
+         ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING \
+         RETURNING {JOB_COLUMNS}"
+    )
+}
+
+async fn run_insert(conn: &mut PgConnection, columns: Columns) -> Result<Vec<Job>, StoreError> {
+    let rows = sqlx::query(&insert_sql())
+        .bind(columns.queue)
+        .bind(columns.worker)
+        .bind(columns.args)
+        .bind(columns.meta)
+        .bind(columns.max_attempts)
+        .bind(columns.priority)
+        .bind(columns.delay_us)
+        .bind(columns.at)
+        .bind(columns.unique_key)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut jobs = jobs_from_rows(&rows)?;
+    // Ids are drawn in the insert's order.
+    jobs.sort_unstable_by_key(|job| job.id);
+    Ok(jobs)
+}
+
+/// Inserts jobs without uniqueness in one statement; returns them in order.
+async fn insert_plain(
+    conn: &mut PgConnection,
+    jobs: Vec<JobInsert>,
+) -> Result<Vec<Job>, StoreError> {
+    if jobs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut columns = Columns::default();
+    for job in &jobs {
+        columns.push(job, None);
+    }
+    run_insert(conn, columns).await
+}
+
+/// Inserts a unique job, or returns the job holding its key marked as a conflict. A holder
+/// inserted before the period or in a state that does not count gives its key up (only if it
+/// still holds it) and the insert is tried again; the unique index decides every race.
+async fn insert_unique(
+    conn: &mut PgConnection,
+    job: &JobInsert,
+    unique: &UniqueInsert,
+) -> Result<Job, StoreError> {
+    let states: Vec<&str> = unique.states.iter().map(|state| state.as_str()).collect();
+    let period_us = unique.period.map(micros);
+    for _ in 0..UNIQUE_ROUNDS {
+        let mut columns = Columns::default();
+        columns.push(job, Some(unique.key.clone()));
+        if let Some(job) = run_insert(conn, columns).await?.pop() {
+            return Ok(job);
+        }
+        let holder = sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS}, (state = ANY($2::text[]) AND ($3::bigint IS NULL \
+                 OR inserted_at >= now() - $3 * interval '1 microsecond')) AS counts \
+             FROM otp_jobs WHERE unique_key = $1"
+        ))
+        .bind(&unique.key)
+        .bind(&states)
+        .bind(period_us)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(holder) = holder else {
+            continue; // gone meanwhile (pruned, or its key released): insert again
+        };
+        let counts: bool = sqlx::Row::try_get(&holder, "counts")?;
+        let mut existing = job_from_row(&holder)?;
+        if counts {
+            existing.conflict = true;
+            return Ok(existing);
+        }
+        sqlx::query("UPDATE otp_jobs SET unique_key = NULL WHERE id = $1 AND unique_key = $2")
+            .bind(existing.id)
+            .bind(&unique.key)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Err(StoreError::Database(sqlx::Error::Protocol(format!(
+        "unique job {}: the key kept changing hands over {UNIQUE_ROUNDS} tries",
+        unique.key
+    ))))
+}

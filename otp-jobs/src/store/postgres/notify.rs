@@ -1,0 +1,218 @@
+//! Wake-ups between nodes: an insert sends `NOTIFY` with the queue's name as its only payload;
+//! each node LISTENs on a dedicated connection and hands the names to its queues.
+//!
+//! The channel is per schema (`otp_jobs.<schema>`), so that schemas sharing a database do not
+//! wake each other. Behind a pooler in transaction mode LISTEN silently receives nothing: the
+//! listener notifies itself at start and, without the echo, says so in a warning and polls
+//! instead: once a second, the queues that have available jobs.
+
+use crate::store::StoreError;
+use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// The channel of the current schema, as an SQL expression (also used in `pg_notify` inside a
+/// caller's transaction, where only the connection knows the schema).
+pub(super) const CHANNEL_SQL: &str =
+    "left('otp_jobs.' || coalesce(current_schema(), 'public'), 63)";
+
+/// The payload prefix of the self-test; never forwarded as a queue name.
+const PROBE_PREFIX: &str = "otp_jobs:probe:";
+
+/// How long the self-test waits for its own notification.
+pub(super) const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How often the fallback polls when LISTEN does not work.
+const POLL_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The longest pause between two reconnection attempts of the listener.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
+/// Starts listening: the names of the queues other nodes insert into. When the self-test's
+/// notification does not come back (a pooler in transaction mode), the names come from polling
+/// once a second instead, and a warning says so.
+pub(super) async fn listen(
+    pool: &PgPool,
+    probe_timeout: Duration,
+    send_probe: bool,
+) -> Result<Option<mpsc::UnboundedReceiver<String>>, StoreError> {
+    let channel: String = sqlx::query_scalar(&format!("SELECT {CHANNEL_SQL}"))
+        .fetch_one(pool)
+        .await?;
+    let mut listener = connect(pool, &channel).await?;
+
+    let probe = format!("{PROBE_PREFIX}{}", fastrand::u64(..));
+    if send_probe {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(&channel)
+            .bind(&probe)
+            .execute(pool)
+            .await?;
+    }
+    let mut early = Vec::new();
+    let echoed = tokio::time::timeout(probe_timeout, async {
+        loop {
+            let notification = listener.recv().await?;
+            if notification.payload() == probe {
+                return Ok::<_, sqlx::Error>(());
+            }
+            if !notification.payload().starts_with(PROBE_PREFIX) {
+                early.push(notification.payload().to_owned());
+            }
+        }
+    })
+    .await;
+    let (sender, receiver) = mpsc::unbounded_channel();
+    match echoed {
+        Ok(result) => result?,
+        Err(_elapsed) => {
+            tracing::warn!(
+                channel,
+                "otp_jobs: LISTEN did not receive this node's own NOTIFY within {probe_timeout:?} \
+                 (a connection pooler in transaction mode?); polling for available jobs every \
+                 {POLL_INTERVAL:?} instead"
+            );
+            drop(listener);
+            tokio::spawn(poll(pool.clone(), sender));
+            return Ok(Some(receiver));
+        }
+    }
+
+    for queue in early {
+        let _ = sender.send(queue);
+    }
+    tokio::spawn(forward(listener, pool.clone(), channel, sender));
+    Ok(Some(receiver))
+}
+
+/// A listener on `channel`, from a connection of the pool's.
+async fn connect(pool: &PgPool, channel: &str) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    // Closing the pool ends the forwarding (the receiver then sees the channel close).
+    listener.listen(channel).await?;
+    Ok(listener)
+}
+
+/// Hands notifications to `sender` until its receiver is dropped, reconnecting when the
+/// connection is lost; after a reconnection, wakes every queue that has available jobs (their
+/// notifications may have been missed).
+async fn forward(
+    mut listener: PgListener,
+    pool: PgPool,
+    channel: String,
+    sender: mpsc::UnboundedSender<String>,
+) {
+    loop {
+        let received = tokio::select! {
+            () = sender.closed() => return,
+            received = listener.try_recv() => received,
+        };
+        match received {
+            Ok(Some(notification)) => {
+                let queue = notification.payload();
+                if !queue.starts_with(PROBE_PREFIX) && sender.send(queue.to_owned()).is_err() {
+                    return;
+                }
+            }
+            // The connection was lost and sqlx has listened again on a new one.
+            Ok(None) => {
+                tracing::warn!(channel, "otp_jobs: LISTEN connection lost, reconnected");
+                wake_available(&pool, &sender).await;
+            }
+            Err(sqlx::Error::PoolClosed) => return,
+            Err(error) => {
+                tracing::warn!(channel, %error, "otp_jobs: LISTEN connection failed");
+                drop(listener);
+                let Some(again) = reconnect(&pool, &channel, &sender).await else {
+                    return;
+                };
+                listener = again;
+                wake_available(&pool, &sender).await;
+            }
+        }
+    }
+}
+
+/// A new listener, retried with backoff; `None` when the receiver is gone or the pool closed.
+async fn reconnect(
+    pool: &PgPool,
+    channel: &str,
+    sender: &mpsc::UnboundedSender<String>,
+) -> Option<PgListener> {
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        tokio::select! {
+            () = sender.closed() => return None,
+            () = tokio::time::sleep(backoff) => {}
+        }
+        if pool.is_closed() {
+            return None;
+        }
+        match connect(pool, channel).await {
+            Ok(listener) => {
+                tracing::info!(channel, "otp_jobs: LISTEN reconnected");
+                return Some(listener);
+            }
+            Err(error) => {
+                tracing::warn!(channel, %error, ?backoff, "otp_jobs: LISTEN reconnection failed");
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+        }
+    }
+}
+
+/// Without LISTEN: every [`POLL_INTERVAL`], the queues that have available jobs.
+async fn poll(pool: PgPool, sender: mpsc::UnboundedSender<String>) {
+    loop {
+        tokio::select! {
+            () = sender.closed() => return,
+            () = tokio::time::sleep(POLL_INTERVAL) => {}
+        }
+        if pool.is_closed() {
+            return;
+        }
+        wake_available(&pool, &sender).await;
+    }
+}
+
+/// Sends the name of every queue with available jobs (best effort).
+async fn wake_available(pool: &PgPool, sender: &mpsc::UnboundedSender<String>) {
+    match available_queues(pool, None).await {
+        Ok(queues) => {
+            for queue in queues {
+                let _ = sender.send(queue);
+            }
+        }
+        Err(error) => tracing::debug!(%error, "otp_jobs: could not read the available queues"),
+    }
+}
+
+/// The queues that have available jobs (only `queue`, when given), by name. A skip scan over
+/// the fetch index: one index probe per queue, however many jobs wait.
+pub(super) async fn available_queues(
+    pool: &PgPool,
+    queue: Option<&str>,
+) -> Result<Vec<String>, sqlx::Error> {
+    if let Some(queue) = queue {
+        return sqlx::query_scalar(
+            "SELECT $1::text WHERE EXISTS ( \
+                 SELECT 1 FROM otp_jobs WHERE state = 'available' AND queue = $1)",
+        )
+        .bind(queue)
+        .fetch_all(pool)
+        .await;
+    }
+    sqlx::query_scalar(
+        "WITH RECURSIVE queues(queue) AS ( \
+             (SELECT queue FROM otp_jobs WHERE state = 'available' ORDER BY queue LIMIT 1) \
+             UNION ALL \
+             SELECT (SELECT j.queue FROM otp_jobs AS j \
+                     WHERE j.state = 'available' AND j.queue > q.queue \
+                     ORDER BY j.queue LIMIT 1) \
+             FROM queues AS q WHERE q.queue IS NOT NULL) \
+         SELECT queue FROM queues WHERE queue IS NOT NULL",
+    )
+    .fetch_all(pool)
+    .await
+}
