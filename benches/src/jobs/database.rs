@@ -125,7 +125,9 @@ impl Database {
 
 /// `url` naming database `name` instead of its own (the query string kept).
 fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let authority_start = base.find("://").map_or(0, |i| i + 3);
     let base = match base[authority_start..].find('/') {
         Some(slash) => &base[..authority_start + slash],
@@ -145,6 +147,9 @@ mod tests {
             super::with_database("postgres://u@h:5432/postgres?sslmode=disable", "b"),
             "postgres://u@h:5432/b?sslmode=disable"
         );
-        assert_eq!(super::with_database("postgres://u@h", "b"), "postgres://u@h/b");
+        assert_eq!(
+            super::with_database("postgres://u@h", "b"),
+            "postgres://u@h/b"
+        );
     }
 }

@@ -36,10 +36,9 @@ impl Metric {
     pub fn title(self, sizes: &Sizes) -> String {
         match self {
             Metric::InsertOne => format!("insert, one at a time, {} jobs (jobs/s)", sizes.singles),
-            Metric::InsertBatch => format!(
-                "insert_all, {} batches of {BATCH} (jobs/s)",
-                sizes.batches
-            ),
+            Metric::InsertBatch => {
+                format!("insert_all, {} batches of {BATCH} (jobs/s)", sizes.batches)
+            }
             Metric::EndToEnd(concurrency) => format!(
                 "{} no-op jobs, insert → fetch → perform → complete, concurrency {concurrency} (jobs/s)",
                 sizes.jobs
@@ -87,7 +86,7 @@ impl Sizes {
 }
 
 /// How long an end-to-end run may take before it counts as failed.
-const GIVE_UP: Duration = Duration::from_secs(300);
+const GIVE_UP: Duration = Duration::from_mins(5);
 
 /// Measures `metric` for `Q` on a fresh database of `engine`, on a fresh runtime of 2 workers.
 ///
@@ -100,9 +99,7 @@ pub fn measure<Q: JobQueue>(engine: Engine, metric: Metric, sizes: Sizes) -> Res
         let result = match Q::open(&database).await {
             Ok(mut queue) => {
                 let result = match metric {
-                    Metric::InsertOne | Metric::InsertBatch => {
-                        inserts(&queue, metric, sizes).await
-                    }
+                    Metric::InsertOne | Metric::InsertBatch => inserts(&queue, metric, sizes).await,
                     Metric::EndToEnd(concurrency) => {
                         end_to_end(&mut queue, concurrency, sizes.jobs).await
                     }
@@ -133,7 +130,7 @@ async fn inserts<Q: JobQueue>(queue: &Q, metric: Metric, sizes: Sizes) -> Result
         }
         sizes.batches * BATCH
     };
-    Ok(count as f64 / start.elapsed().as_secs_f64())
+    Ok(per_second(count, start.elapsed()))
 }
 
 /// Inserts `jobs` (untimed), starts the workers, and times until the database holds them all
@@ -152,7 +149,11 @@ async fn end_to_end<Q: JobQueue>(
     let target = jobs as u64;
     while performed.get() < target {
         if start.elapsed() > GIVE_UP {
-            return Err(format!("{} of {jobs} jobs performed after {GIVE_UP:?}", performed.get()).into());
+            return Err(format!(
+                "{} of {jobs} jobs performed after {GIVE_UP:?}",
+                performed.get()
+            )
+            .into());
         }
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
@@ -166,7 +167,7 @@ async fn end_to_end<Q: JobQueue>(
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    Ok(jobs as f64 / start.elapsed().as_secs_f64())
+    Ok(per_second(jobs, start.elapsed()))
 }
 
 /// Starts the workers, schedules jobs an hour ahead, lets the node settle for 2 s, then
@@ -176,17 +177,22 @@ async fn idle_cpu<Q: JobQueue>(queue: &mut Q, sizes: Sizes) -> Result<f64, BoxEr
     queue.run(10, Arc::clone(&performed)).await?;
     for start in (0..sizes.scheduled).step_by(BATCH) {
         queue
-            .insert_scheduled(BATCH.min(sizes.scheduled - start), Duration::from_secs(3600))
+            .insert_scheduled(BATCH.min(sizes.scheduled - start), Duration::from_hours(1))
             .await?;
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     let before = process_cpu()?;
     tokio::time::sleep(Duration::from_secs(sizes.idle_seconds)).await;
-    let spent = process_cpu()? - before;
+    let spent = process_cpu()?.saturating_sub(before);
     if performed.get() > 0 {
         return Err(format!("{} jobs ran before they were due", performed.get()).into());
     }
-    Ok(spent.as_secs_f64() * 1000.0 / sizes.idle_seconds as f64)
+    Ok(spent.as_secs_f64() * 1000.0 / Duration::from_secs(sizes.idle_seconds).as_secs_f64())
+}
+
+/// `count` over `elapsed`, per second.
+fn per_second(count: usize, elapsed: Duration) -> f64 {
+    f64::from(u32::try_from(count).unwrap_or(u32::MAX)) / elapsed.as_secs_f64()
 }
 
 /// The process's user and system CPU time so far, from `/proc/self/stat` (in ticks of 10 ms).
@@ -256,10 +262,17 @@ pub fn table(names: &[&str], rows: &[Row], sizes: &Sizes) -> String {
             })
             .collect();
         let lower_is_better = row.metric == Metric::IdleCpu;
-        let best = medians.iter().flatten().copied().reduce(|a, b| {
-            if lower_is_better { a.min(b) } else { a.max(b) }
-        });
-        let _ = write!(out, "| {} | {} |", row.metric.title(sizes), row.engine.label());
+        let best = medians
+            .iter()
+            .flatten()
+            .copied()
+            .reduce(|a, b| if lower_is_better { a.min(b) } else { a.max(b) });
+        let _ = write!(
+            out,
+            "| {} | {} |",
+            row.metric.title(sizes),
+            row.engine.label()
+        );
         for (cell, median) in row.cells.iter().zip(&medians) {
             match (cell, median) {
                 (None, _) => out.push_str(" — |"),

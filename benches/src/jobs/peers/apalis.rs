@@ -40,7 +40,10 @@ enum Storage {
 /// apalis on one database.
 pub struct Apalis {
     storage: Storage,
-    stop: Option<(tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>)>,
+    stop: Option<(
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<()>,
+    )>,
 }
 
 impl Apalis {

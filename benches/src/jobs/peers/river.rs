@@ -1,5 +1,5 @@
 //! River's Rust client (`riverqueue` 0.5) on PostgreSQL or SQLite (WAL, 5 s busy timeout, as its
-//! SQLite example), default client settings; its completed jobs counted in `river_job`.
+//! SQLite example), default client settings but a fetch cooldown of 1 ms; its completed jobs counted in `river_job`.
 
 use crate::jobs::{BoxError, Database, Engine, JobQueue, Performed};
 use riverqueue::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
@@ -56,11 +56,13 @@ impl JobQueue for River {
                 Pool::Postgres(pool)
             }
             Engine::Sqlite => {
-                let options =
-                    SqliteConnectOptions::from_str(&format!("sqlite://{}", database.path().display()))?
-                        .create_if_missing(true)
-                        .journal_mode(SqliteJournalMode::Wal)
-                        .busy_timeout(Duration::from_secs(5));
+                let options = SqliteConnectOptions::from_str(&format!(
+                    "sqlite://{}",
+                    database.path().display()
+                ))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(5));
                 let pool = SqlitePoolOptions::new().connect_with(options).await?;
                 riverqueue::migrate::SqliteMigrator::new(pool.clone())
                     .migrate_up()
@@ -109,7 +111,10 @@ impl JobQueue for River {
                 Ok::<_, BoxError>(WorkOutcome::Complete)
             }
         })?;
+        // The fetch cooldown at its minimum (1 ms): with the default 100 ms, River ran about
+        // 55 no-op jobs/s at concurrency 10 here, bound by the pause between fetches.
         self.client = builder(&self.pool)
+            .fetch_cooldown(riverqueue::FETCH_COOLDOWN_MIN)
             .workers(workers)
             .queue("bench", QueueConfig::new(concurrency as usize))
             .build()?;
