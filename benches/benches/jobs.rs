@@ -75,6 +75,7 @@ fn main() -> ExitCode {
     if chosen.is_empty() {
         return usage("--only names no implementation of this build");
     }
+    eprintln!("== sizes: {sizes:?}, {runs} run(s)");
     let mut rows = Vec::new();
     for &engine in &engines {
         for &metric in &METRICS {
@@ -101,7 +102,7 @@ fn main() -> ExitCode {
                     eprintln!(
                         "== {} / {} / {name} (run {})",
                         engine.label(),
-                        metric.title(&sizes),
+                        metric.title(),
                         run + 1
                     );
                     match (chosen[index].measure)(engine, metric, sizes) {
@@ -121,7 +122,7 @@ fn main() -> ExitCode {
         }
     }
     let names: Vec<&str> = chosen.iter().map(|i| i.name).collect();
-    print!("{}", workloads::table(&names, &rows, &sizes));
+    print!("{}", workloads::table(&names, &rows));
     ExitCode::SUCCESS
 }
 
