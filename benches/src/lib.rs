@@ -16,10 +16,14 @@
 //!
 //! The `suite` bench binary runs them all and prints one line per figure; `scripts/bench` runs
 //! it five times and `suite report` turns the lines into the table of `BENCHMARKS.md`.
+//!
+//! [`jobs`] is the durable-jobs benchmark (`benches/jobs.rs`, `scripts/bench-jobs`): otp-jobs
+//! on SQLite and PostgreSQL, beside riverqueue, awa and apalis under `peers`.
 
 pub mod contention;
 pub mod hand_written;
 pub mod impls;
+pub mod jobs;
 pub mod memory;
 pub mod ours;
 #[cfg(feature = "peers")]

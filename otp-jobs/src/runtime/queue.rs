@@ -55,16 +55,16 @@ impl Queue {
     async fn wake(&mut self, _wake: Wake, ctx: &mut Context<Self>) {
         self.drained = false;
         self.collect();
-        self.flush(ctx).await;
-        self.fetch(ctx).await;
+        self.flush_and_fetch(ctx).await;
     }
 
     #[handle_info]
     async fn ready(&mut self, _ready: Ready, ctx: &mut Context<Self>) {
         if self.collect() > 0 {
-            self.flush(ctx).await;
-            if !self.drained {
-                self.fetch(ctx).await;
+            if self.drained {
+                self.flush(ctx).await;
+            } else {
+                self.flush_and_fetch(ctx).await;
             }
         }
     }
@@ -74,8 +74,7 @@ impl Queue {
         self.retry_armed = false;
         self.drained = false;
         self.collect();
-        self.flush(ctx).await;
-        self.fetch(ctx).await;
+        self.flush_and_fetch(ctx).await;
     }
 
     #[terminate]
@@ -180,6 +179,29 @@ impl Queue {
                 self.applied(&outcomes);
                 self.backoff = FIRST_BACKOFF;
             }
+            Err(error) => {
+                tracing::warn!(queue = %self.local.name, %error, "could not record job outcomes; retrying");
+                self.arm_retry(ctx);
+            }
+        }
+    }
+
+    /// Applies the pending batch and fetches for the free slots: at the same time where the
+    /// engine takes concurrent writers (PostgreSQL's row locks), which halves the round trips a
+    /// cycle waits for; one after the other on SQLite, whose single writer would make them
+    /// wait on each other. The fetch cannot take a job of the batch: those are still
+    /// executing until the batch commits.
+    async fn flush_and_fetch(&mut self, ctx: &mut Context<Self>) {
+        if self.pending.is_empty() || !self.shared.store.concurrent_writes() {
+            self.flush(ctx).await;
+            self.fetch(ctx).await;
+            return;
+        }
+        let store = Arc::clone(&self.shared.store);
+        let complete = store.complete(self.requests());
+        let (completed, ()) = tokio::join!(complete, self.fetch(ctx));
+        match completed {
+            Ok(outcomes) => self.applied(&outcomes),
             Err(error) => {
                 tracing::warn!(queue = %self.local.name, %error, "could not record job outcomes; retrying");
                 self.arm_retry(ctx);

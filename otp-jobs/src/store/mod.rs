@@ -145,6 +145,13 @@ pub(crate) trait Store: Send + Sync + 'static {
     /// the request's token.
     fn complete(&self, batch: Vec<CompletionRequest>) -> StoreFuture<'_, Vec<CompletionOutcome>>;
 
+    /// Whether two writes may run at once without waiting on each other: true with row locks
+    /// (PostgreSQL), false with one writer for the whole database (SQLite). The queues apply a
+    /// batch of completions and fetch at the same time only where it is true.
+    fn concurrent_writes(&self) -> bool {
+        true
+    }
+
     /// Makes due scheduled and retryable jobs available (all of them when `include_future`, for
     /// testing), in `queue` or in every queue; returns the queues that got jobs.
     fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Vec<String>>;

@@ -305,6 +305,10 @@ async fn complete_one(
 }
 
 impl Store for SqliteStore {
+    fn concurrent_writes(&self) -> bool {
+        false
+    }
+
     fn migrate(&self) -> StoreFuture<'_, ()> {
         Box::pin(migrate(&self.pool))
     }
