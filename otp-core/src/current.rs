@@ -41,6 +41,19 @@ pub fn current_pid() -> Option<Pid> {
         .flatten()
 }
 
+/// Runs `f` with the current process's pid, without cloning it; `None` outside a process.
+pub(crate) fn with_current<R>(f: impl FnOnce(&Pid) -> R) -> Option<R> {
+    CURRENT
+        .try_with(|current| {
+            let pid = current.take()?;
+            let result = f(&pid);
+            current.set(Some(pid));
+            Some(result)
+        })
+        .ok()
+        .flatten()
+}
+
 /// The id of the current process, without touching its pid.
 pub(crate) fn current_id() -> Option<u64> {
     CURRENT_ID.try_with(Cell::get).ok().filter(|&id| id != 0)

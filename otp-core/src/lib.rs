@@ -124,6 +124,7 @@ mod genserver;
 mod message;
 mod names;
 mod no_proc;
+pub mod observe;
 mod pid;
 mod process;
 mod pubsub;

@@ -8,8 +8,9 @@
 
 use std::any::Any;
 use std::collections::HashSet;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU8, AtomicU32, AtomicU64};
 use std::sync::{Arc, OnceLock, PoisonError};
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::oneshot;
 use tokio::task::AbortHandle;
@@ -32,6 +33,12 @@ pub(crate) trait Process: Send + Sync + 'static {
     /// Asks the process to stop in order with `reason` (`GenServer.stop/2`): it finishes the
     /// message in hand, runs `terminate`, and exits. False when it is already dead.
     fn request_stop(&self, reason: ExitReason) -> bool;
+    /// How many messages wait in the mailbox, those the run loop took but has not handled yet
+    /// included.
+    fn mailbox_len(&self) -> usize;
+    /// The bytes the runtime holds for the process: its task, its process record, its mailbox's
+    /// buffers (not what the state owns on the heap).
+    fn memory(&self) -> usize;
     /// The process as `Any`, to recover its typed handle.
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
 }
@@ -39,14 +46,48 @@ pub(crate) trait Process: Send + Sync + 'static {
 /// The identity and exit bookkeeping of one process.
 pub(crate) struct ProcessCell {
     id: u64,
+    /// What the process is doing, for introspection: a [`Status`] as a byte.
+    status: AtomicU8,
     dying: AtomicBool,
     /// Set by a kill or a fatal exit signal: the process runs no more callbacks.
     doomed: AtomicBool,
     trap_exit: AtomicBool,
     abort: OnceLock<AbortHandle>,
-    /// Data other handles of the process reach without a message (a registry's entries).
-    attachment: OnceLock<Arc<dyn Any + Send + Sync>>,
     relations: Mutex<Relations>,
+    /// Messages handled, for introspection: written by the run loop only, when it waits and
+    /// after each run of messages (see `run_loop::Turn`), read by whoever looks.
+    handled: AtomicU64,
+    /// When the process was made, in seconds since the first process was (see [`started`]).
+    started_at: u32,
+    /// The 128-byte blocks of its task (the future and tokio's cell around it), saturated; set
+    /// once it is spawned.
+    task_blocks: AtomicU8,
+    /// How many messages the run loop took from the mailbox and has not handled yet: published
+    /// when it takes a batch, when it waits and after each run of messages.
+    in_hand: AtomicU32,
+    /// The id of the process whose reply a call of this one waits for; 0 when none.
+    waiting_on: AtomicU64,
+    /// When that wait began: milliseconds on the wait-for clock, wrapping (see
+    /// [`Self::begin_waiting`]).
+    waiting_since: AtomicU32,
+}
+
+/// The clock of `started_at`: when the first process was made, on the system clock.
+fn started() -> SystemTime {
+    static FIRST: OnceLock<SystemTime> = OnceLock::new();
+    *FIRST.get_or_init(SystemTime::now)
+}
+
+/// What a process is doing, as [`ProcessCell`] records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Status {
+    /// Waiting for a message.
+    Waiting = 0,
+    /// Running a callback (`init` included).
+    Running = 1,
+    /// Suspended by `sys::suspend`: handles nothing but system requests.
+    Suspended = 2,
 }
 
 #[derive(Default)]
@@ -80,6 +121,23 @@ struct Ties {
     exit_hooks: Vec<(u64, ExitHook)>,
     /// Reply senders a crash dropped: dropped once links and monitors have been told.
     after_exit: Vec<Box<dyn Any + Send>>,
+    /// The process that started it linked (a supervisor for its children).
+    parent: Option<Pid>,
+    /// Data other handles of the process reach without a message (a registry's entries).
+    attachment: Option<Arc<dyn Any + Send + Sync>>,
+}
+
+/// What the introspection functions read of a process's relations, in one lock.
+pub(crate) struct RelationsSnapshot {
+    pub(crate) name: Option<Arc<str>>,
+    pub(crate) parent: Option<Pid>,
+    pub(crate) links: Vec<Pid>,
+    /// The processes that monitor this one.
+    pub(crate) monitored_by: Vec<Pid>,
+    /// The processes this one monitors.
+    pub(crate) monitors: Vec<Pid>,
+    /// Bytes held by the relations (links, monitors, timers, hooks), roughly.
+    pub(crate) memory: usize,
 }
 
 /// Work the runtime does when a process exits, before links and monitors are told (registry
@@ -100,8 +158,144 @@ impl ProcessCell {
             doomed: AtomicBool::new(false),
             trap_exit: AtomicBool::new(false),
             abort: OnceLock::new(),
-            attachment: OnceLock::new(),
             relations: Mutex::new(Relations::default()),
+            status: AtomicU8::new(Status::Running as u8),
+            handled: AtomicU64::new(0),
+            started_at: seconds_since_start(),
+            task_blocks: AtomicU8::new(0),
+            in_hand: AtomicU32::new(0),
+            waiting_on: AtomicU64::new(0),
+            waiting_since: AtomicU32::new(0),
+        }
+    }
+
+    pub(crate) fn status(&self) -> Status {
+        match self.status.load(std::sync::atomic::Ordering::Relaxed) {
+            0 => Status::Waiting,
+            2 => Status::Suspended,
+            _ => Status::Running,
+        }
+    }
+
+    /// Records what the process does now; only its own run loop calls this.
+    #[inline]
+    pub(crate) fn set_status(&self, status: Status) {
+        self.status
+            .store(status as u8, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Counts messages handled; only the process's own run loop calls this, so a load and a
+    /// store do (no atomic read-modify-write).
+    #[inline]
+    pub(crate) fn count_handled(&self, messages: u32) {
+        let handled = self.handled.load(std::sync::atomic::Ordering::Relaxed);
+        self.handled.store(
+            handled + u64::from(messages),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+    }
+
+    pub(crate) fn handled(&self) -> u64 {
+        self.handled.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The bytes of the process's task.
+    pub(crate) fn task_size(&self) -> usize {
+        usize::from(self.task_blocks.load(std::sync::atomic::Ordering::Relaxed)) * 128
+    }
+
+    /// Records the bytes of the process's task, a multiple of 128.
+    pub(crate) fn set_task_size(&self, bytes: usize) {
+        let blocks = u8::try_from(bytes / 128).unwrap_or(u8::MAX);
+        self.task_blocks
+            .store(blocks, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many messages the run loop holds, taken from the mailbox and not handled yet.
+    pub(crate) fn in_hand(&self) -> usize {
+        self.in_hand.load(std::sync::atomic::Ordering::Relaxed) as usize
+    }
+
+    /// Records how many messages the run loop holds; saturated, as only people read it.
+    #[inline]
+    pub(crate) fn set_in_hand(&self, count: usize) {
+        self.in_hand.store(
+            u32::try_from(count).unwrap_or(u32::MAX),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+    }
+
+    pub(crate) fn started_at(&self) -> SystemTime {
+        started() + Duration::from_secs(u64::from(self.started_at))
+    }
+
+    /// Records the process that started it linked.
+    pub(crate) fn set_parent(&self, parent: Pid) {
+        self.relations().ties().parent = Some(parent);
+    }
+
+    /// Records that the process is blocked in a call to the process `server` since `since`
+    /// (milliseconds on the clock of `observe::wait_for`, wrapping). Plain stores: only the
+    /// process's own callbacks make its calls.
+    #[inline]
+    pub(crate) fn begin_waiting(&self, server: u64, since: u32) {
+        self.waiting_since
+            .store(since, std::sync::atomic::Ordering::Relaxed);
+        self.waiting_on
+            .store(server, std::sync::atomic::Ordering::Release);
+    }
+
+    /// The call to `server` has ended.
+    #[inline]
+    pub(crate) fn end_waiting(&self, server: u64) {
+        if self.waiting_on.load(std::sync::atomic::Ordering::Relaxed) == server {
+            self.waiting_on
+                .store(0, std::sync::atomic::Ordering::Release);
+        }
+    }
+
+    /// The process the call it is blocked in went to, and since when; `None` when it is not
+    /// blocked in a call.
+    pub(crate) fn waiting(&self) -> Option<(u64, u32)> {
+        let server = self.waiting_on.load(std::sync::atomic::Ordering::Acquire);
+        let since = self
+            .waiting_since
+            .load(std::sync::atomic::Ordering::Relaxed);
+        (server != 0).then_some((server, since))
+    }
+
+    /// The relations, read in one lock.
+    pub(crate) fn relations_snapshot(&self) -> RelationsSnapshot {
+        let relations = self.relations();
+        let Some(ties) = relations.ties.as_ref() else {
+            return RelationsSnapshot {
+                name: None,
+                parent: None,
+                links: Vec::new(),
+                monitored_by: Vec::new(),
+                monitors: Vec::new(),
+                memory: 0,
+            };
+        };
+        let monitored_by = (ties.monitors.iter())
+            .filter_map(|(_, watcher)| match watcher {
+                Watcher::Process(pid) => Some(pid.clone()),
+                Watcher::Waiter(_) => None,
+            })
+            .collect();
+        let memory = size_of::<Ties>()
+            + ties.links.capacity() * size_of::<Pid>()
+            + ties.monitors.capacity() * size_of::<(MonitorRef, Watcher)>()
+            + ties.watching.capacity() * size_of::<(MonitorRef, Pid)>()
+            + ties.timers.capacity() * size_of::<TimerEntry>()
+            + ties.exit_hooks.capacity() * size_of::<(u64, ExitHook)>();
+        RelationsSnapshot {
+            name: ties.name.clone(),
+            parent: ties.parent.clone(),
+            links: ties.links.iter().cloned().collect(),
+            monitored_by,
+            monitors: ties.watching.iter().map(|(_, pid)| pid.clone()).collect(),
+            memory,
         }
     }
 
@@ -138,11 +332,18 @@ impl ProcessCell {
 
     /// Attaches data to the process, once; false when something is attached already.
     pub(crate) fn attach(&self, data: Arc<dyn Any + Send + Sync>) -> bool {
-        self.attachment.set(data).is_ok()
+        let mut relations = self.relations();
+        let ties = relations.ties();
+        if ties.attachment.is_some() {
+            return false;
+        }
+        ties.attachment = Some(data);
+        true
     }
 
-    pub(crate) fn attachment(&self) -> Option<&Arc<dyn Any + Send + Sync>> {
-        self.attachment.get()
+    /// The attached data, while the process lives.
+    pub(crate) fn attachment(&self) -> Option<Arc<dyn Any + Send + Sync>> {
+        self.relations().ties.as_ref()?.attachment.clone()
     }
 
     pub(crate) fn traps_exits(&self) -> bool {
@@ -540,6 +741,14 @@ fn tell_watcher(pid: &Pid, reference: MonitorRef, watcher: Watcher, reason: &Exi
     }
 }
 
+/// Seconds since the first process was made (see [`started`]), saturated.
+fn seconds_since_start() -> u32 {
+    let since = SystemTime::now()
+        .duration_since(started())
+        .unwrap_or_default();
+    u32::try_from(since.as_secs()).unwrap_or(u32::MAX)
+}
+
 /// Runs when a process's task ends, however it ends: tells links and monitors, drops the
 /// name and the timers, and logs a reason other than normal or shutdown.
 pub(crate) fn finish(pid: &Pid) {
@@ -556,6 +765,7 @@ pub(crate) fn finish(pid: &Pid) {
         let taken = relations.ties.take().map(|ties| *ties).unwrap_or_default();
         (reason, taken)
     };
+    crate::observe::process_table::remove(cell.id());
     if let Some(name) = &ties.name {
         crate::names::unregister_pid(name, pid);
     }

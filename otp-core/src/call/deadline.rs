@@ -102,6 +102,16 @@ impl Deadline {
         }
     }
 
+    /// When the call began, as far as the deadline knows without reading the clock: the reading
+    /// it was armed from, or on a busy thread its tick timer's (at most a tick earlier). `None`
+    /// before the first poll and when the deadline never fires.
+    pub(crate) fn began(&self) -> Option<Instant> {
+        match self.at {
+            Some(at) => at.checked_sub(self.timeout),
+            None => (self.timer.as_ref()).map(|timer| timer.sleep.deadline()),
+        }
+    }
+
     /// Ready once the deadline has passed. Outside a tokio runtime there is no timer to arm,
     /// and the deadline never fires.
     pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<()> {

@@ -16,6 +16,7 @@ pub use reply_sender::{ReplySender, reply_channel};
 pub(crate) use reply_sender::{begin_parking, drop_caught, end_parking};
 
 use crate::genserver::Envelope;
+use crate::observe::CallWait;
 use crate::{ExitReason, GenServer, ServerRef};
 use deadline::Deadline;
 
@@ -127,6 +128,7 @@ impl<'a, S: GenServer, R> IntoFuture for Call<'a, S, R> {
             reply: self.reply,
             timeout: self.timeout,
             deadline: None,
+            wait: None,
         }
     }
 }
@@ -139,6 +141,8 @@ pub struct CallFuture<'a, S: GenServer, R> {
     reply: oneshot::Receiver<R>,
     timeout: Duration,
     deadline: Option<Deadline>,
+    /// The caller's record of the wait, while a process waits (see `observe::deadlocks`).
+    wait: Option<CallWait>,
 }
 
 // No field is structurally pinned: the message is moved out, the rest is `Unpin`.
@@ -169,6 +173,9 @@ impl<S: GenServer, R> Future for CallFuture<'_, S, R> {
         }
         if this.timeout == Duration::MAX {
             // `:infinity`: no timer at all.
+            if this.wait.is_none() {
+                this.wait = CallWait::begin(this.server.id(), None);
+            }
             return Poll::Pending;
         }
         let deadline = this
@@ -176,7 +183,12 @@ impl<S: GenServer, R> Future for CallFuture<'_, S, R> {
             .get_or_insert_with(|| Deadline::new(this.timeout));
         match deadline.poll(cx) {
             Poll::Ready(()) => Poll::Ready(Err(CallError::Timeout)),
-            Poll::Pending => Poll::Pending,
+            Poll::Pending => {
+                if this.wait.is_none() {
+                    this.wait = CallWait::begin(this.server.id(), deadline.began());
+                }
+                Poll::Pending
+            }
         }
     }
 }

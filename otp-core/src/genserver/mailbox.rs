@@ -61,6 +61,12 @@ impl<T> Mailbox<T> {
         self.shared.lock()
     }
 
+    /// How many messages wait in the shared queue, and the bytes of its buffer.
+    pub(crate) fn backlog(&self) -> (usize, usize) {
+        let shared = self.lock();
+        (shared.queue.len(), shared.queue.capacity() * size_of::<T>())
+    }
+
     /// Queues `message`; gives it back when the mailbox is closed.
     pub(crate) fn send(&self, message: T) -> Result<(), T> {
         let waker = {
@@ -137,6 +143,11 @@ impl<T> Inbox<T> {
         drop(shared);
         drop(stale);
         Poll::Ready(self.taken.pop_front())
+    }
+
+    /// How many messages were taken and not handled yet.
+    pub(crate) fn in_hand(&self) -> usize {
+        self.taken.len()
     }
 
     /// The messages taken but not handled, to be dropped with the others at exit.

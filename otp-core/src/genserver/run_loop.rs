@@ -8,11 +8,11 @@ use std::task::Poll;
 use tokio::sync::oneshot;
 
 use super::context::InfoAction;
-use super::mailbox::{Inbox, Mailbox};
-use super::server_ref::Envelope;
+use super::mailbox::Inbox;
+use super::server_ref::{Envelope, ServerProcess};
 use super::start_error::StartError;
 use crate::call::{begin_parking, drop_caught, end_parking};
-use crate::process::{self, ProcessCell};
+use crate::process::{self, ProcessCell, Status};
 use crate::{AnyMessage, Context, ExitReason, GenServer, IdleTimeout, InitError, Pid, ServerRef};
 
 /// Ends the process however its task ends, even when the task is aborted by a kill: records
@@ -159,37 +159,80 @@ fn arm(
 /// throughput (the `cast1_mps` row of the benchmark suite).
 const MESSAGES_PER_TURN: u32 = 256;
 
-/// The messages taken since the mailbox was last empty.
-struct Turn(u32);
+/// The messages taken since the mailbox was last empty, and those not yet counted in the
+/// process's cell for introspection.
+///
+/// Counts are published when the loop is about to wait and after each run of
+/// [`MESSAGES_PER_TURN`] messages, never per message: a store per message would write, on every
+/// message, memory that the senders' lock may share a cache line with.
+struct Turn {
+    in_row: u32,
+    uncounted: u32,
+    /// The messages in hand last published.
+    in_hand: u32,
+    /// The mailbox was empty at the last receive: the task gave its thread back while it waited.
+    waited: bool,
+}
 
 impl Turn {
+    fn new() -> Self {
+        Turn {
+            in_row: 0,
+            uncounted: 0,
+            in_hand: 0,
+            waited: false,
+        }
+    }
+
     /// Counts a message taken; gives the thread back after [`MESSAGES_PER_TURN`] in a row.
-    async fn took(&mut self, waited: bool) {
-        if waited {
-            self.0 = 0;
+    /// `in_hand`: the messages taken from the mailbox and not handled yet.
+    async fn took<S: GenServer>(&mut self, process: &ServerProcess<S>, in_hand: usize) {
+        self.uncounted += 1;
+        if in_hand > self.in_hand as usize {
+            // A batch was taken: whoever looks sees the backlog now, not at the next publish.
+            self.publish(process, in_hand);
+        }
+        if self.waited {
+            self.in_row = 0;
+            process.cell.set_status(Status::Running);
             return;
         }
-        self.0 += 1;
-        if self.0 == MESSAGES_PER_TURN {
-            self.0 = 0;
+        self.in_row += 1;
+        if self.in_row == MESSAGES_PER_TURN {
+            self.in_row = 0;
+            self.publish(process, in_hand);
             tokio::task::yield_now().await;
         }
     }
+
+    /// Publishes the counts for introspection.
+    fn publish<S: GenServer>(&mut self, process: &ServerProcess<S>, in_hand: usize) {
+        process
+            .cell
+            .count_handled(std::mem::take(&mut self.uncounted));
+        process.cell.set_in_hand(in_hand);
+        self.in_hand = u32::try_from(in_hand).unwrap_or(u32::MAX);
+    }
 }
 
-/// The next envelope, or the idle timeout's message if the timer fires first; `waited` is set
-/// when the mailbox was empty (the task gave its thread back while it waited).
+/// The next envelope, or the idle timeout's message if the timer fires first; `turn.waited` is
+/// set when the mailbox was empty (the task gave its thread back while it waited).
 fn receive<'a, S: GenServer>(
     inbox: &'a mut Inbox<Envelope<S>>,
-    mailbox: &'a Mailbox<Envelope<S>>,
+    process: &'a ServerProcess<S>,
     mut idle: Option<&'a mut Pin<Box<tokio::time::Sleep>>>,
-    waited: &'a mut bool,
+    turn: &'a mut Turn,
 ) -> impl Future<Output = Option<Envelope<S>>> + 'a {
+    turn.waited = false;
     std::future::poll_fn(move |cx| {
-        if let Poll::Ready(next) = inbox.poll_recv(mailbox, cx) {
+        if let Poll::Ready(next) = inbox.poll_recv(&process.mailbox, cx) {
             return Poll::Ready(next);
         }
-        *waited = true;
+        if !turn.waited {
+            turn.waited = true;
+            turn.publish(process, 0);
+            process.cell.set_status(Status::Waiting);
+        }
         match idle.as_mut() {
             Some(timer) => timer
                 .as_mut()
@@ -304,7 +347,7 @@ pub(crate) fn run<S: GenServer>(
         // A starter that went away does not stop the server, as in OTP.
         let _ = started.send(Ok(()));
 
-        let mut turn = Turn(0);
+        let mut turn = Turn::new();
         loop {
             let outcome = if let Some(message) = ctx.continue_with.take() {
                 callbacks
@@ -316,14 +359,14 @@ pub(crate) fn run<S: GenServer>(
                     .take()
                     .and_then(|after| tokio::time::Instant::now().checked_add(after))
                     .map(|deadline| arm(&mut idle_timer, deadline));
-                let mailbox = &guard.server.process().mailbox;
-                let mut waited = false;
-                let Some(envelope) = receive(&mut guard.inbox, mailbox, idle, &mut waited).await
+                let process = guard.server.process();
+                let Some(envelope) = receive(&mut guard.inbox, process, idle, &mut turn).await
                 else {
                     // Unreachable while the mailbox holds a sender; end quietly if it happens.
                     return;
                 };
-                turn.took(waited).await;
+                let in_hand = guard.inbox.in_hand();
+                turn.took(guard.server.process(), in_hand).await;
                 if guard.cell().is_dying() {
                     // An exit signal: the process dies at once, without terminate.
                     return;

@@ -86,6 +86,15 @@ impl<S: GenServer> Process for ServerProcess<S> {
         self.mailbox.send(Envelope::Stop(Box::new(reason))).is_ok()
     }
 
+    fn mailbox_len(&self) -> usize {
+        self.mailbox.backlog().0 + self.cell.in_hand()
+    }
+
+    fn memory(&self) -> usize {
+        let in_hand = self.cell.in_hand() * size_of::<Envelope<S>>();
+        size_of::<Self>() + self.cell.task_size() + self.mailbox.backlog().1 + in_hand
+    }
+
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
         self
     }

@@ -199,6 +199,14 @@ impl<S: GenServer> StartOptions<S> {
     }
 }
 
+/// The bytes tokio allocates for a task whose future is `future` bytes: its cell, aligned to 128
+/// bytes, holds a header, the scheduler's handle and the task's id, the future and a trailer
+/// (tokio 1.54; `size_tests.rs` relies on the same layout).
+fn task_cell_size(future: usize) -> usize {
+    const OVERHEAD: usize = 32 + 16 + 8 + 48;
+    (future + OVERHEAD).div_ceil(128) * 128
+}
+
 async fn spawn<S: GenServer>(
     args: S::Args,
     name: Option<&str>,
@@ -210,6 +218,7 @@ async fn spawn<S: GenServer>(
     // The mailbox, bounded by `S::MAILBOX_CAPACITY` or not.
     let server = ServerRef::new(Arc::new(ServerProcess::new(ProcessCell::new())));
     let pid = server.pid();
+    crate::observe::process_table::insert(&pid);
     if let Some(data) = attachment {
         pid.process().cell().attach(data);
     }
@@ -236,6 +245,7 @@ async fn spawn<S: GenServer>(
     let parent = if link { crate::current_pid() } else { None };
     if let Some(parent) = &parent {
         process::link(parent, &pid);
+        pid.process().cell().set_parent(parent.clone());
     }
     // At error level, so the process's fields stay on its events under any filter.
     let span = tracing::error_span!("process", pid = %pid, server = type_name::<S>(), name);
@@ -243,7 +253,11 @@ async fn spawn<S: GenServer>(
     // The loop's future is spawned as it is: an `async` block around it would hold its
     // arguments beside it and make the task larger, enough to cost a server a whole 128-byte
     // block of tokio's cache-line-aligned task cell (`size_tests.rs` checks the bound).
-    let task = tokio::spawn(run_loop::run(server.clone(), args, parent, started).instrument(span));
+    let future = run_loop::run(server.clone(), args, parent, started).instrument(span);
+    pid.process()
+        .cell()
+        .set_task_size(task_cell_size(size_of_val(&future)));
+    let task = tokio::spawn(future);
     pid.process().cell().set_abort_handle(task.abort_handle());
     let outcome = match timeout {
         None => Some(init_result.await),
