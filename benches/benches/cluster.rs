@@ -3,13 +3,14 @@
 //! run: otp-core's local `PubSub` and a bare `LISTEN/NOTIFY` round trip through sqlx.
 //!
 //! ```text
-//! cluster [--quick] [--only latency|throughput|failover]
+//! cluster [--quick] [--runs N] [--only latency|throughput|failover]
 //! cluster node URL SCHEMA NAME LEASE_MS SINGLETON     (a node process the benchmark starts)
 //! ```
 //!
 //! Prints the markdown table on stdout (progress and errors on stderr). PostgreSQL is the server
 //! of `DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`); every measurement
-//! runs in a cluster schema of its own, dropped before and after. Nodes run either in this OS
+//! runs in a cluster schema of its own, dropped before and after. Latency and throughput run
+//! `--runs` times (default 3), every other run in reverse order. Nodes run either in this OS
 //! process (each its own `Cluster` with its own connections) or as separate OS processes: this
 //! binary started again with `node`, printing `READY`, `HOLD_START <node> <ns>` and
 //! `LAT <ns>...` on stdout, taking `report <count>` and `stop` on stdin. `cargo bench` appends
@@ -157,10 +158,18 @@ fn main() -> ExitCode {
     }
     let mut sizes = FULL;
     let mut only: Option<String> = None;
+    let mut runs = 3;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--quick" => sizes = QUICK,
+            "--quick" => {
+                sizes = QUICK;
+                runs = 1;
+            }
+            "--runs" => match args.next().and_then(|n| n.parse().ok()) {
+                Some(n) if n > 0 => runs = n,
+                _ => return usage("--runs takes a number above 0"),
+            },
             "--only" => match args.next() {
                 Some(group) if ["latency", "throughput", "failover"].contains(&group.as_str()) => {
                     only = Some(group);
@@ -171,13 +180,13 @@ fn main() -> ExitCode {
         }
     }
     let wanted = |group: &str| only.as_deref().is_none_or(|only| only == group);
-    eprintln!("== sizes: {sizes:?}");
+    eprintln!("== sizes: {sizes:?}, {runs} run(s) of latency and throughput");
     let mut rows = Vec::new();
     if wanted("latency") {
-        rows.extend(latency_rows(sizes));
+        rows.extend(latency_rows(sizes, runs));
     }
     if wanted("throughput") {
-        rows.extend(throughput_rows(sizes));
+        rows.extend(throughput_rows(sizes, runs));
     }
     if wanted("failover") {
         rows.extend(failover_rows(sizes));
@@ -186,7 +195,9 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn latency_rows(sizes: Sizes) -> Vec<Row> {
+/// Every latency measurement `runs` times, every other run in reverse order so that none is
+/// always first; a row's percentiles are of the samples of all its runs.
+fn latency_rows(sizes: Sizes, runs: usize) -> Vec<Row> {
     type Measure = fn(Sizes) -> Result<Vec<u64>, String>;
     let measurements: [(&str, Measure); 4] = [
         ("broadcast to handler, local `PubSub` (reference)", |s| {
@@ -204,16 +215,33 @@ fn latency_rows(sizes: Sizes) -> Vec<Row> {
             |s| run_on_worker(latency_processes(s)).map_err(|e| e.to_string()),
         ),
     ];
+    let mut samples: Vec<Result<Vec<u64>, String>> = vec![Ok(Vec::new()); measurements.len()];
+    for run in 0..runs {
+        let mut order: Vec<usize> = (0..measurements.len()).collect();
+        if run % 2 == 1 {
+            order.reverse();
+        }
+        for index in order {
+            let (title, measure) = measurements[index];
+            let Ok(kept) = &mut samples[index] else {
+                continue;
+            };
+            eprintln!("== latency (run {}): {title}", run + 1);
+            match measure(sizes) {
+                Ok(values) => kept.extend(values),
+                Err(error) => samples[index] = Err(error),
+            }
+        }
+    }
     measurements
-        .into_iter()
-        .map(|(title, measure)| {
-            eprintln!("== latency: {title}");
-            latency_row(title, measure(sizes))
-        })
+        .iter()
+        .zip(samples)
+        .map(|((title, _), values)| latency_row(title, values))
         .collect()
 }
 
-fn throughput_rows(sizes: Sizes) -> Vec<Row> {
+/// Each throughput `runs` times: the median of the runs (min – max).
+fn throughput_rows(sizes: Sizes, runs: usize) -> Vec<Row> {
     let cases = [
         (
             "deliveries/s to 2 other nodes, 1 of 3 nodes publishing, small",
@@ -237,19 +265,39 @@ fn throughput_rows(sizes: Sizes) -> Vec<Row> {
     cases
         .into_iter()
         .map(|(title, publishers, total, pad)| {
-            eprintln!("== throughput: {title}");
-            match run_on_worker(async move {
-                throughput(publishers, total, pad)
-                    .await
-                    .map_err(|e| e.to_string())
-            }) {
-                Ok((rate, delivered)) => row(
-                    title,
-                    Ok(format!("{rate:.0} /s")),
-                    usize::try_from(delivered).unwrap_or(usize::MAX),
-                ),
-                Err(error) => row(title, Err(error), 0),
+            let mut rates = Vec::new();
+            let mut delivered = 0;
+            for run in 0..runs {
+                eprintln!("== throughput (run {}): {title}", run + 1);
+                match run_on_worker(async move {
+                    throughput(publishers, total, pad)
+                        .await
+                        .map_err(|e| e.to_string())
+                }) {
+                    Ok((rate, count)) => {
+                        eprintln!("   {rate:.0} /s");
+                        rates.push(rate);
+                        delivered += count;
+                    }
+                    Err(error) => return row(title, Err(error), 0),
+                }
             }
+            rates.sort_by(f64::total_cmp);
+            let figure = if rates.len() > 1 {
+                format!(
+                    "{:.0} /s ({:.0} – {:.0})",
+                    rates[rates.len() / 2],
+                    rates[0],
+                    rates[rates.len() - 1]
+                )
+            } else {
+                format!("{:.0} /s", rates.first().copied().unwrap_or(0.0))
+            };
+            row(
+                title,
+                Ok(figure),
+                usize::try_from(delivered).unwrap_or(usize::MAX),
+            )
         })
         .collect()
 }
@@ -294,6 +342,8 @@ fn failover_rows(sizes: Sizes) -> Vec<Row> {
 }
 
 fn usage(problem: &str) -> ExitCode {
-    eprintln!("{problem}\nusage: cluster [--quick] [--only latency|throughput|failover]");
+    eprintln!(
+        "{problem}\nusage: cluster [--quick] [--runs N] [--only latency|throughput|failover]"
+    );
     ExitCode::from(2)
 }

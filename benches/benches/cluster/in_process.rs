@@ -77,32 +77,37 @@ pub(crate) async fn latency_local(sizes: Sizes) -> Result<Vec<u64>, BoxError> {
     Ok(latencies(&received?))
 }
 
-/// Reference: `pg_notify` on one connection to a `PgListener` on another, bare sqlx.
+/// Reference: `pg_notify` on one connection to a `PgListener` on each of two others, bare sqlx.
 pub(crate) async fn latency_bare_notify(sizes: Sizes) -> Result<Vec<u64>, BoxError> {
     let channel = format!("otp_cluster_bench_{}_raw", std::process::id());
-    let mut listener = sqlx::postgres::PgListener::connect(&server_url()).await?;
-    listener.listen(&channel).await?;
     let (sender, mut deliveries) = mpsc::unbounded_channel();
-    let listening = tokio::spawn(async move {
-        while let Ok(notification) = listener.recv().await {
-            let at = now_ns();
-            let Some((seq, sent)) = notification.payload().split_once(' ') else {
-                continue;
-            };
-            let (Ok(seq), Ok(sent)) = (seq.parse::<u64>(), sent.parse::<u64>()) else {
-                continue;
-            };
-            let delivery = Delivery {
-                node: 1,
-                from: 0,
-                seq,
-                latency_ns: at.saturating_sub(sent),
-            };
-            if sender.send(delivery).is_err() {
-                break;
+    let mut listening = Vec::new();
+    // Two listening connections, as the two receiving nodes have.
+    for node in 1..=2 {
+        let mut listener = sqlx::postgres::PgListener::connect(&server_url()).await?;
+        listener.listen(&channel).await?;
+        let sender = sender.clone();
+        listening.push(tokio::spawn(async move {
+            while let Ok(notification) = listener.recv().await {
+                let at = now_ns();
+                let Some((seq, sent)) = notification.payload().split_once(' ') else {
+                    continue;
+                };
+                let (Ok(seq), Ok(sent)) = (seq.parse::<u64>(), sent.parse::<u64>()) else {
+                    continue;
+                };
+                let delivery = Delivery {
+                    node,
+                    from: 0,
+                    seq,
+                    latency_ns: at.saturating_sub(sent),
+                };
+                if sender.send(delivery).is_err() {
+                    break;
+                }
             }
-        }
-    });
+        }));
+    }
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(1)
         .connect(&server_url())
@@ -118,8 +123,10 @@ pub(crate) async fn latency_bare_notify(sizes: Sizes) -> Result<Vec<u64>, BoxErr
             .execute(&pool)
             .await?;
     }
-    let received = collect(&mut deliveries, total, Duration::from_mins(1), |_| true).await;
-    listening.abort();
+    let received = collect(&mut deliveries, 2 * total, Duration::from_mins(1), |_| true).await;
+    for task in listening {
+        task.abort();
+    }
     pool.close().await;
     Ok(latencies(&received?))
 }
