@@ -228,7 +228,13 @@ fn latency_rows(sizes: Sizes, runs: usize) -> Vec<Row> {
             };
             eprintln!("== latency (run {}): {title}", run + 1);
             match measure(sizes) {
-                Ok(values) => kept.extend(values),
+                Ok(mut values) => {
+                    kept.extend(&values);
+                    values.sort_unstable();
+                    if !values.is_empty() {
+                        eprintln!("   p50 {} µs", micros(percentile(&values, 50.0)));
+                    }
+                }
                 Err(error) => samples[index] = Err(error),
             }
         }
