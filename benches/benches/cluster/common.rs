@@ -1,7 +1,6 @@
 //! What the measurements share: the broadcast message, a subscriber timing its deliveries,
 //! the pacing, a cluster schema per measurement.
 
-/// The topic of every broadcast.
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use otp_benches::jobs::BoxError;
@@ -12,6 +11,7 @@ use otp_core::prelude::*;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
+/// The topic of every broadcast.
 pub(crate) const TOPIC: &str = "bench";
 /// The latency measurements broadcast once per `PACE`: far apart enough that no backlog builds.
 pub(crate) const PACE: Duration = Duration::from_millis(5);
@@ -39,6 +39,7 @@ pub(crate) struct Stamp {
 }
 
 impl Stamp {
+    /// A stamp sent now.
     pub(crate) fn now(from: u32, seq: u64, pad: &str) -> Self {
         Stamp {
             from,
@@ -59,6 +60,7 @@ pub(crate) struct Delivery {
 }
 
 impl Delivery {
+    /// Whether it came from another node than the subscriber's.
     pub(crate) fn crossed_nodes(&self) -> bool {
         self.node != self.from
     }
@@ -93,6 +95,7 @@ impl Subscriber {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
+/// Starts a subscriber of [`TOPIC`] on `pubsub` whose deliveries say they reached `node`.
 pub(crate) async fn subscriber(
     node: u32,
     pubsub: PubSubRef,
