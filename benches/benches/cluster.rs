@@ -192,7 +192,11 @@ fn main() -> ExitCode {
         rows.extend(failover_rows(sizes));
     }
     print!("{}", table(&rows));
-    ExitCode::SUCCESS
+    if rows.iter().any(|row| row.figure.is_err()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Every latency measurement `runs` times, every other run in reverse order so that none is
@@ -203,9 +207,10 @@ fn latency_rows(sizes: Sizes, runs: usize) -> Vec<Row> {
         ("broadcast to handler, local `PubSub` (reference)", |s| {
             run_on_worker(latency_local(s)).map_err(|e| e.to_string())
         }),
-        ("bare `pg_notify` to `PgListener`, sqlx (reference)", |s| {
-            run_on_worker(latency_bare_notify(s)).map_err(|e| e.to_string())
-        }),
+        (
+            "bare `pg_notify` to 2 `PgListener`s, sqlx (reference)",
+            |s| run_on_worker(latency_bare_notify(s)).map_err(|e| e.to_string()),
+        ),
         (
             "broadcast to handler on another node, nodes in one OS process",
             |s| run_on_worker(latency_in_process(s)).map_err(|e| e.to_string()),

@@ -160,15 +160,30 @@ pub(crate) async fn fresh_schema(label: &str) -> Result<String, BoxError> {
 }
 
 pub(crate) async fn drop_schema(schema: &str) -> Result<(), BoxError> {
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&server_url())
-        .await?;
+    let pool = connect().await?;
     sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
         .execute(&pool)
         .await?;
     pool.close().await;
     Ok(())
+}
+
+/// One connection to the server, or an error that says which server did not answer.
+pub(crate) async fn connect() -> Result<sqlx::PgPool, BoxError> {
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(&server_url())
+        .await
+        .map_err(|error| {
+            // The url is left out: it may hold a password.
+            format!(
+                "no PostgreSQL server answers at DATABASE_URL (default \
+                 postgres://postgres@127.0.0.1:5432/postgres): {error}; run \
+                 scripts/ensure-postgres or set DATABASE_URL"
+            )
+            .into()
+        })
 }
 
 /// A node's config: its name registered per schema, so that nodes share this OS process.

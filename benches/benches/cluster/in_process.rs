@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use crate::Sizes;
 use crate::common::{
-    Delivery, PACE, Stamp, SubscriberRef, TOPIC, WARMUP, collect, config, drop_schema,
+    Delivery, PACE, Stamp, SubscriberRef, TOPIC, WARMUP, collect, config, connect, drop_schema,
     fresh_schema, latencies, now_ns, paced, subscriber,
 };
 
@@ -80,6 +80,7 @@ pub(crate) async fn latency_local(sizes: Sizes) -> Result<Vec<u64>, BoxError> {
 /// Reference: `pg_notify` on one connection to a `PgListener` on each of two others, bare sqlx.
 pub(crate) async fn latency_bare_notify(sizes: Sizes) -> Result<Vec<u64>, BoxError> {
     let channel = format!("otp_cluster_bench_{}_raw", std::process::id());
+    let pool = connect().await?;
     let (sender, mut deliveries) = mpsc::unbounded_channel();
     let mut listening = Vec::new();
     // Two listening connections, as the two receiving nodes have.
@@ -108,10 +109,6 @@ pub(crate) async fn latency_bare_notify(sizes: Sizes) -> Result<Vec<u64>, BoxErr
             }
         }));
     }
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&server_url())
-        .await?;
     let total = WARMUP + sizes.latency;
     let mut ticks = tokio::time::interval(PACE);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
