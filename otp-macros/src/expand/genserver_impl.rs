@@ -23,6 +23,11 @@ pub(super) struct GenServerImpl {
     pub(super) handle_info: TokenStream,
     pub(super) handle_continue: TokenStream,
     pub(super) terminate: TokenStream,
+    /// The body of `format_state`, which sees `self`; `None` keeps the trait's.
+    pub(super) format_state: Option<TokenStream>,
+    /// The bodies of `message_kind` and `message_name`, which see `__message`; `None` keeps
+    /// the trait's.
+    pub(super) describe: Option<(TokenStream, TokenStream)>,
 }
 
 impl GenServerImpl {
@@ -40,7 +45,9 @@ impl GenServerImpl {
             handle_info,
             handle_continue,
             terminate,
+            ..
         } = self;
+        let provided = provided_methods(self.format_state.as_ref(), self.describe.as_ref());
         // Spanned on the visibility written on a handler: a client narrower than a public
         // server is rustc's "private type in public interface", on that visibility.
         let vis_span = syn::spanned::Spanned::span(&server.vis);
@@ -136,7 +143,36 @@ impl GenServerImpl {
                 ) -> #terminate_ty {
                     #terminate_block
                 }
+
+                #provided
             }
         }
     }
+}
+
+/// The provided methods the expansion overrides: `format_state` (its body sees `self`),
+/// `message_kind` and `message_name` (theirs see `__message`).
+fn provided_methods(
+    format_state: Option<&TokenStream>,
+    describe: Option<&(TokenStream, TokenStream)>,
+) -> TokenStream {
+    let format_state = format_state.map(|body| {
+        quote! {
+            fn format_state(&self) -> ::core::option::Option<::std::string::String> {
+                #body
+            }
+        }
+    });
+    let describe = describe.map(|(kind, name)| {
+        quote! {
+            fn message_kind(__message: &Self::Message) -> ::otp_core::sys::MessageKind {
+                #kind
+            }
+
+            fn message_name(__message: &Self::Message) -> &'static str {
+                #name
+            }
+        }
+    });
+    quote!(#format_state #describe)
 }
