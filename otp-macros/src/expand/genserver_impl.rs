@@ -47,7 +47,6 @@ impl GenServerImpl {
             terminate,
             ..
         } = self;
-        let provided = provided_methods(self.format_state.as_ref(), self.describe.as_ref());
         // Spanned on the visibility written on a handler: a client narrower than a public
         // server is rustc's "private type in public interface", on that visibility.
         let vis_span = syn::spanned::Spanned::span(&server.vis);
@@ -64,6 +63,7 @@ impl GenServerImpl {
         // future on its first async handler (whose future is the likely culprit), not on
         // `#[genserver]`.
         let span = syn::spanned::Spanned::span(self_ty);
+        let provided = provided_methods(span, self.format_state.as_ref(), self.describe.as_ref());
         let future_span = |kinds: &[Kind]| {
             server
                 .handlers
@@ -151,20 +151,22 @@ impl GenServerImpl {
 }
 
 /// The provided methods the expansion overrides: `format_state` (its body sees `self`),
-/// `message_kind` and `message_name` (theirs see `__message`).
+/// `message_kind` and `message_name` (theirs see `__message`). Spanned on the user's type, as
+/// the rest of the impl: a state that is not `Send` gets its one error there.
 fn provided_methods(
+    span: proc_macro2::Span,
     format_state: Option<&TokenStream>,
     describe: Option<&(TokenStream, TokenStream)>,
 ) -> TokenStream {
     let format_state = format_state.map(|body| {
-        quote! {
+        quote_spanned! {span=>
             fn format_state(&self) -> ::core::option::Option<::std::string::String> {
                 #body
             }
         }
     });
     let describe = describe.map(|(kind, name)| {
-        quote! {
+        quote_spanned! {span=>
             fn message_kind(__message: &Self::Message) -> ::otp_core::sys::MessageKind {
                 #kind
             }
