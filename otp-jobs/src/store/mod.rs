@@ -133,7 +133,9 @@ pub(crate) trait Store: Send + Sync + 'static {
 
     /// Inserts jobs in one transaction, in order. A unique job that conflicts returns the existing
     /// row with `conflict = true` instead. On PostgreSQL, wakes other nodes' queues with a NOTIFY
-    /// whose payload is only the queue's name.
+    /// whose payload is only the queue's name, sent by the insert statement itself: a single job
+    /// (or a batch without unique jobs) is one statement, one round trip, with no BEGIN and
+    /// COMMIT of its own.
     fn insert(&self, jobs: Vec<JobInsert>) -> StoreFuture<'_, Vec<Job>>;
 
     /// Takes up to `limit` available jobs of `queue` (priority, then `scheduled_at`, then id),

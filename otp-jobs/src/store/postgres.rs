@@ -125,6 +125,11 @@ impl Store for PgStore {
             if jobs.is_empty() {
                 return Ok(Vec::new());
             }
+            if insert::is_one_statement(&jobs) {
+                // One statement is atomic by itself: no BEGIN and COMMIT round trips.
+                let mut conn = self.pool.acquire().await?;
+                return insert_with(&mut conn, jobs).await;
+            }
             let mut tx = self.pool.begin().await?;
             let inserted = insert_with(&mut tx, jobs).await?;
             tx.commit().await?;
