@@ -4,11 +4,13 @@
 //! All times are the database's clock (`now()` in SQL), never a node's, so that nodes with skewed
 //! clocks agree; durations cross the seam, absolute times only when a user gave one.
 
+use crate::runtime::signal::{Notification, QueueSignal};
 use crate::{Job, JobState};
 use chrono::{DateTime, Utc};
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
 
 pub(crate) mod postgres;
 mod sqlite;
@@ -154,6 +156,12 @@ pub(crate) trait Store: Send + Sync + 'static {
         true
     }
 
+    /// Whether other nodes may share the database (PostgreSQL): a queue signal may concern a
+    /// queue that does not run here. False on SQLite, one node.
+    fn multi_node(&self) -> bool {
+        true
+    }
+
     /// Makes due scheduled and retryable jobs available (all of them when `include_future`, for
     /// testing), in `queue` or in every queue; returns the queues that got jobs.
     fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Vec<String>>;
@@ -191,14 +199,17 @@ pub(crate) trait Store: Send + Sync + 'static {
     /// will be refused); returns it after the change, `None` if there is no such job.
     fn cancel(&self, id: i64) -> StoreFuture<'_, Option<Job>>;
 
-    /// Wake-ups when any node inserts into a queue: a stream of queue names. `None` when the
-    /// engine has none: SQLite (one node; the runtime wakes its own queues on insert). Behind a
-    /// pooler in transaction mode, where LISTEN silently receives nothing (found at start by
-    /// notifying itself), PostgreSQL's stream comes from polling once a second instead (the
-    /// queues with available jobs), and a warning says so.
-    fn insert_notifications(
-        &self,
-    ) -> StoreFuture<'_, Option<tokio::sync::mpsc::UnboundedReceiver<String>>>;
+    /// What other nodes say: wake-ups when any node makes jobs available in a queue, and queue
+    /// control signals. `None` when the engine has none: SQLite (one node; the runtime wakes its
+    /// own queues on insert). Behind a pooler in transaction mode, where LISTEN silently receives
+    /// nothing (found at start by notifying itself), PostgreSQL's wake-ups come from polling
+    /// once a second instead (the queues with available jobs), signals do not come, and a
+    /// warning says so.
+    fn notifications(&self) -> StoreFuture<'_, Option<UnboundedReceiver<Notification>>>;
+
+    /// Sends a queue control signal to every other node (PostgreSQL's `NOTIFY`); nothing on
+    /// SQLite, whose one node is the sender.
+    fn signal(&self, signal: &QueueSignal) -> StoreFuture<'_, ()>;
 
     /// Makes a job that is not executing available now, giving it one more attempt if it used
     /// them all (Oban's `retry_job`); returns it after the change.

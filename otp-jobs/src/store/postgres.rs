@@ -21,11 +21,13 @@ use super::{
     Attempt, Completion, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Store,
     StoreError, StoreFuture,
 };
+use crate::runtime::signal::{Notification, QueueSignal};
 use crate::{Job, JobState};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Row};
 use std::str::FromStr;
 use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
 
 pub(crate) use self::insert::insert_with;
 
@@ -453,14 +455,23 @@ impl Store for PgStore {
         })
     }
 
-    fn insert_notifications(
-        &self,
-    ) -> StoreFuture<'_, Option<tokio::sync::mpsc::UnboundedReceiver<String>>> {
+    fn notifications(&self) -> StoreFuture<'_, Option<UnboundedReceiver<Notification>>> {
         Box::pin(notify::listen(
             &self.pool,
             self.probe_timeout,
             self.send_probe,
         ))
+    }
+
+    fn signal(&self, signal: &QueueSignal) -> StoreFuture<'_, ()> {
+        let payload = notify::signal_payload(signal);
+        Box::pin(async move {
+            sqlx::query(&format!("SELECT pg_notify({}, $1)", notify::CHANNEL_SQL))
+                .bind(payload)
+                .execute(&self.pool)
+                .await?;
+            Ok(())
+        })
     }
 
     fn retry(&self, id: i64) -> StoreFuture<'_, Option<Job>> {

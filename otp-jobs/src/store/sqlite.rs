@@ -8,6 +8,7 @@ use super::{
     Attempt, Completion, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Schedule,
     Store, StoreError, StoreFuture,
 };
+use crate::runtime::signal::{Notification, QueueSignal};
 use crate::{AttemptError, Job, JobState};
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{
@@ -19,6 +20,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
 
 /// SQLite's now, in microseconds since the epoch (millisecond precision).
 const NOW: &str = "CAST(unixepoch('subsec') * 1000000 AS INTEGER)";
@@ -309,6 +311,10 @@ impl Store for SqliteStore {
         false
     }
 
+    fn multi_node(&self) -> bool {
+        false
+    }
+
     fn migrate(&self) -> StoreFuture<'_, ()> {
         Box::pin(migrate(&self.pool))
     }
@@ -577,10 +583,12 @@ impl Store for SqliteStore {
         })
     }
 
-    fn insert_notifications(
-        &self,
-    ) -> StoreFuture<'_, Option<tokio::sync::mpsc::UnboundedReceiver<String>>> {
+    fn notifications(&self) -> StoreFuture<'_, Option<UnboundedReceiver<Notification>>> {
         Box::pin(async { Ok(None) })
+    }
+
+    fn signal(&self, _signal: &QueueSignal) -> StoreFuture<'_, ()> {
+        Box::pin(async { Ok(()) })
     }
 
     fn retry(&self, id: i64) -> StoreFuture<'_, Option<Job>> {
