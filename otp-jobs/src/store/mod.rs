@@ -13,7 +13,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 pub(crate) mod postgres;
-mod sqlite;
+pub(crate) mod sqlite;
 #[allow(unused_imports)]
 pub(crate) use sqlite::{SqliteStore, insert_jobs as insert_sqlite_jobs};
 

@@ -31,8 +31,8 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 pub(crate) use self::insert::insert_with;
 
-/// The connections a node's pool keeps at most (one of them for LISTEN).
-const MAX_CONNECTIONS: u32 = 10;
+/// The connections a node's pool keeps at most by default (one of them for LISTEN).
+pub(crate) const DEFAULT_POOL_SIZE: u32 = 10;
 
 /// How long a query waits for a connection before it fails (a database that went away makes
 /// `insert` fail with a clear error instead of hanging).
@@ -49,18 +49,29 @@ pub(crate) struct PgStore {
     send_probe: bool,
 }
 
-/// Connects to the database at `url` (failing after a few seconds when it does not answer);
-/// [`Store::migrate`] comes next. With `schema`, the tables live in that schema (created by the
-/// migration) instead of the first one of the `search_path`, so that several sets of jobs (or
-/// tests) share a database apart.
+/// [`connect_pool`] with the default pool size.
+#[cfg(test)]
 pub(crate) async fn connect(url: &str, schema: Option<&str>) -> Result<PgStore, StoreError> {
+    connect_pool(url, schema, DEFAULT_POOL_SIZE).await
+}
+
+/// Connects to the database at `url` (failing after a few seconds when it does not answer)
+/// with a pool of at most `pool_size` connections (one of them for LISTEN); [`Store::migrate`]
+/// comes next. With `schema`, the tables live in that schema (created by the migration) instead
+/// of the first one of the `search_path`, so that several sets of jobs (or tests) share a
+/// database apart.
+pub(crate) async fn connect_pool(
+    url: &str,
+    schema: Option<&str>,
+    pool_size: u32,
+) -> Result<PgStore, StoreError> {
     let mut options = PgConnectOptions::from_str(url)?;
     if let Some(schema) = schema {
         check_schema_name(schema)?;
         options = options.options([("search_path", schema)]);
     }
     let pool = PgPoolOptions::new()
-        .max_connections(MAX_CONNECTIONS)
+        .max_connections(pool_size)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(options)
         .await?;

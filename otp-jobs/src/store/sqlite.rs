@@ -29,6 +29,9 @@ const NOW: &str = "CAST(unixepoch('subsec') * 1000000 AS INTEGER)";
 const COLUMNS: &str = "id, state, queue, worker, args, meta, errors, attempt, max_attempts, \
      priority, inserted_at, scheduled_at, attempted_at, attempted_by, finished_at, attempt_token";
 
+/// The connections of a file database's pool by default.
+pub(crate) const DEFAULT_POOL_SIZE: u32 = 4;
+
 /// How long a writer waits for the database's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -39,8 +42,9 @@ pub(crate) struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating it if missing) the database file at `path`, in WAL mode.
-    pub(crate) async fn open(path: &Path) -> Result<Self, StoreError> {
+    /// Opens (creating it if missing) the database file at `path`, in WAL mode, with a pool of
+    /// at most `pool_size` connections.
+    pub(crate) async fn open(path: &Path, pool_size: u32) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -48,7 +52,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(pool_size)
             .connect_with(options)
             .await?;
         Ok(Self { pool })
