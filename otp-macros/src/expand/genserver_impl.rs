@@ -158,6 +158,10 @@ fn provided_methods(
     format_state: Option<&TokenStream>,
     describe: Option<&(TokenStream, TokenStream)>,
 ) -> TokenStream {
+    // Located at the type, resolved at the call site: `self` and `__message` in the bodies must
+    // name the same things however the type's tokens reached the macro (a server declared by a
+    // `macro_rules!` carries that macro's hygiene).
+    let span = span.resolved_at(proc_macro2::Span::call_site());
     let format_state = format_state.map(|body| {
         quote_spanned! {span=>
             fn format_state(&self) -> ::core::option::Option<::std::string::String> {
