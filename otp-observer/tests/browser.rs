@@ -1,5 +1,5 @@
-//! The page in a real browser: headless Chromium driven through chromedriver (WebDriver), on a
-//! small supervision tree with the observer as one of its children.
+//! The page in a real browser: headless Chromium driven through `chromedriver` (the `WebDriver`
+//! protocol), on a small supervision tree with the observer as one of its children.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`scripts/ensure-chromium` installs them).
 //! Without them the test says so and passes, unless `OTP_REQUIRE_BROWSER=1` is set (as
@@ -114,6 +114,43 @@ async fn browser(driver: &Driver, chromium: &Path) -> Client {
         .expect("a WebDriver session with headless Chromium")
 }
 
+/// Clicks the element `css` selects.
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|error| panic!("no {css}: {error}"))
+        .click()
+        .await
+        .unwrap_or_else(|error| panic!("clicking {css}: {error}"));
+}
+
+/// A tree of two idle workers, `steady` and `victim`, and the observer with a token on a free
+/// port: the supervisor and the observer's address.
+async fn start_tree() -> (SupervisorRef, SocketAddr) {
+    let config = ObserverConfig::new()
+        .token(TOKEN)
+        .address(([127, 0, 0, 1], 0).into());
+    let app: SupervisorRef = supervisor! {
+        strategy: one_for_one,
+        children: [
+            Idle(()) { id = "steady" },
+            Idle(()) { id = "victim" },
+            Observer(config),
+        ],
+    }
+    .start_link()
+    .await
+    .expect("the tree starts");
+    let observer = app
+        .child::<Observer>("Observer")
+        .await
+        .expect("the supervisor answers")
+        .expect("the observer runs");
+    let address = observer.local_addr().await.expect("the observer answers");
+    (app, address)
+}
+
 /// An element's attribute, or "" when it has none.
 async fn attribute(client: &Client, css: &str, name: &str) -> String {
     client
@@ -172,26 +209,7 @@ async fn kill_a_child_from_the_page_and_see_it_restarted() {
         return;
     };
 
-    let config = ObserverConfig::new()
-        .token(TOKEN)
-        .address(([127, 0, 0, 1], 0).into());
-    let app: SupervisorRef = supervisor! {
-        strategy: one_for_one,
-        children: [
-            Idle(()) { id = "steady" },
-            Idle(()) { id = "victim" },
-            Observer(config),
-        ],
-    }
-    .start_link()
-    .await
-    .expect("the tree starts");
-    let observer = app
-        .child::<Observer>("Observer")
-        .await
-        .expect("the supervisor answers")
-        .expect("the observer runs");
-    let address = observer.local_addr().await.expect("the observer answers");
+    let (app, address) = start_tree().await;
     let victim = app
         .child_pid("victim")
         .await
@@ -224,23 +242,11 @@ async fn kill_a_child_from_the_page_and_see_it_restarted() {
     );
 
     // Selected, its detail shows.
-    client
-        .find(Locator::Css(&format!("{node} > .label")))
-        .await
-        .expect("the victim's label")
-        .click()
-        .await
-        .expect("a click");
+    click(&client, &format!("{node} > .label")).await;
     eventually(&client, "#d-pid", None, |text| text == victim.to_string()).await;
 
     // Without the token, the kill is refused and the page says why.
-    client
-        .find(Locator::Css("#action-kill"))
-        .await
-        .expect("the kill button")
-        .click()
-        .await
-        .expect("a click");
+    click(&client, "#action-kill").await;
     let refusal = eventually(&client, "#message", None, |text| text.contains("refused")).await;
     assert!(refusal.contains("token"), "{refusal}");
     assert!(victim.is_alive(), "a refused kill killed nothing");
@@ -253,20 +259,8 @@ async fn kill_a_child_from_the_page_and_see_it_restarted() {
         .send_keys(TOKEN)
         .await
         .expect("typing");
-    client
-        .find(Locator::Css("#token-save"))
-        .await
-        .expect("the token button")
-        .click()
-        .await
-        .expect("a click");
-    client
-        .find(Locator::Css("#action-kill"))
-        .await
-        .expect("the kill button")
-        .click()
-        .await
-        .expect("a click");
+    click(&client, "#token-save").await;
+    click(&client, "#action-kill").await;
     assert_eq!(victim.wait_exit().await, ExitReason::Killed);
     let old = victim.to_string();
     let restarted = eventually(&client, node, Some("data-pid"), |pid| {
