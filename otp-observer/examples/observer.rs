@@ -6,7 +6,9 @@
 //! and closes the oldest past eight, and two `Peer` servers that call each other for three
 //! seconds every ten, a deadlock the page shows as a cycle until one call times out. The
 //! observer is a child of the same tree, with a token printed at start: enter it on the page
-//! to kill, suspend or resume a process.
+//! to kill, suspend or resume a process. A durable-jobs node runs beside them: e-mails sent in
+//! the `mailers` queue (one attempt in four fails and is retried later), reports scheduled an
+//! hour ahead in `reports`; the page shows its queues, and retries or cancels a job by id.
 //!
 //! Run it with `cargo run -p otp-observer --example observer` (or `cargo run --example
 //! observer`); `OBSERVER_ADDR=127.0.0.1:0` picks a free port, `OBSERVER_TOKEN` sets the token.
@@ -16,8 +18,45 @@ use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
 use otp_core::prelude::*;
-use otp_core::{DynamicSupervisorRef, supervisor};
+use otp_core::{ChildSpec, DynamicSupervisorRef, supervisor};
+use otp_jobs::prelude::*;
 use otp_observer::{Observer, ObserverConfig};
+
+/// A durable job: an e-mail that fails one attempt in four.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SendEmail {
+    to: u64,
+}
+
+impl Worker for SendEmail {
+    const NAME: &'static str = "SendEmail";
+    const QUEUE: &'static str = "mailers";
+    const MAX_ATTEMPTS: u32 = 3;
+
+    async fn perform(self, _job: &Job) -> Result<(), JobError> {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if random() % 4 == 0 {
+            return Err(JobError::msg(format!(
+                "smtp: mailbox {} unavailable",
+                self.to
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A report, scheduled an hour ahead.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct DailyReport;
+
+impl Worker for DailyReport {
+    const NAME: &'static str = "DailyReport";
+    const QUEUE: &'static str = "reports";
+
+    async fn perform(self, _job: &Job) -> Result<(), JobError> {
+        Ok(())
+    }
+}
 
 /// A service that answers calls: the repo and the cache.
 struct Store {
@@ -146,7 +185,7 @@ fn random() -> u64 {
 
 /// Keeps the system busy: calls, bursts of mail, rooms opening and closing, a deadlock now
 /// and then.
-async fn traffic() -> Result<(), Box<dyn std::error::Error>> {
+async fn traffic(jobs: Jobs) -> Result<(), Box<dyn std::error::Error>> {
     let rooms = DynamicSupervisorRef::whereis("rooms").ok_or("no rooms supervisor")?;
     let mut open: VecDeque<Pid> = VecDeque::new();
     let topics = [
@@ -169,6 +208,16 @@ async fn traffic() -> Result<(), Box<dyn std::error::Error>> {
             for to in 0..40 {
                 mailer.deliver(to);
             }
+        }
+        if tick % 5 == 0 {
+            SendEmail { to: tick }.new_job().insert(&jobs).await?;
+        }
+        if tick % 40 == 0 {
+            DailyReport
+                .new_job()
+                .schedule_in(Duration::from_secs(3600))
+                .insert(&jobs)
+                .await?;
         }
         if tick % 20 == 0 {
             #[allow(clippy::cast_possible_truncation)]
@@ -198,7 +247,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn,otp_observer=info".into()),
+                .unwrap_or_else(|_| "error,otp_observer=info".into()),
         )
         .init();
     let token = std::env::var("OBSERVER_TOKEN").unwrap_or_else(|_| format!("{:016x}", random()));
@@ -207,11 +256,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|text| text.parse())
         .transpose()?
         .unwrap_or(otp_observer::DEFAULT_ADDRESS);
-    let config = ObserverConfig::new()
-        .token(token.clone())
-        .show_state(false)
-        .address(address);
-
     let app = supervisor! {
         strategy: one_for_one,
         max_restarts: 10, max_seconds: 5,
@@ -228,11 +272,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ],
             } { id = "workers" },
             DynamicSupervisor(name = "rooms", max_children = 100),
-            Observer(config),
+            Jobs(JobsConfig::sqlite_memory()
+                .node("web-1")
+                .queue("mailers", 3)
+                .queue("reports", 1)
+                .worker::<SendEmail>()
+                .worker::<DailyReport>()),
         ],
     }
     .start_link()
     .await?;
+    let jobs = app.child::<Jobs>("Jobs").await?.ok_or("no jobs node")?;
+    // The observer last, given the jobs node's handle.
+    let config = ObserverConfig::new()
+        .token(token.clone())
+        .address(address)
+        .jobs(jobs.clone());
+    app.start_child(ChildSpec::of::<Observer>(config)).await?;
     let observer = app
         .child::<Observer>("Observer")
         .await?
@@ -241,5 +297,5 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("observer: http://{address}/");
     println!("token:    {token}");
     println!("(Ctrl-C to stop)");
-    traffic().await
+    traffic(jobs).await
 }

@@ -15,8 +15,16 @@ pub(crate) fn epoch_millis(time: SystemTime) -> u64 {
     })
 }
 
-/// A server's type without its module path: `my_app::cache::Cache<K>` reads `Cache<K>`.
+/// A server's type without its module path: `my_app::cache::Cache<K>` reads `Cache<K>`;
+/// otp-core's supervisors read as what they are.
 pub(crate) fn short_type(full: &str) -> String {
+    match full {
+        "otp_core::supervisor::server::SupervisorServer" => return "Supervisor".to_owned(),
+        "otp_core::supervisor::dynamic_server::DynamicServer" => {
+            return "DynamicSupervisor".to_owned();
+        }
+        _ => {}
+    }
     let head = full.split('<').next().unwrap_or(full);
     let name = head.rsplit("::").next().unwrap_or(head);
     let generics = &full[head.len()..];
@@ -165,6 +173,10 @@ mod tests {
     fn short_type_drops_module_paths() {
         assert_eq!(short_type("app::cache::Cache"), "Cache");
         assert_eq!(short_type("Cache"), "Cache");
+        assert_eq!(
+            short_type("otp_core::supervisor::server::SupervisorServer"),
+            "Supervisor"
+        );
         assert_eq!(
             short_type("app::Cache<alloc::string::String, u64>"),
             "Cache<String, u64>"

@@ -32,6 +32,7 @@
     if (s < 3600) return Math.floor(s / 60) + " min " + Math.floor(s % 60) + " s";
     return Math.floor(s / 3600) + " h " + Math.floor((s % 3600) / 60) + " min";
   }
+  function count(n, one) { return n + " " + one + (n === 1 ? "" : "s"); }
   function clock(ms) { return new Date(ms).toLocaleTimeString(); }
   function token() { return sessionStorage.getItem("otp-observer-token") || ""; }
 
@@ -189,8 +190,8 @@
     const parent = $("d-parent");
     parent.replaceChildren();
     if (d.parent) parent.append(pidLink(d.parent)); else parent.textContent = "none";
-    $("d-mailbox").textContent = d.mailbox_len + " messages";
-    $("d-handled").textContent = d.messages_handled + " messages";
+    $("d-mailbox").textContent = count(d.mailbox_len, "message");
+    $("d-handled").textContent = count(d.messages_handled, "message");
     $("d-memory").textContent = bytes(d.memory);
     $("d-started").textContent = clock(d.started_at) + " (" + ago(d.started_at) + " ago)";
     const waiting = $("d-waiting");
