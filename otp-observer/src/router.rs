@@ -77,7 +77,7 @@ impl Shared {
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let router = otp_observer::router(otp_observer::ObserverConfig::new());
-/// let request = Request::post("/api/processes/<0.1>/kill").body(Body::empty())?;
+/// let request = Request::post("/api/processes/1/kill").body(Body::empty())?;
 /// let response = router.oneshot(request).await?;
 /// // No token configured: the observer is read-only.
 /// assert_eq!(response.status(), StatusCode::FORBIDDEN);
