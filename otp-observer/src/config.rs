@@ -8,10 +8,18 @@ use std::time::Duration;
 
 /// The address the observer's own server listens on unless told otherwise: port 4040 on the
 /// loopback interface, reachable from this machine only.
+///
+/// ```
+/// assert!(otp_observer::DEFAULT_ADDRESS.ip().is_loopback());
+/// ```
 pub const DEFAULT_ADDRESS: SocketAddr =
     SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 4040);
 
 /// The shortest time between two updates sent to one page.
+///
+/// ```
+/// assert_eq!(otp_observer::MIN_UPDATE_INTERVAL.as_millis(), 100);
+/// ```
 pub const MIN_UPDATE_INTERVAL: Duration = Duration::from_millis(100);
 
 /// How an observer behaves: made with [`ObserverConfig::new`], then adjusted.
@@ -170,24 +178,42 @@ impl ObserverConfig {
     }
 
     /// Whether the page is read-only: no token configured.
+    ///
+    /// ```
+    /// assert!(otp_observer::ObserverConfig::new().is_read_only());
+    /// ```
     #[must_use]
     pub fn is_read_only(&self) -> bool {
         self.token.is_none()
     }
 
     /// Whether process state is shown.
+    ///
+    /// ```
+    /// assert!(!otp_observer::ObserverConfig::new().shows_state());
+    /// ```
     #[must_use]
     pub fn shows_state(&self) -> bool {
         self.show_state
     }
 
     /// The time between two updates sent to one page.
+    ///
+    /// ```
+    /// let config = otp_observer::ObserverConfig::new();
+    /// assert_eq!(config.updates_every(), std::time::Duration::from_millis(500));
+    /// ```
     #[must_use]
     pub fn updates_every(&self) -> Duration {
         self.update_interval
     }
 
     /// The address the observer's own server listens on.
+    ///
+    /// ```
+    /// let config = otp_observer::ObserverConfig::new();
+    /// assert_eq!(config.listen_address().port(), 4040);
+    /// ```
     #[must_use]
     pub fn listen_address(&self) -> SocketAddr {
         self.address

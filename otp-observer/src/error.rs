@@ -44,6 +44,10 @@ impl ApiError {
     }
 
     /// A pid that is not one: neither `<0.N>` nor `N`.
+    ///
+    /// ```
+    /// assert_eq!(otp_observer::ApiError::malformed_pid("x").status(), 400);
+    /// ```
     #[must_use]
     pub fn malformed_pid(text: &str) -> Self {
         Self::new(
@@ -54,6 +58,11 @@ impl ApiError {
     }
 
     /// A pid of no live process: it never existed, or it has exited.
+    ///
+    /// ```
+    /// let error = otp_observer::ApiError::no_process("<0.7>");
+    /// assert_eq!((error.status(), error.code()), (404, "no_process"));
+    /// ```
     #[must_use]
     pub fn no_process(pid: &str) -> Self {
         Self::new(
@@ -64,6 +73,10 @@ impl ApiError {
     }
 
     /// The HTTP status.
+    ///
+    /// ```
+    /// assert_eq!(otp_observer::ApiError::no_process("<0.7>").status(), 404);
+    /// ```
     #[must_use]
     pub fn status(&self) -> u16 {
         self.status.as_u16()
@@ -71,12 +84,21 @@ impl ApiError {
 
     /// A short code the page and scripts can match on (`unauthorized`, `read_only`,
     /// `malformed_pid`, `no_process`, ...).
+    ///
+    /// ```
+    /// assert_eq!(otp_observer::ApiError::malformed_pid("x").code(), "malformed_pid");
+    /// ```
     #[must_use]
     pub fn code(&self) -> &'static str {
         self.code
     }
 
     /// The message for a person.
+    ///
+    /// ```
+    /// let error = otp_observer::ApiError::no_process("<0.7>");
+    /// assert!(error.message().starts_with("no process <0.7>"));
+    /// ```
     #[must_use]
     pub fn message(&self) -> &str {
         &self.message
