@@ -29,10 +29,12 @@ pub async fn settled_live_bytes(tasks: usize) -> usize {
 }
 
 /// Runs `event(n)` for 1,000 warm-up events (pools and collections that grow once), then for
-/// `events` more, and asserts that the second run left the live bytes within [`BOUND`]; prints
-/// the bytes kept per event (`--nocapture` shows them).
+/// `events` more, and asserts that the second run left the live bytes within [`BOUND`] and the
+/// runtime's count of live processes where it was; prints the bytes kept per event
+/// (`--nocapture` shows them).
 pub async fn flat_across<F: AsyncFnMut(usize)>(what: &str, events: usize, mut event: F) {
     let tasks = alive_tasks();
+    let processes = otp_core::observe::process_count();
     for n in 0..1_000 {
         event(n).await;
     }
@@ -41,6 +43,11 @@ pub async fn flat_across<F: AsyncFnMut(usize)>(what: &str, events: usize, mut ev
         event(n).await;
     }
     let after = settled_live_bytes(tasks).await;
+    assert_eq!(
+        otp_core::observe::process_count(),
+        processes,
+        "{what}: the processes alive before the events and after them differ"
+    );
     let per_event = bytes_per_event(before, after, events);
     println!("{what}: {per_event:.2} bytes kept per event ({events} events)");
     assert!(
