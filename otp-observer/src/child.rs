@@ -48,12 +48,28 @@ impl Drop for Serving {
     }
 }
 
+/// Binds the address; while the port is still held by this observer's last run (its server
+/// task is aborted when the process exits, and lets the socket go a moment later), tries again
+/// for up to two seconds.
+async fn bind(address: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let mut tries = 0;
+    loop {
+        match tokio::net::TcpListener::bind(address).await {
+            Err(error) if error.kind() == std::io::ErrorKind::AddrInUse && tries < 40 => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 #[genserver]
 #[child_spec(id = "Observer")]
 impl Observer {
     #[init]
     async fn init(config: ObserverConfig) -> Result<Self, InitError> {
-        let listener = tokio::net::TcpListener::bind(config.listen_address()).await?;
+        let listener = bind(config.listen_address()).await?;
         let address = listener.local_addr()?;
         let read_only = config.is_read_only();
         let app = crate::router(config);
