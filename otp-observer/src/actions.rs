@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use axum::Json;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use otp_core::Pid;
@@ -28,6 +29,19 @@ pub(crate) fn parse_pid(text: &str) -> Result<Pid, ApiError> {
         .ok_or_else(|| ApiError::no_process(&format!("<0.{id}>")))
 }
 
+/// A path or query string axum could not read (bad percent-encoding, `?on=maybe`).
+pub(crate) fn malformed(part: &'static str, why: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        if part == "path" {
+            "malformed_path"
+        } else {
+            "malformed_query"
+        },
+        format!("the request's {part} cannot be read: {why}"),
+    )
+}
+
 /// Logs an action as a `tracing` event: done at info, refused or failed at warn.
 pub(crate) fn log(action: &str, target: &str, error: Option<&ApiError>) {
     match error {
@@ -45,8 +59,9 @@ pub(crate) fn log(action: &str, target: &str, error: Option<&ApiError>) {
 /// `GET /api/processes/{pid}`.
 pub(crate) async fn detail(
     State(shared): State<Arc<Shared>>,
-    Path(pid): Path<String>,
+    pid: Result<Path<String>, PathRejection>,
 ) -> Result<Json<ProcessDetail>, ApiError> {
+    let Path(pid) = pid.map_err(|rejection| malformed("path", &rejection.body_text()))?;
     let pid = parse_pid(&pid)?;
     let (state, state_note) = if shared.config.shows_state() {
         match crate::system::get_state(&pid).await {
@@ -97,10 +112,13 @@ pub(crate) struct TraceQuery {
 /// `POST /api/processes/{pid}/{kill|suspend|resume|trace}`.
 pub(crate) async fn act(
     State(shared): State<Arc<Shared>>,
-    Path((pid, action)): Path<(String, String)>,
-    Query(query): Query<TraceQuery>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    query: Result<Query<TraceQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Json<Done>, ApiError> {
+    let Path((pid, action)) =
+        path.map_err(|rejection| malformed("path", &rejection.body_text()))?;
+    let Query(query) = query.map_err(|rejection| malformed("query", &rejection.body_text()))?;
     let outcome = act_on(&shared, &pid, &action, query.on, &headers).await;
     log(&action, &pid, outcome.as_ref().err());
     outcome.map(|pid| {

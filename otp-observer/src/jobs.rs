@@ -73,9 +73,11 @@ pub(crate) async fn view(_shared: &Shared) -> Option<JobsView> {
 /// `POST /api/jobs/{id}/{retry|cancel}`.
 pub(crate) async fn act(
     State(shared): State<std::sync::Arc<Shared>>,
-    Path((id, action)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
     headers: HeaderMap,
 ) -> Result<Json<JobAnswer>, ApiError> {
+    let Path((id, action)) =
+        path.map_err(|rejection| crate::actions::malformed("path", &rejection.body_text()))?;
     let outcome = act_on(&shared, &id, &action, &headers).await;
     crate::actions::log(&action, &format!("job {id}"), outcome.as_ref().err());
     outcome.map(Json)

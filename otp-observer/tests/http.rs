@@ -272,6 +272,16 @@ async fn bad_pids_get_clear_errors() {
         (status, code(&body)),
         (StatusCode::NOT_FOUND, "unknown_action")
     );
+    let (status, body) = post(&app, "/api/processes/1/trace?on=maybe", Some(TOKEN)).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "malformed_query")
+    );
+    let (status, body) = get(&app, "/api/processes/%FF").await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "malformed_path")
+    );
     let (status, body) = get(&app, "/no/such/route").await;
     assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
 }
