@@ -33,7 +33,8 @@ impl Idle {
 /// A program found by its usual Debian path, an environment variable, or the `PATH`.
 fn program(variable: &str, names: &[&str]) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(variable) {
-        return Some(PathBuf::from(path));
+        let path = PathBuf::from(path);
+        return path.is_file().then_some(path);
     }
     let dirs = std::env::var_os("PATH").unwrap_or_default();
     for dir in std::env::split_paths(&dirs).chain([PathBuf::from("/usr/bin")]) {
