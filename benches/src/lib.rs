@@ -19,6 +19,9 @@
 //!
 //! [`jobs`] is the durable-jobs benchmark (`benches/jobs.rs`, `scripts/bench-jobs`): otp-jobs
 //! on SQLite and PostgreSQL, beside riverqueue, awa and apalis under `peers`.
+//!
+//! The cross-node benchmark is a bench target of its own (`benches/cluster.rs`,
+//! `scripts/bench-cluster`): otp-cluster's PubSub and singletons on PostgreSQL.
 
 pub mod contention;
 pub mod hand_written;

@@ -112,6 +112,7 @@
 //! | `Agent` | [`Agent`] |
 //! | `Task`, `Task.Supervisor` | [`Task`], [`TaskSupervisor`] |
 //! | `Process.register/whereis` | [`register`], [`whereis`] |
+//! | `:erlang.processes/0`, `Process.info/1`, a deadlock's wait-for graph | [`observe`] |
 
 // The macros write `::otp_core::...` paths; this lets the crate use its own macros.
 extern crate self as otp_core;
