@@ -133,6 +133,7 @@ mod pubsub_adapter;
 mod registry;
 mod supervisor;
 mod sync;
+pub mod sys;
 mod table;
 mod task;
 mod timer;
@@ -191,6 +192,7 @@ pub mod __private {
     pub use crate::call::{ReplySender, reply_channel};
     pub use crate::genserver::Reservation;
     pub use crate::supervisor::{genserver_child_handle, genserver_child_spec};
+    pub use crate::sys::format::{DebugProbe, FormatWithDebug, FormatWithoutDebug};
 
     /// Uninhabited: the generated `ContinueWith` impls that no message can reach.
     pub enum NeverA {}

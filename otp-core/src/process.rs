@@ -33,6 +33,8 @@ pub(crate) trait Process: Send + Sync + 'static {
     /// Asks the process to stop in order with `reason` (`GenServer.stop/2`): it finishes the
     /// message in hand, runs `terminate`, and exits. False when it is already dead.
     fn request_stop(&self, reason: ExitReason) -> bool;
+    /// Puts a request of [`sys`](crate::sys) in the mailbox; false when the process is dead.
+    fn system(&self, request: crate::sys::SystemRequest) -> bool;
     /// How many messages wait in the mailbox, those the run loop took but has not handled yet
     /// included.
     fn mailbox_len(&self) -> usize;

@@ -137,6 +137,27 @@ impl ::otp_core::GenServer for Queue {
     ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
         async move {}
     }
+    fn format_state(&self) -> ::core::option::Option<::std::string::String> {
+        #[allow(unused_imports)]
+        use ::otp_core::__private::{FormatWithDebug as _, FormatWithoutDebug as _};
+        (&::otp_core::__private::DebugProbe(self)).format_state()
+    }
+    fn message_kind(__message: &Self::Message) -> ::otp_core::sys::MessageKind {
+        match *__message {
+            __QueueMessage::put(..) => ::otp_core::sys::MessageKind::Cast,
+            __QueueMessage::push(..) => ::otp_core::sys::MessageKind::Cast,
+            __QueueMessage::clear(..) => ::otp_core::sys::MessageKind::Cast,
+            __QueueMessage::len(..) => ::otp_core::sys::MessageKind::Call,
+        }
+    }
+    fn message_name(__message: &Self::Message) -> &'static str {
+        match *__message {
+            __QueueMessage::put(..) => "put",
+            __QueueMessage::push(..) => "push",
+            __QueueMessage::clear(..) => "clear",
+            __QueueMessage::len(..) => "len",
+        }
+    }
 }
 impl ::otp_core::ChildDefaults for Queue {
     const ID: &'static str = "Queue";

@@ -181,6 +181,25 @@ impl ::otp_core::GenServer for Cache {
             <Cache>::terminate(self, __reason);
         }
     }
+    fn format_state(&self) -> ::core::option::Option<::std::string::String> {
+        #[allow(unused_imports)]
+        use ::otp_core::__private::{FormatWithDebug as _, FormatWithoutDebug as _};
+        (&::otp_core::__private::DebugProbe(self)).format_state()
+    }
+    fn message_kind(__message: &Self::Message) -> ::otp_core::sys::MessageKind {
+        match *__message {
+            __CacheMessage::get(..) => ::otp_core::sys::MessageKind::Call,
+            __CacheMessage::report(..) => ::otp_core::sys::MessageKind::Call,
+            __CacheMessage::put(..) => ::otp_core::sys::MessageKind::Cast,
+        }
+    }
+    fn message_name(__message: &Self::Message) -> &'static str {
+        match *__message {
+            __CacheMessage::get(..) => "get",
+            __CacheMessage::report(..) => "report",
+            __CacheMessage::put(..) => "put",
+        }
+    }
 }
 impl ::otp_core::ChildDefaults for Cache {
     const ID: &'static str = "Cache";

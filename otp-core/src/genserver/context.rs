@@ -226,6 +226,13 @@ impl<S: GenServer> Context<S> {
         InfoAction::Handle
     }
 
+    /// The reason of a trapped exit from the parent, which stops the server (see
+    /// [`Self::classify_info`]); `None` for any other message. Reads nothing else of it.
+    pub(crate) fn parent_exit(&self, message: &AnyMessage) -> Option<ExitReason> {
+        let exit = message.downcast_ref::<Exit>()?;
+        (self.parent.as_ref() == Some(&exit.from)).then(|| exit.reason.clone())
+    }
+
     #[doc(hidden)]
     pub fn __reply<R: Send + 'static>(&mut self, to: crate::call::ReplySender<R>, value: R) {
         if let Some(stopping) = &mut self.stop {

@@ -150,6 +150,16 @@ impl<T> Inbox<T> {
         self.taken.len()
     }
 
+    /// Puts `messages` back before those taken and not handled yet, in their order: they are
+    /// the next ones received.
+    pub(crate) fn put_back(&mut self, mut messages: VecDeque<T>) {
+        if messages.is_empty() {
+            return;
+        }
+        messages.append(&mut self.taken);
+        self.taken = messages;
+    }
+
     /// The messages taken but not handled, to be dropped with the others at exit.
     pub(crate) fn take_all(&mut self) -> VecDeque<T> {
         std::mem::take(&mut self.taken)

@@ -12,6 +12,7 @@ mod run_loop;
 mod server_ref;
 mod start;
 mod start_error;
+mod system;
 
 #[cfg(test)]
 mod size_tests;
@@ -147,6 +148,101 @@ pub trait GenServer: Sized + Send + 'static {
         reason: &ExitReason,
         ctx: &mut Context<Self>,
     ) -> impl Future<Output = ()> + Send;
+
+    /// The state as text (`{:#?}`), for [`sys::get_state`](crate::sys::get_state); `None`
+    /// when the state cannot be printed.
+    ///
+    /// `#[genserver]` writes it for every server whose type implements `Debug`, with nothing to
+    /// opt in to. A generic server (`impl<T> Pool<T>`) answers `None` even when its type
+    /// implements `Debug` for the parameters it runs with, since the macro cannot know that
+    /// for every `T`: implement `GenServer` for it by hand, or give it a concrete type. A
+    /// hand-written `GenServer` impl answers `None` unless it overrides this.
+    ///
+    /// ```
+    /// use otp_core::prelude::*;
+    ///
+    /// #[derive(Debug)]
+    /// struct Counter { count: u64 }
+    ///
+    /// #[genserver]
+    /// impl Counter {
+    ///     #[handle_info(catch_all)]
+    ///     fn unexpected(&mut self, _msg: AnyMessage) {}
+    /// }
+    ///
+    /// struct Opaque;
+    ///
+    /// #[genserver]
+    /// impl Opaque {
+    ///     #[handle_info(catch_all)]
+    ///     fn unexpected(&mut self, _msg: AnyMessage) {}
+    /// }
+    ///
+    /// assert_eq!(Counter { count: 3 }.format_state().as_deref(), Some("Counter {\n    count: 3,\n}"));
+    /// assert_eq!(Opaque.format_state(), None);
+    /// ```
+    fn format_state(&self) -> Option<String> {
+        None
+    }
+
+    /// The name of the handler a call or cast goes to, for [`sys::trace`](crate::sys::trace):
+    /// `#[genserver]` writes it from the handlers' names. A hand-written `GenServer` impl
+    /// answers the message type's name unless it overrides this.
+    ///
+    /// ```
+    /// use otp_core::prelude::*;
+    ///
+    /// struct Counter { count: u64 }
+    ///
+    /// #[genserver]
+    /// impl Counter {
+    ///     #[handle_cast]
+    ///     fn add(&mut self, n: u64) { self.count += n; }
+    ///
+    ///     #[handle_info(catch_all)]
+    ///     fn unexpected(&mut self, _msg: AnyMessage) {}
+    /// }
+    ///
+    /// // The generated message enum is hidden; a message is only ever seen by the runtime.
+    /// fn name_of<S: GenServer>(message: &S::Message) -> &'static str {
+    ///     S::message_name(message)
+    /// }
+    /// # let _ = name_of::<Counter>;
+    /// ```
+    fn message_name(message: &Self::Message) -> &'static str {
+        let _ = message;
+        std::any::type_name::<Self::Message>()
+    }
+
+    /// Whether a message is a call or a cast, for [`sys::trace`](crate::sys::trace):
+    /// `#[genserver]` writes it from the handlers' attributes. A hand-written `GenServer` impl
+    /// answers [`MessageKind::Request`](crate::sys::MessageKind::Request) unless it overrides
+    /// this.
+    ///
+    /// ```
+    /// use otp_core::prelude::*;
+    /// use otp_core::sys::MessageKind;
+    ///
+    /// struct Counter { count: u64 }
+    ///
+    /// #[genserver]
+    /// impl Counter {
+    ///     #[handle_call]
+    ///     fn get(&mut self) -> u64 { self.count }
+    ///
+    ///     #[handle_info(catch_all)]
+    ///     fn unexpected(&mut self, _msg: AnyMessage) {}
+    /// }
+    ///
+    /// fn kind_of<S: GenServer>(message: &S::Message) -> MessageKind {
+    ///     S::message_kind(message)
+    /// }
+    /// # let _ = kind_of::<Counter>;
+    /// ```
+    fn message_kind(message: &Self::Message) -> crate::sys::MessageKind {
+        let _ = message;
+        crate::sys::MessageKind::Request
+    }
 }
 
 /// Why `init` did not produce a state.

@@ -11,8 +11,10 @@ use super::context::InfoAction;
 use super::mailbox::Inbox;
 use super::server_ref::{Envelope, ServerProcess};
 use super::start_error::StartError;
+use super::system::{self, Answered, Resumed};
 use crate::call::{begin_parking, drop_caught, end_parking};
 use crate::process::{self, ProcessCell, Status};
+use crate::sys::{MessageKind, SystemRequest};
 use crate::{AnyMessage, Context, ExitReason, GenServer, IdleTimeout, InitError, Pid, ServerRef};
 
 /// Ends the process however its task ends, even when the task is aborted by a kill: records
@@ -39,6 +41,20 @@ impl<S: GenServer> ExitGuard<S> {
         process::finish(&self.server.pid());
         drop(queued);
         drop(self.inbox.take_all());
+    }
+
+    /// Ends a process whose init failed. The starter gets the error as a value, not as an exit
+    /// signal, and only once the process is gone: its name is free again when `start` returns.
+    fn fail_start(
+        &mut self,
+        reason: ExitReason,
+        error: StartError,
+        started: oneshot::Sender<Result<(), StartError>>,
+    ) {
+        process::unlink_all(&self.server.pid());
+        self.cell().begin_exit(reason, false);
+        self.exit();
+        let _ = started.send(Err(error));
     }
 }
 
@@ -138,6 +154,17 @@ fn boxed<T: Send + 'static>(value: T) -> Box<dyn Any + Send> {
     Box::new(value)
 }
 
+/// The idle timer, set for the idle timeout the last callback asked for, if any.
+fn arm_idle<'a, S: GenServer>(
+    ctx: &mut Context<S>,
+    timer: &'a mut Option<Pin<Box<tokio::time::Sleep>>>,
+) -> Option<&'a mut Pin<Box<tokio::time::Sleep>>> {
+    ctx.idle_timeout
+        .take()
+        .and_then(|after| tokio::time::Instant::now().checked_add(after))
+        .map(|deadline| arm(timer, deadline))
+}
+
 /// The idle timer set for `deadline`.
 fn arm(
     timer: &mut Option<Pin<Box<tokio::time::Sleep>>>,
@@ -157,21 +184,33 @@ fn arm(
 /// channels give a task 128 items a turn). A local count and one yield per run, rather than
 /// tokio's cooperative budget spent on every message, whose bookkeeping cost more of the cast
 /// throughput (the `cast1_mps` row of the benchmark suite).
-const MESSAGES_PER_TURN: u32 = 256;
+const MESSAGES_PER_TURN: u16 = 256;
 
 /// The messages taken since the mailbox was last empty, and those not yet counted in the
-/// process's cell for introspection.
+/// process's cell for introspection; and a trace's count (`sys::trace`).
 ///
 /// Counts are published when the loop is about to wait and after each run of
 /// [`MESSAGES_PER_TURN`] messages, never per message: a store per message would write, on every
 /// message, memory that the senders' lock may share a cache line with.
+///
+/// The loop checks in once per run of messages ([`Turn::check_in`]), when `in_row` reaches
+/// `check_in_at`; a trace lowers that to every message while it lasts, so that tracing costs
+/// the message path nothing while it is off.
 struct Turn {
-    in_row: u32,
-    uncounted: u32,
+    /// 16 bits: both stay within [`MESSAGES_PER_TURN`], as the counts are published at the
+    /// latest after that many messages, and a server's task pays for every byte kept here.
+    in_row: u16,
+    uncounted: u16,
     /// The messages in hand last published.
     in_hand: u32,
+    /// The `in_row` at which the loop checks in: [`MESSAGES_PER_TURN`], 0 while tracing.
+    check_in_at: u16,
+    /// The messages still to trace.
+    trace_left: u32,
     /// The mailbox was empty at the last receive: the task gave its thread back while it waited.
     waited: bool,
+    /// The last receive had an idle timeout armed: a system request leaves it armed.
+    idle_armed: bool,
 }
 
 impl Turn {
@@ -180,13 +219,38 @@ impl Turn {
             in_row: 0,
             uncounted: 0,
             in_hand: 0,
+            check_in_at: MESSAGES_PER_TURN,
+            trace_left: 0,
             waited: false,
+            idle_armed: false,
         }
     }
 
-    /// Counts a message taken; gives the thread back after [`MESSAGES_PER_TURN`] in a row.
-    /// `in_hand`: the messages taken from the mailbox and not handled yet.
-    async fn took<S: GenServer>(&mut self, process: &ServerProcess<S>, in_hand: usize) {
+    /// Traces the next `messages` messages; 0 stops a trace.
+    fn trace(&mut self, messages: u32) {
+        self.trace_left = messages;
+        self.check_in_at = if messages == 0 { MESSAGES_PER_TURN } else { 0 };
+    }
+
+    /// Traces a continue message, if a trace lasts.
+    fn trace_continue<S: GenServer>(&mut self, server: &ServerRef<S>) {
+        if self.trace_left > 0 {
+            system::trace_event(server, MessageKind::Continue, "handle_continue");
+            self.trace(self.trace_left - 1);
+        }
+    }
+
+    /// Counts a message taken; true when the loop is to give the thread back, after
+    /// [`MESSAGES_PER_TURN`] in a row. `in_hand`: the messages taken from the mailbox and not
+    /// handled yet.
+    #[must_use]
+    fn took<S: GenServer>(
+        &mut self,
+        server: &ServerRef<S>,
+        envelope: &Envelope<S>,
+        in_hand: usize,
+    ) -> bool {
+        let process = server.process();
         self.uncounted += 1;
         if in_hand > self.in_hand as usize {
             // A batch was taken: whoever looks sees the backlog now, not at the next publish.
@@ -195,21 +259,37 @@ impl Turn {
         if self.waited {
             self.in_row = 0;
             process.cell.set_status(Status::Running);
-            return;
         }
         self.in_row += 1;
-        if self.in_row == MESSAGES_PER_TURN {
-            self.in_row = 0;
-            self.publish(process, in_hand);
-            tokio::task::yield_now().await;
+        self.in_row >= self.check_in_at && self.check_in(server, envelope, in_hand)
+    }
+
+    /// Once per run of messages, and at every message while a trace lasts: traces the message,
+    /// and after [`MESSAGES_PER_TURN`] in a row publishes the counts; true when the loop is to
+    /// give the thread back.
+    #[cold]
+    fn check_in<S: GenServer>(
+        &mut self,
+        server: &ServerRef<S>,
+        envelope: &Envelope<S>,
+        in_hand: usize,
+    ) -> bool {
+        if self.trace_left > 0 && system::trace_envelope(server, envelope) {
+            self.trace(self.trace_left - 1);
         }
+        if self.in_row < MESSAGES_PER_TURN {
+            return false;
+        }
+        self.in_row = 0;
+        self.publish(server.process(), in_hand);
+        true
     }
 
     /// Publishes the counts for introspection.
     fn publish<S: GenServer>(&mut self, process: &ServerProcess<S>, in_hand: usize) {
         process
             .cell
-            .count_handled(std::mem::take(&mut self.uncounted));
+            .count_handled(u32::from(std::mem::take(&mut self.uncounted)));
         process.cell.set_in_hand(in_hand);
         self.in_hand = u32::try_from(in_hand).unwrap_or(u32::MAX);
     }
@@ -224,6 +304,7 @@ fn receive<'a, S: GenServer>(
     turn: &'a mut Turn,
 ) -> impl Future<Output = Option<Envelope<S>>> + 'a {
     turn.waited = false;
+    turn.idle_armed = idle.is_some();
     std::future::poll_fn(move |cx| {
         if let Poll::Ready(next) = inbox.poll_recv(&process.mailbox, cx) {
             return Poll::Ready(next);
@@ -241,6 +322,30 @@ fn receive<'a, S: GenServer>(
             None => Poll::Pending,
         }
     })
+}
+
+/// A system request: answered at once, or, for a suspend, answered and then the suspended loop
+/// until it ends. An idle timeout armed at the receive stays armed, for the same deadline.
+async fn system_request<S: GenServer>(
+    request: SystemRequest,
+    state: &mut S,
+    ctx: &mut Context<S>,
+    guard: &mut ExitGuard<S>,
+    idle_timer: Option<&Pin<Box<tokio::time::Sleep>>>,
+    turn: &mut Turn,
+) -> Resumed {
+    if turn.idle_armed {
+        let now = tokio::time::Instant::now();
+        ctx.idle_timeout = idle_timer.map(|timer| timer.deadline().saturating_duration_since(now));
+    }
+    let process = guard.server.process();
+    match system::answer(request, state, process, |n| turn.trace(n)) {
+        Answered::Next => Resumed::Running,
+        Answered::Suspend => {
+            let trace = |n| turn.trace(n);
+            system::suspended(&mut guard.inbox, guard.server.process(), state, ctx, trace).await
+        }
+    }
 }
 
 /// What `start` learns of an init: the state, or the exit reason and the start error.
@@ -333,15 +438,7 @@ pub(crate) fn run<S: GenServer>(
             settle(guard.cell(), &init);
             match init_outcome(init, guard.cell()) {
                 Ok(state) => state,
-                Err((reason, error)) => {
-                    // The starter gets the error as a value, not as an exit signal, and only once
-                    // the process is gone: its name is free again when `start` returns.
-                    process::unlink_all(&guard.server.pid());
-                    guard.cell().begin_exit(reason, false);
-                    guard.exit();
-                    let _ = started.send(Err(error));
-                    return;
-                }
+                Err((reason, error)) => return guard.fail_start(reason, error, started),
             }
         };
         // A starter that went away does not stop the server, as in OTP.
@@ -350,23 +447,21 @@ pub(crate) fn run<S: GenServer>(
         let mut turn = Turn::new();
         loop {
             let outcome = if let Some(message) = ctx.continue_with.take() {
+                turn.trace_continue(&guard.server);
                 callbacks
                     .run(guard.cell(), pin!(state.handle_continue(message, &mut ctx)))
                     .await
             } else {
-                let idle = ctx
-                    .idle_timeout
-                    .take()
-                    .and_then(|after| tokio::time::Instant::now().checked_add(after))
-                    .map(|deadline| arm(&mut idle_timer, deadline));
+                let idle = arm_idle(&mut ctx, &mut idle_timer);
                 let process = guard.server.process();
                 let Some(envelope) = receive(&mut guard.inbox, process, idle, &mut turn).await
                 else {
                     // Unreachable while the mailbox holds a sender; end quietly if it happens.
                     return;
                 };
-                let in_hand = guard.inbox.in_hand();
-                turn.took(guard.server.process(), in_hand).await;
+                if turn.took(&guard.server, &envelope, guard.inbox.in_hand()) {
+                    tokio::task::yield_now().await;
+                }
                 if guard.cell().is_dying() {
                     // An exit signal: the process dies at once, without terminate.
                     return;
@@ -397,6 +492,19 @@ pub(crate) fn run<S: GenServer>(
                         Ok(())
                     }
                     Envelope::Wake => continue,
+                    Envelope::System(request) => {
+                        let idle = idle_timer.as_ref();
+                        // Boxed: system requests are rare, and the suspended loop would
+                        // otherwise take room in every server's task.
+                        let request = system_request(
+                            *request, &mut state, &mut ctx, &mut guard, idle, &mut turn,
+                        );
+                        match Box::pin(request).await {
+                            Resumed::Running => continue,
+                            Resumed::Stopping => Ok(()),
+                            Resumed::Dying => return,
+                        }
+                    }
                 }
             };
             settle(guard.cell(), &outcome);

@@ -9,6 +9,7 @@ use tokio::sync::{Semaphore, SemaphorePermit, TryAcquireError};
 use super::mailbox::Mailbox;
 use crate::call::{Call, CallError};
 use crate::process::{Process, ProcessCell};
+use crate::sys::SystemRequest;
 use crate::{AnyMessage, ExitReason, GenServer, Pid};
 
 /// One entry of a server's mailbox. Calls, casts and info messages share the one FIFO queue, so
@@ -26,6 +27,9 @@ pub(crate) enum Envelope<S: GenServer> {
     Stop(Box<ExitReason>),
     /// Nothing to handle: the loop wakes to notice an exit signal.
     Wake,
+    /// A request of [`sys`](crate::sys), answered by the loop itself. Boxed, as `Stop`'s
+    /// reason is.
+    System(Box<SystemRequest>),
 }
 
 /// A server's process: its untyped cell and its mailbox, in one allocation.
@@ -84,6 +88,12 @@ impl<S: GenServer> Process for ServerProcess<S> {
 
     fn request_stop(&self, reason: ExitReason) -> bool {
         self.mailbox.send(Envelope::Stop(Box::new(reason))).is_ok()
+    }
+
+    fn system(&self, request: SystemRequest) -> bool {
+        self.mailbox
+            .send(Envelope::System(Box::new(request)))
+            .is_ok()
     }
 
     fn mailbox_len(&self) -> usize {

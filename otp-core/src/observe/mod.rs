@@ -1,5 +1,7 @@
-//! What is running: every live process, what each is doing, and who waits on whom
-//! (`:erlang.processes/0`, `Process.info/2`, and the wait-for graph behind a deadlock).
+//! What is running: every live process, what each is doing, who waits on whom
+//! (`:erlang.processes/0`, `Process.info/2`, and the wait-for graph behind a deadlock), and the
+//! supervision trees ([`supervision_tree`], [`supervision_trees`]). To look inside one server
+//! (its state, a trace of its messages) or hold it still, see [`sys`](crate::sys).
 //!
 //! The runtime keeps a table of live processes and a few counters per process, written by the
 //! process's own run loop with plain stores; nothing else is done unless someone looks. A
@@ -43,9 +45,14 @@
 
 mod info;
 pub(crate) mod process_table;
+mod tree;
 mod wait_for;
 
 pub use info::{ProcessInfo, ProcessStatus, WaitingOn};
+pub use tree::{
+    SupervisedChild, SupervisedState, SupervisionTree, SupervisorKind, TreeError, supervision_tree,
+    supervision_tree_timeout, supervision_trees,
+};
 pub(crate) use wait_for::CallWait;
 pub use wait_for::deadlocks;
 

@@ -7,6 +7,7 @@
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use tracing::{error, warn};
 
@@ -14,6 +15,7 @@ use super::dynamic::{DynamicSupervisorOptions, StartChildError};
 use super::intensity::Intensity;
 use super::shutdown::{shut_down, shut_down_all};
 use super::{ChildCounts, ChildInfo, ChildState};
+use crate::observe::{SupervisedChild, SupervisedState};
 use crate::prelude::*;
 use crate::{ChildSpec, ChildType};
 
@@ -34,6 +36,9 @@ struct DynamicChild {
     spec: ChildSpec,
     /// Its restart failed and is tried again: the pid it is kept under has exited.
     restarting: bool,
+    /// How many times it was started again after its first start, and when last.
+    restarts: u32,
+    last_restart: Option<SystemTime>,
 }
 
 #[genserver]
@@ -66,6 +71,8 @@ impl DynamicServer {
                     DynamicChild {
                         spec,
                         restarting: false,
+                        restarts: 0,
+                        last_restart: None,
                     },
                 );
                 Ok(pid)
@@ -102,6 +109,28 @@ impl DynamicServer {
                     ChildState::Running(pid.clone())
                 },
                 child_type: child.spec.kind,
+            })
+            .collect()
+    }
+
+    /// The children as the supervision tree shows them, in no particular order.
+    #[handle_call]
+    fn tree_children(&mut self) -> Vec<SupervisedChild> {
+        self.children
+            .iter()
+            .map(|(pid, child)| SupervisedChild {
+                id: None,
+                pid: (!child.restarting).then(|| pid.clone()),
+                state: if child.restarting {
+                    SupervisedState::Restarting
+                } else {
+                    SupervisedState::Running
+                },
+                child_type: child.spec.kind,
+                restart: child.spec.restart,
+                restarts: child.restarts,
+                last_restart: child.last_restart,
+                subtree: None,
             })
             .collect()
     }
@@ -207,6 +236,8 @@ impl DynamicServer {
             Ok(pid) => {
                 if let Some(mut child) = self.children.remove(&old) {
                     child.restarting = false;
+                    child.restarts = child.restarts.saturating_add(1);
+                    child.last_restart = Some(SystemTime::now());
                     self.children.insert(pid, child);
                 }
             }

@@ -39,3 +39,39 @@ pub use dynamic::{
 };
 pub use error::{ChildCounts, ChildInfo, ChildState, SupervisorError};
 pub use spec::{AutoShutdown, Strategy, SupervisorRef, SupervisorSpec};
+
+use std::time::Duration;
+
+use crate::observe::{SupervisedChild, SupervisorKind};
+use crate::{CallError, Pid, ServerRef, TaskSupervisorRef};
+
+/// Whether `pid` is a supervisor, a dynamic supervisor or a task supervisor: its type alone,
+/// no message.
+pub(crate) fn is_supervisor(pid: &Pid) -> bool {
+    ServerRef::<server::SupervisorServer>::from_pid(pid).is_some()
+        || ServerRef::<dynamic_server::DynamicServer>::from_pid(pid).is_some()
+        || TaskSupervisorRef::from_pid(pid).is_some()
+}
+
+/// The children of the supervisor `pid` as the supervision tree shows them, asked within
+/// `timeout`; `None` when `pid` is a live process that is not a supervisor.
+pub(crate) async fn children_report(
+    pid: &Pid,
+    timeout: Duration,
+) -> Option<Result<(SupervisorKind, Vec<SupervisedChild>), CallError>> {
+    if !pid.is_alive() {
+        return Some(Err(CallError::NoProc));
+    }
+    if let Some(server) = ServerRef::<server::SupervisorServer>::from_pid(pid) {
+        let server: server::SupervisorServerRef = server.into();
+        let children = server.tree_children().timeout(timeout).await;
+        return Some(children.map(|children| (SupervisorKind::Supervisor, children)));
+    }
+    if let Some(server) = ServerRef::<dynamic_server::DynamicServer>::from_pid(pid) {
+        let server: dynamic_server::DynamicServerRef = server.into();
+        let children = server.tree_children().timeout(timeout).await;
+        return Some(children.map(|children| (SupervisorKind::DynamicSupervisor, children)));
+    }
+    let tasks = TaskSupervisorRef::from_pid(pid)?;
+    Some(Ok((SupervisorKind::TaskSupervisor, tasks.tree_children())))
+}

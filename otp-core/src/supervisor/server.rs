@@ -12,6 +12,8 @@
 //! waits, and a start that fails at once never waits. So each retry first yields to the
 //! scheduler, letting callers send what they have to send before the next try.
 
+use std::time::SystemTime;
+
 use tracing::{error, warn};
 
 use super::intensity::Intensity;
@@ -19,6 +21,7 @@ use super::shutdown::shut_down;
 use super::{
     AutoShutdown, ChildCounts, ChildInfo, ChildState, Strategy, SupervisorError, SupervisorSpec,
 };
+use crate::observe::{SupervisedChild, SupervisedState};
 use crate::prelude::*;
 use crate::{ChildSpec, ChildType, Restart};
 
@@ -33,9 +36,47 @@ pub(crate) struct SupervisorServer {
 struct ChildRecord {
     spec: ChildSpec,
     state: ChildState,
+    /// How many times it was started again after its first start, and when last.
+    restarts: u32,
+    last_restart: Option<SystemTime>,
 }
 
 impl ChildRecord {
+    fn new(spec: ChildSpec, state: ChildState) -> Self {
+        ChildRecord {
+            spec,
+            state,
+            restarts: 0,
+            last_restart: None,
+        }
+    }
+
+    /// Started again, as `pid`.
+    fn restarted(&mut self, pid: Pid) {
+        self.state = ChildState::Running(pid);
+        self.restarts = self.restarts.saturating_add(1);
+        self.last_restart = Some(SystemTime::now());
+    }
+
+    /// The child as the supervision tree shows it.
+    fn report(&self) -> SupervisedChild {
+        let (pid, state) = match &self.state {
+            ChildState::Running(pid) => (Some(pid.clone()), SupervisedState::Running),
+            ChildState::Restarting => (None, SupervisedState::Restarting),
+            ChildState::NotRunning => (None, SupervisedState::NotRunning),
+        };
+        SupervisedChild {
+            id: Some(self.spec.id().to_owned()),
+            pid,
+            state,
+            child_type: self.spec.kind,
+            restart: self.spec.restart,
+            restarts: self.restarts,
+            last_restart: self.last_restart,
+            subtree: None,
+        }
+    }
+
     /// Leaves the child not running (a restarting child is restarted no more); its pid if it
     /// was running, to stop it.
     fn take_pid(&mut self) -> Option<Pid> {
@@ -86,16 +127,14 @@ impl SupervisorServer {
         };
         for child in spec.children {
             match child.start_child().await {
-                Ok(pid) => server.children.push(ChildRecord {
-                    spec: child,
-                    state: ChildState::Running(pid),
-                }),
+                Ok(pid) => server
+                    .children
+                    .push(ChildRecord::new(child, ChildState::Running(pid))),
                 Err(StartError::Ignored) => {
                     if child.restart != Restart::Temporary {
-                        server.children.push(ChildRecord {
-                            spec: child,
-                            state: ChildState::NotRunning,
-                        });
+                        server
+                            .children
+                            .push(ChildRecord::new(child, ChildState::NotRunning));
                     }
                 }
                 Err(failure) => {
@@ -186,18 +225,14 @@ impl SupervisorServer {
         check_specs([&spec], self.auto_shutdown)?;
         match spec.start_child().await {
             Ok(pid) => {
-                self.children.push(ChildRecord {
-                    spec,
-                    state: ChildState::Running(pid.clone()),
-                });
+                self.children
+                    .push(ChildRecord::new(spec, ChildState::Running(pid.clone())));
                 Ok(Some(pid))
             }
             Err(StartError::Ignored) => {
                 if spec.restart != Restart::Temporary {
-                    self.children.push(ChildRecord {
-                        spec,
-                        state: ChildState::NotRunning,
-                    });
+                    self.children
+                        .push(ChildRecord::new(spec, ChildState::NotRunning));
                 }
                 Ok(None)
             }
@@ -235,7 +270,7 @@ impl SupervisorServer {
         match spec.start_child().await {
             Ok(pid) => {
                 if let Some(index) = self.index_of_id(&id) {
-                    self.children[index].state = ChildState::Running(pid.clone());
+                    self.children[index].restarted(pid.clone());
                 }
                 Ok(Some(pid))
             }
@@ -269,6 +304,12 @@ impl SupervisorServer {
                 child_type: child.spec.kind,
             })
             .collect()
+    }
+
+    /// The children as the supervision tree shows them, in start order.
+    #[handle_call]
+    fn tree_children(&mut self) -> Vec<SupervisedChild> {
+        self.children.iter().map(ChildRecord::report).collect()
     }
 
     /// Every child in `specs`, those with a process in `active` (not a restarting one).
@@ -385,7 +426,7 @@ impl SupervisorServer {
             return true;
         };
         match self.children[index].spec.start_child().await {
-            Ok(pid) => self.children[index].state = ChildState::Running(pid),
+            Ok(pid) => self.children[index].restarted(pid),
             Err(StartError::Ignored) => {
                 if self.children[index].spec.restart == Restart::Temporary {
                     self.children.remove(index);

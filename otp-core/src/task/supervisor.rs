@@ -7,6 +7,7 @@ use super::handle::Task;
 use super::server::{TaskSupervisorServer, TaskSupervisorServerRef};
 use super::set::TaskSet;
 use super::stream::AsyncStream;
+use crate::observe::{SupervisedChild, SupervisedState};
 use crate::prelude::*;
 use crate::{Child, ChildSpec, ChildType};
 
@@ -224,6 +225,21 @@ impl TaskSupervisorRef {
     #[must_use]
     pub fn pid(&self) -> Pid {
         self.server.pid()
+    }
+
+    /// Its tasks as the supervision tree shows them: temporary workers without an id or a pid.
+    pub(crate) fn tree_children(&self) -> Vec<SupervisedChild> {
+        let task = SupervisedChild {
+            id: None,
+            pid: None,
+            state: SupervisedState::Running,
+            child_type: ChildType::Worker,
+            restart: crate::Restart::Temporary,
+            restarts: 0,
+            last_restart: None,
+            subtree: None,
+        };
+        vec![task; self.running()]
     }
 
     /// How many of its tasks are running: started and not yet ended (a stopped task counts

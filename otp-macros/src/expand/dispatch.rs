@@ -14,6 +14,9 @@ use crate::server::Server;
 pub(super) struct Requests {
     pub(super) variants: Vec<TokenStream>,
     pub(super) arms: Vec<TokenStream>,
+    /// The arms of `message_kind` and `message_name`, for `sys::trace`.
+    pub(super) kinds: Vec<TokenStream>,
+    pub(super) names: Vec<TokenStream>,
 }
 
 pub(super) fn requests(names: &Names<'_>, requests: &[Request<'_>]) -> Requests {
@@ -22,6 +25,8 @@ pub(super) fn requests(names: &Names<'_>, requests: &[Request<'_>]) -> Requests 
     let mut out = Requests {
         variants: Vec::new(),
         arms: Vec::new(),
+        kinds: Vec::new(),
+        names: Vec::new(),
     };
     for request in requests {
         let Request {
@@ -34,6 +39,16 @@ pub(super) fn requests(names: &Names<'_>, requests: &[Request<'_>]) -> Requests 
         let method = &handler.ident;
         let await_ = maybe_await(handler);
         let arguments = call_arguments(handler, fields);
+        let kind = if handler.kind == Kind::Call {
+            quote!(::otp_core::sys::MessageKind::Call)
+        } else {
+            quote!(::otp_core::sys::MessageKind::Cast)
+        };
+        let name = syn::ext::IdentExt::unraw(method).to_string();
+        out.kinds
+            .push(quote!(#message_enum::#variant(..) => #kind,));
+        out.names
+            .push(quote!(#message_enum::#variant(..) => #name,));
         let Some(reply) = &request.reply else {
             out.variants.push(quote!(#variant(#(#types),*)));
             let call = handled(
@@ -254,9 +269,11 @@ pub(super) fn init(names: &Names<'_>) -> (TokenStream, TokenStream) {
 /// `impl GenServer`, dispatching each callback to the user's methods.
 pub(super) fn genserver_impl(
     names: &Names<'_>,
-    request_arms: &[TokenStream],
+    requests: &Requests,
     continue_arms: &[TokenStream],
 ) -> TokenStream {
+    let request_arms = &requests.arms;
+    let (kind_arms, name_arms) = (&requests.kinds, &requests.names);
     let server = names.server;
     let self_ty = server.self_ty();
     let (_, ty_generics, _) = server.item.generics.split_for_impl();
@@ -295,6 +312,25 @@ pub(super) fn genserver_impl(
             }
         },
         terminate,
+        format_state: Some(quote! {
+            #[allow(unused_imports)]
+            use ::otp_core::__private::{FormatWithDebug as _, FormatWithoutDebug as _};
+            (&::otp_core::__private::DebugProbe(self)).format_state()
+        }),
+        describe: Some((
+            quote! {
+                match *__message {
+                    #(#kind_arms)*
+                    #message_phantom_arm
+                }
+            },
+            quote! {
+                match *__message {
+                    #(#name_arms)*
+                    #message_phantom_arm
+                }
+            },
+        )),
     }
     .expand(server)
 }

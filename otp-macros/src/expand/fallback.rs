@@ -61,6 +61,8 @@ pub(crate) fn fallback(server: &Server) -> TokenStream {
         handle_info: TokenStream::new(),
         handle_continue: quote!(match __message {}),
         terminate: TokenStream::new(),
+        format_state: Some(quote!(::core::option::Option::None)),
+        describe: Some((quote!(match *__message {}), quote!(match *__message {}))),
     }
     .expand(server);
     quote! {

@@ -23,6 +23,11 @@ pub(super) struct GenServerImpl {
     pub(super) handle_info: TokenStream,
     pub(super) handle_continue: TokenStream,
     pub(super) terminate: TokenStream,
+    /// The body of `format_state`, which sees `self`; `None` keeps the trait's.
+    pub(super) format_state: Option<TokenStream>,
+    /// The bodies of `message_kind` and `message_name`, which see `__message`; `None` keeps
+    /// the trait's.
+    pub(super) describe: Option<(TokenStream, TokenStream)>,
 }
 
 impl GenServerImpl {
@@ -40,6 +45,7 @@ impl GenServerImpl {
             handle_info,
             handle_continue,
             terminate,
+            ..
         } = self;
         // Spanned on the visibility written on a handler: a client narrower than a public
         // server is rustc's "private type in public interface", on that visibility.
@@ -57,6 +63,7 @@ impl GenServerImpl {
         // future on its first async handler (whose future is the likely culprit), not on
         // `#[genserver]`.
         let span = syn::spanned::Spanned::span(self_ty);
+        let provided = provided_methods(span, self.format_state.as_ref(), self.describe.as_ref());
         let future_span = |kinds: &[Kind]| {
             server
                 .handlers
@@ -136,7 +143,38 @@ impl GenServerImpl {
                 ) -> #terminate_ty {
                     #terminate_block
                 }
+
+                #provided
             }
         }
     }
+}
+
+/// The provided methods the expansion overrides: `format_state` (its body sees `self`),
+/// `message_kind` and `message_name` (theirs see `__message`). Spanned on the user's type, as
+/// the rest of the impl: a state that is not `Send` gets its one error there.
+fn provided_methods(
+    span: proc_macro2::Span,
+    format_state: Option<&TokenStream>,
+    describe: Option<&(TokenStream, TokenStream)>,
+) -> TokenStream {
+    let format_state = format_state.map(|body| {
+        quote_spanned! {span=>
+            fn format_state(&self) -> ::core::option::Option<::std::string::String> {
+                #body
+            }
+        }
+    });
+    let describe = describe.map(|(kind, name)| {
+        quote_spanned! {span=>
+            fn message_kind(__message: &Self::Message) -> ::otp_core::sys::MessageKind {
+                #kind
+            }
+
+            fn message_name(__message: &Self::Message) -> &'static str {
+                #name
+            }
+        }
+    });
+    quote!(#format_state #describe)
 }

@@ -106,7 +106,7 @@ pub(crate) fn genserver(server: &Server) -> TokenStream {
     let request_list = shared::requests(server);
     let requests = dispatch::requests(&names, &request_list);
     let continues = dispatch::continues(&names);
-    let genserver_impl = dispatch::genserver_impl(&names, &requests.arms, &continues.arms);
+    let genserver_impl = dispatch::genserver_impl(&names, &requests, &continues.arms);
     let client = client::client(&names, &request_list);
     let starters = client::starters(&names);
     let generics = &item.generics;
