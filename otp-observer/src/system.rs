@@ -1,28 +1,61 @@
-//! Everything the observer asks of a process beyond `observe`'s snapshot: its supervision tree,
-//! its state, suspending, resuming and tracing it. Kept in one module: the one place that knows
-//! how otp-core answers these.
+//! Everything the observer asks of a process beyond `observe`'s snapshot: the supervision
+//! trees, a process's state, suspending, resuming and tracing it. Kept in one module: the one
+//! place that knows how otp-core answers these (`observe::supervision_trees`, `sys`).
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use otp_core::observe::ProcessInfo;
-use otp_core::{ChildState, ChildType, Pid, SupervisorRef};
+use otp_core::observe::{
+    self, ProcessInfo, SupervisedChild, SupervisedState, SupervisionTree, SupervisorKind,
+};
+use otp_core::sys::{self, SysError};
+use otp_core::{ChildState, ChildType, Pid, Restart, SupervisorRef};
 
 use crate::ApiError;
-use crate::model::{TreeNode, short_type};
+use crate::model::{TreeNode, epoch_millis, short_type};
 
-/// How long a supervisor may take to list its children before the tree is drawn from parent
-/// links alone.
+/// How long a process may take to answer a system request from the page: a server busy in a
+/// callback (blocked in a call, say) answers only once it returns, and the page should not
+/// wait that long.
+const SYS_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// How long the supervisors may take, together, to list their children for one overview.
+const TREES_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long one supervisor may take to list its children when the trees are drawn from parent
+/// links.
 const ASK_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// Every supervision tree: each process without a live parent that has children, with its
-/// descendants. A supervisor's children come in its own order, with their ids, and children
-/// being restarted show without a pid; any other process's children come from parent links.
+/// How many messages a trace turned on from the page logs before it stops by itself.
+pub(crate) const TRACE_MESSAGES: u32 = 1000;
+
+/// Every supervision tree whose root has no supervisor above it, each child with its id,
+/// restart type, restart count and last restart; drawn from parent links instead when the
+/// supervisors do not answer within [`TREES_TIMEOUT`].
 pub(crate) async fn supervision_trees(
     snapshot: &[ProcessInfo],
     deadlocked: &HashSet<u64>,
 ) -> Vec<TreeNode> {
+    let by_id: HashMap<u64, &ProcessInfo> =
+        snapshot.iter().map(|info| (info.pid.id(), info)).collect();
+    let nodes = Nodes {
+        by_id: &by_id,
+        deadlocked,
+    };
+    match tokio::time::timeout(TREES_TIMEOUT, observe::supervision_trees()).await {
+        Ok(trees) => trees
+            .iter()
+            .map(|tree| nodes.supervisor(tree, None))
+            .collect(),
+        Err(_) => trees_from_parents(snapshot, deadlocked).await,
+    }
+}
+
+/// The trees drawn from parent links when the supervisors do not all answer in time: each
+/// process without a live parent that has children, with its descendants; a supervisor's
+/// children in its own order with their ids when it answers `which_children`.
+async fn trees_from_parents(snapshot: &[ProcessInfo], deadlocked: &HashSet<u64>) -> Vec<TreeNode> {
     let by_id: HashMap<u64, &ProcessInfo> =
         snapshot.iter().map(|info| (info.pid.id(), info)).collect();
     let mut children: HashMap<u64, Vec<&ProcessInfo>> = HashMap::new();
@@ -130,6 +163,75 @@ impl Tree<'_> {
     }
 }
 
+struct Nodes<'a> {
+    by_id: &'a HashMap<u64, &'a ProcessInfo>,
+    deadlocked: &'a HashSet<u64>,
+}
+
+impl Nodes<'_> {
+    fn supervisor(&self, tree: &SupervisionTree, id: Option<String>) -> TreeNode {
+        TreeNode {
+            id,
+            pid: Some(tree.pid.to_string()),
+            name: tree.name.as_deref().map(str::to_owned),
+            server: supervisor_word(tree.kind).to_owned(),
+            kind: "supervisor",
+            state: "running",
+            restart: None,
+            restarts: None,
+            last_restart: None,
+            deadlocked: self.deadlocked.contains(&tree.pid.id()),
+            children: tree
+                .children
+                .iter()
+                .map(|child| self.child(child))
+                .collect(),
+        }
+    }
+
+    fn child(&self, child: &SupervisedChild) -> TreeNode {
+        let mut node = if let Some(subtree) = &child.subtree {
+            self.supervisor(subtree, child.id.clone())
+        } else {
+            let info = child.pid.as_ref().and_then(|pid| self.by_id.get(&pid.id()));
+            TreeNode {
+                id: child.id.clone(),
+                pid: child.pid.as_ref().map(Pid::to_string),
+                name: info.and_then(|info| info.name.as_deref().map(str::to_owned)),
+                server: info.map_or_else(
+                    || {
+                        if child.pid.is_none() && child.state == SupervisedState::Running {
+                            "Task".to_owned()
+                        } else {
+                            String::new()
+                        }
+                    },
+                    |info| short_type(info.server),
+                ),
+                kind: kind_word(child.child_type),
+                deadlocked: child
+                    .pid
+                    .as_ref()
+                    .is_some_and(|pid| self.deadlocked.contains(&pid.id())),
+                ..TreeNode::default()
+            }
+        };
+        node.state = state_word(child.state);
+        node.restart = Some(restart_word(child.restart));
+        node.restarts = Some(u64::from(child.restarts));
+        node.last_restart = child.last_restart.map(epoch_millis);
+        node
+    }
+}
+
+fn supervisor_word(kind: SupervisorKind) -> &'static str {
+    match kind {
+        SupervisorKind::DynamicSupervisor => "DynamicSupervisor",
+        SupervisorKind::TaskSupervisor => "TaskSupervisor",
+        _ => "Supervisor",
+    }
+}
+
 fn kind_word(kind: ChildType) -> &'static str {
     match kind {
         ChildType::Supervisor => "supervisor",
@@ -137,38 +239,70 @@ fn kind_word(kind: ChildType) -> &'static str {
     }
 }
 
-fn not_available(what: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "not_available",
-        format!("{what} is not available in this build of otp-core"),
-    )
+fn state_word(state: SupervisedState) -> &'static str {
+    match state {
+        SupervisedState::Running => "running",
+        SupervisedState::Restarting => "restarting",
+        _ => "not_running",
+    }
 }
 
-/// The process's state as text (`:sys.get_state/1`).
-#[allow(clippy::unused_async)]
+fn restart_word(restart: Restart) -> &'static str {
+    match restart {
+        Restart::Permanent => "permanent",
+        Restart::Transient => "transient",
+        Restart::Temporary => "temporary",
+    }
+}
+
+/// A system request's failure as the page shows it.
+fn sys_error(pid: &Pid, what: &str, error: &SysError) -> ApiError {
+    match error {
+        SysError::NoProc => ApiError::no_process(&pid.to_string()),
+        SysError::Timeout => ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "timeout",
+            format!(
+                "{pid} did not answer the {what} within {} s: it is busy in a callback (or \
+                 stuck in one); the request stays queued and is carried out when it gets to it",
+                SYS_TIMEOUT.as_secs()
+            ),
+        ),
+        other => ApiError::new(
+            StatusCode::CONFLICT,
+            "sys_error",
+            format!("the {what} of {pid} failed: {other}"),
+        ),
+    }
+}
+
+/// The process's state as text (`:sys.get_state/1`), through its `Debug`.
 pub(crate) async fn get_state(pid: &Pid) -> Result<String, ApiError> {
-    let _ = pid;
-    Err(not_available("reading a process's state"))
+    sys::get_state_timeout(pid, SYS_TIMEOUT)
+        .await
+        .map_err(|error| sys_error(pid, "state request", &error))
 }
 
-/// Suspends the process (`:sys.suspend/1`).
-#[allow(clippy::unused_async)]
+/// Suspends the process (`:sys.suspend/1`): it queues messages and handles only system
+/// requests until resumed.
 pub(crate) async fn suspend(pid: &Pid) -> Result<(), ApiError> {
-    let _ = pid;
-    Err(not_available("suspend"))
+    sys::suspend_timeout(pid, SYS_TIMEOUT)
+        .await
+        .map_err(|error| sys_error(pid, "suspend", &error))
 }
 
 /// Resumes a suspended process (`:sys.resume/1`).
-#[allow(clippy::unused_async)]
 pub(crate) async fn resume(pid: &Pid) -> Result<(), ApiError> {
-    let _ = pid;
-    Err(not_available("resume"))
+    sys::resume_timeout(pid, SYS_TIMEOUT)
+        .await
+        .map_err(|error| sys_error(pid, "resume", &error))
 }
 
-/// Turns tracing of the process's messages on or off (`:sys.trace/2`).
-#[allow(clippy::unused_async)]
+/// Logs the process's next [`TRACE_MESSAGES`] messages (their kind and handler, never their
+/// contents) as `tracing` events, or stops (`:sys.trace/2`).
 pub(crate) async fn trace(pid: &Pid, on: bool) -> Result<(), ApiError> {
-    let _ = (pid, on);
-    Err(not_available("trace"))
+    let messages = if on { TRACE_MESSAGES } else { 0 };
+    sys::trace_timeout(pid, messages, SYS_TIMEOUT)
+        .await
+        .map_err(|error| sys_error(pid, "trace request", &error))
 }
