@@ -181,12 +181,21 @@ impl Nodes<'_> {
             restarts: None,
             last_restart: None,
             deadlocked: self.deadlocked.contains(&tree.pid.id()),
-            children: tree
-                .children
-                .iter()
-                .map(|child| self.child(child))
-                .collect(),
+            children: self.children(tree),
         }
+    }
+
+    /// A supervisor's children in start order; a dynamic or task supervisor's, which come in
+    /// no particular order, by pid, so that the page draws them in the same order each time.
+    fn children(&self, tree: &SupervisionTree) -> Vec<TreeNode> {
+        let mut children: Vec<&SupervisedChild> = tree.children.iter().collect();
+        if tree.kind != SupervisorKind::Supervisor {
+            children.sort_by_key(|child| child.pid.as_ref().map(Pid::id));
+        }
+        children
+            .into_iter()
+            .map(|child| self.child(child))
+            .collect()
     }
 
     fn child(&self, child: &SupervisedChild) -> TreeNode {

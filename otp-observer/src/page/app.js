@@ -70,6 +70,11 @@
     label.append(el("span", "server", node.server));
     if (node.name) label.append(el("span", "name", "“" + node.name + "”"));
     if (node.restarts) label.append(el("span", "restarts", "↻ " + node.restarts));
+    const facts = [];
+    if (node.restart) facts.push(node.restart);
+    if (node.restarts) facts.push("restarted " + count(node.restarts, "time") + (node.last_restart ? ", last at " + clock(node.last_restart) : ""));
+    if (node.state !== "running") facts.push(node.state.replace("_", " "));
+    if (facts.length) label.title = facts.join(" · ");
     if (node.pid) label.addEventListener("click", () => select(pidId(node.pid), key));
     li.append(label);
     if (node.children && node.children.length) {
