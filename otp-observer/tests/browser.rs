@@ -1,5 +1,7 @@
 //! The page in a real browser: headless Chromium driven through `chromedriver` (the `WebDriver`
-//! protocol), on a small supervision tree with the observer as one of its children.
+//! protocol), on a small supervision tree with the observer as one of its children: the tree
+//! shows, a kill is refused without the token and done with it, the child shows again under a
+//! new pid, and it is suspended and resumed from the page.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`scripts/ensure-chromium` installs them).
 //! Without them the test says so and passes, unless `OTP_REQUIRE_BROWSER=1` is set (as
@@ -278,6 +280,16 @@ async fn kill_a_child_from_the_page_and_see_it_restarted() {
     eventually(&client, "#d-pid", None, |text| text == restarted).await;
     let done = eventually(&client, "#message", None, |text| text.contains("done")).await;
     assert!(done.contains(&old), "{done}");
+
+    // Suspended from the page, it queues its messages; resumed, it handles them again.
+    click(&client, "#action-suspend").await;
+    eventually(&client, "#d-status", None, |text| text == "suspended").await;
+    assert_eq!(
+        now.info().map(|info| info.status),
+        Some(otp_core::observe::ProcessStatus::Suspended)
+    );
+    click(&client, "#action-resume").await;
+    eventually(&client, "#d-status", None, |text| text == "waiting").await;
 
     let png = client.screenshot().await.expect("a screenshot");
     let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
