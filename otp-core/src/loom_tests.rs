@@ -46,6 +46,18 @@ impl Process for TestProcess {
         self.cell.begin_exit(reason, false)
     }
 
+    fn system(&self, _request: crate::sys::SystemRequest) -> bool {
+        false
+    }
+
+    fn mailbox_len(&self) -> usize {
+        self.inbox.lock().unwrap().len()
+    }
+
+    fn memory(&self) -> usize {
+        size_of::<Self>()
+    }
+
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
         self
     }

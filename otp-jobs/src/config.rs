@@ -1,7 +1,7 @@
 //! `JobsConfig`: the engine, queues, workers, cron entries and timings of a node.
 
 use crate::registry::{Registered, Workers};
-use crate::store::Store;
+use crate::store::{Store, postgres, sqlite};
 use crate::{JobsError, NewJob, Worker};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -125,6 +125,8 @@ pub struct JobsConfig {
     pub(crate) lease: Duration,
     pub(crate) stage_interval: Duration,
     pub(crate) testing: Testing,
+    pub(crate) schema: Option<String>,
+    pub(crate) pool_size: Option<u32>,
     /// The store, opened by the first start and shared by every start of this configuration
     /// (a restart by a supervisor, a second `start_link`): an in-memory database survives them.
     pub(crate) store: Arc<tokio::sync::OnceCell<Arc<dyn Store>>>,
@@ -137,6 +139,8 @@ impl std::fmt::Debug for JobsConfig {
             .field("queues", &self.queues)
             .field("workers", &self.workers.names())
             .field("node", &self.node)
+            .field("schema", &self.schema)
+            .field("pool_size", &self.pool_size)
             .field("testing", &self.testing)
             .finish_non_exhaustive()
     }
@@ -157,6 +161,8 @@ impl JobsConfig {
             lease: Duration::from_secs(30),
             stage_interval: Duration::from_secs(1),
             testing: Testing::Disabled,
+            schema: None,
+            pool_size: None,
             store: Arc::default(),
         }
     }
@@ -263,6 +269,50 @@ impl JobsConfig {
         self
     }
 
+    /// PostgreSQL: keeps the tables in schema `name` (Oban's `prefix`), created with them by the
+    /// migrations at start, instead of the first schema of the connection's `search_path`
+    /// (`public` by default). Sets of jobs in different schemas of one database are apart:
+    /// their nodes neither share jobs nor wake each other. The name: letters, digits and
+    /// underscores, not starting with a digit, at most 63 bytes; anything else fails the start.
+    ///
+    /// A job inserted in a transaction of the caller's own ([`NewJob::insert_in`]) goes to the
+    /// first schema of that connection's `search_path`: put this one first there (`SET LOCAL
+    /// search_path TO name` in the transaction, or `options[search_path]=name` in its URL).
+    ///
+    /// On SQLite, whose file is the whole database, a schema fails the start.
+    ///
+    /// ```
+    /// use otp_jobs::JobsConfig;
+    ///
+    /// let config = JobsConfig::postgres("postgres://app@db.example/app")
+    ///     .schema("billing_jobs")
+    ///     .pool_size(20)
+    ///     .queue("invoices", 10);
+    /// assert!(format!("{config:?}").contains("billing_jobs"));
+    /// ```
+    #[must_use]
+    pub fn schema(mut self, name: impl Into<String>) -> Self {
+        self.schema = Some(name.into());
+        self
+    }
+
+    /// The connections the node's pool keeps at most: default 10 on PostgreSQL (one of them
+    /// holds the `LISTEN`, so at least 2), 4 on a SQLite file (at least 1; an in-memory
+    /// database keeps its one connection). Each queue fetches and completes on one connection
+    /// at a time, the stager, lifeline, pruner and cron on one each, inserts on the rest.
+    ///
+    /// ```
+    /// use otp_jobs::JobsConfig;
+    ///
+    /// let config = JobsConfig::sqlite("jobs.db").pool_size(8).queue("default", 10);
+    /// assert!(format!("{config:?}").contains("pool_size: Some(8)"));
+    /// ```
+    #[must_use]
+    pub fn pool_size(mut self, size: u32) -> Self {
+        self.pool_size = Some(size);
+        self
+    }
+
     /// The testing mode (default [`Testing::Disabled`]: everything runs).
     #[must_use]
     pub fn testing(mut self, testing: Testing) -> Self {
@@ -300,6 +350,23 @@ impl JobsConfig {
                 )));
             }
         }
+        let postgres = matches!(self.engine, Engine::Postgres(_));
+        if self.schema.is_some() && !postgres {
+            return Err(JobsError::Config(
+                "a schema is PostgreSQL's: a SQLite file is the whole database".to_owned(),
+            ));
+        }
+        let least = if postgres { 2 } else { 1 };
+        if self.pool_size.is_some_and(|size| size < least) {
+            return Err(JobsError::Config(format!(
+                "the pool size must be at least {least} on this engine{}",
+                if postgres {
+                    " (one connection holds the LISTEN)"
+                } else {
+                    ""
+                }
+            )));
+        }
         if self.lease < Duration::from_millis(30) || self.stage_interval.is_zero() {
             return Err(JobsError::Config(
                 "the lease must be at least 30 ms and the stage interval above zero".to_owned(),
@@ -314,10 +381,15 @@ impl JobsConfig {
             .store
             .get_or_try_init(|| async {
                 let store: Arc<dyn Store> = match &self.engine {
-                    Engine::Sqlite(path) => Arc::new(crate::store::SqliteStore::open(path).await?),
+                    Engine::Sqlite(path) => {
+                        let size = self.pool_size.unwrap_or(sqlite::DEFAULT_POOL_SIZE);
+                        Arc::new(crate::store::SqliteStore::open(path, size).await?)
+                    }
                     Engine::SqliteMemory => Arc::new(crate::store::SqliteStore::memory().await?),
                     Engine::Postgres(url) => {
-                        Arc::new(crate::store::postgres::connect(url, None).await?)
+                        let size = self.pool_size.unwrap_or(postgres::DEFAULT_POOL_SIZE);
+                        let schema = self.schema.as_deref();
+                        Arc::new(postgres::connect_pool(url, schema, size).await?)
                     }
                 };
                 store.migrate().await?;

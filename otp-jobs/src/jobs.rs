@@ -14,7 +14,6 @@ use otp_core::{
     SupervisorSpec,
 };
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, LazyLock, Mutex, Weak};
 use std::time::Duration;
 
@@ -109,13 +108,14 @@ impl Jobs {
             spec.start().await?
         };
         if !manual {
-            // PostgreSQL's LISTEN: other nodes' inserts wake the local queues.
-            if let Some(mut wakeups) = shared.store.insert_notifications().await? {
+            // PostgreSQL's LISTEN: other nodes' inserts wake the local queues, and their queue
+            // signals control them.
+            if let Some(mut notifications) = shared.store.notifications().await? {
                 let weak = Arc::downgrade(&shared);
                 tokio::spawn(async move {
-                    while let Some(queue) = wakeups.recv().await {
+                    while let Some(notification) = notifications.recv().await {
                         let Some(shared) = weak.upgrade() else { break };
-                        shared.wake(&queue);
+                        shared.notified(notification);
                     }
                 });
             }
@@ -267,48 +267,6 @@ impl Jobs {
             self.shared.wake(&job.queue);
         }
         Ok(job)
-    }
-
-    fn local_queue(&self, queue: &str) -> Result<&crate::runtime::QueueShared, JobsError> {
-        self.shared
-            .queues
-            .get(queue)
-            .map(AsRef::as_ref)
-            .ok_or_else(|| JobsError::UnknownQueue(queue.to_owned()))
-    }
-
-    /// Stops fetching from `queue` on this node; running jobs finish, and so does a fetch
-    /// already under way.
-    pub fn pause_queue(&self, queue: &str) -> Result<(), JobsError> {
-        self.local_queue(queue)?
-            .paused
-            .store(true, Ordering::Release);
-        tracing::info!(queue, "queue paused");
-        Ok(())
-    }
-
-    /// Fetches from `queue` again.
-    pub fn resume_queue(&self, queue: &str) -> Result<(), JobsError> {
-        let local = self.local_queue(queue)?;
-        local.paused.store(false, Ordering::Release);
-        local.wake();
-        tracing::info!(queue, "queue resumed");
-        Ok(())
-    }
-
-    /// Runs at most `limit` jobs of `queue` at once on this node from now on (running jobs above
-    /// a lowered limit finish).
-    pub fn scale_queue(&self, queue: &str, limit: u32) -> Result<(), JobsError> {
-        if limit == 0 {
-            return Err(JobsError::Config(
-                "a queue's limit must be at least 1 (pause it instead)".to_owned(),
-            ));
-        }
-        let local = self.local_queue(queue)?;
-        local.limit.store(limit, Ordering::Release);
-        local.wake();
-        tracing::info!(queue, limit, "queue scaled");
-        Ok(())
     }
 }
 

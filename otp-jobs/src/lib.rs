@@ -59,7 +59,9 @@
 //!   [`Job::errors`].
 //! - Fetch order: priority (0 first), then due time, then id. Each queue runs at most its limit
 //!   of jobs at once on each node; [`Jobs::pause_queue`], [`Jobs::resume_queue`] and
-//!   [`Jobs::scale_queue`] change that at run time.
+//!   [`Jobs::scale_queue`] change that at run time on every node (on PostgreSQL, through
+//!   `NOTIFY`), their `_local` variants on this node only. A pause returns once a fetch under
+//!   way has ended: a job inserted afterwards is not taken by a paused queue.
 //! - The stager makes due scheduled and retryable jobs available every second. Inserts wake the
 //!   local queue at once (on PostgreSQL, every node's, through LISTEN/NOTIFY); a job inserted in
 //!   the caller's transaction ([`NewJob::insert_in`]) is found by the stager's next round.
@@ -94,6 +96,7 @@ mod jobs_error;
 pub mod migrations;
 mod new_job;
 pub mod prelude;
+mod queue_control;
 mod registry;
 mod runtime;
 mod stats;

@@ -13,7 +13,8 @@ pub struct Stats {
     pub node: String,
     /// The nodes whose heartbeat is live (this one included, unless in manual testing mode).
     pub nodes: Vec<String>,
-    /// This node is shutting down: its queues fetch nothing more.
+    /// This node is shutting down and its queues have stopped fetching: a job inserted from now
+    /// on is not taken by this node (a fetch under way when shutdown began has ended).
     pub stopping: bool,
     /// Every queue with jobs in the database or running on this node, by name.
     pub queues: Vec<QueueStats>,
@@ -144,7 +145,7 @@ impl Jobs {
         Ok(Stats {
             node: self.shared.node.clone(),
             nodes: self.shared.store.live_nodes().await?,
-            stopping: self.shared.is_stopping(),
+            stopping: self.shared.has_stopped_fetching(),
             queues: queues.into_values().collect(),
         })
     }

@@ -1,6 +1,8 @@
 //! The drainer: the last child of the runtime, so the first stopped. Its stop begins the
-//! shutdown: queues stop fetching, and it waits (up to the grace period) for every queue's
-//! running jobs to finish, all queues at once; the queues, stopped after it, stop what is left.
+//! shutdown: queues stop fetching (it waits for a fetch under way to end, as Oban's producers
+//! answer the shutdown between two dispatches), then it waits (up to the grace period) for every
+//! queue's running jobs to finish, all queues at once; the queues, stopped after it, stop what
+//! is left.
 
 use super::Shared;
 use otp_core::prelude::*;
@@ -26,6 +28,19 @@ impl Drainer {
         }
         self.shared.stopping.store(true, Ordering::Release);
         let deadline = self.shared.grace_deadline();
+        // Every fetch checks the flag before it starts; one already under way ends before its
+        // queue answers. Past the deadline (a fetch stuck on the database) it is not waited for.
+        let answers: Vec<_> = self
+            .shared
+            .queues
+            .values()
+            .filter_map(|queue| queue.barrier())
+            .collect();
+        for answered in answers {
+            // A queue that is gone drops the request: nothing of its is under way.
+            let _ = tokio::time::timeout_at(deadline, answered).await;
+        }
+        self.shared.fetching_stopped.store(true, Ordering::Release);
         loop {
             let settled = self.shared.settled.notified();
             if self.shared.running() == 0 {

@@ -6,7 +6,10 @@ pub(crate) mod drainer;
 pub(crate) mod lifeline;
 pub(crate) mod pruner;
 pub(crate) mod queue;
+pub(crate) mod signal;
 pub(crate) mod stager;
+
+use self::signal::{Notification, QueueAction};
 
 use crate::registry::Workers;
 use crate::store::{Completion, Store};
@@ -38,6 +41,9 @@ pub(crate) struct Shared {
     pub(crate) queues: HashMap<String, Arc<QueueShared>>,
     /// Set when shutdown begins: queues stop fetching.
     pub(crate) stopping: AtomicBool,
+    /// Set once every queue has acknowledged `stopping`: no fetch is under way any more, so a
+    /// job inserted from then on is not taken by this node.
+    pub(crate) fetching_stopped: AtomicBool,
     /// When running jobs are stopped, once shutdown has begun.
     pub(crate) grace_deadline: Mutex<Option<Instant>>,
     /// Notified when a queue's running jobs finish.
@@ -58,6 +64,7 @@ impl Shared {
             config,
             queues,
             stopping: AtomicBool::new(false),
+            fetching_stopped: AtomicBool::new(false),
             grace_deadline: Mutex::new(None),
             settled: Notify::new(),
         }
@@ -70,13 +77,41 @@ impl Shared {
         }
     }
 
+    /// Applies what another node said: a wake-up, or a queue signal (not this node's own echo;
+    /// ignored for a queue that does not run here).
+    pub(crate) fn notified(&self, notification: Notification) {
+        match notification {
+            Notification::Available(queue) => self.wake(&queue),
+            Notification::Signal(signal) => {
+                if signal.from == self.node {
+                    return;
+                }
+                if let Some(queue) = self.queues.get(&signal.queue) {
+                    tracing::info!(
+                        queue = %signal.queue,
+                        from = %signal.from,
+                        action = ?signal.action,
+                        "queue signal from another node applied"
+                    );
+                    queue.control(signal.action);
+                }
+            }
+        }
+    }
+
     pub(crate) fn is_stopping(&self) -> bool {
         self.stopping.load(Ordering::Acquire)
+    }
+
+    /// Whether every queue has stopped fetching for the shutdown.
+    pub(crate) fn has_stopped_fetching(&self) -> bool {
+        self.fetching_stopped.load(Ordering::Acquire)
     }
 
     /// Fetching again after the processes restarted together.
     pub(crate) fn reset_stopping(&self) {
         *lock(&self.grace_deadline) = None;
+        self.fetching_stopped.store(false, Ordering::Release);
         self.stopping.store(false, Ordering::Release);
     }
 
@@ -127,6 +162,11 @@ pub(crate) struct Wake;
 #[derive(Debug)]
 pub(crate) struct Ready;
 
+/// A request to a queue, answered between two of its handlers: when the answer comes, no fetch
+/// that began before the request is still under way.
+#[derive(Debug)]
+pub(crate) struct Barrier(pub(crate) tokio::sync::oneshot::Sender<()>);
+
 impl QueueShared {
     fn new(name: &str, limit: u32) -> Self {
         let (done_tx, done_rx) = unbounded_channel();
@@ -158,6 +198,31 @@ impl QueueShared {
 
     pub(crate) fn running(&self) -> usize {
         lock(&self.running).len()
+    }
+
+    /// Sends a [`Barrier`] to the queue's process; `None` when no process runs (so no fetch is
+    /// under way). The answer is awaited on the receiver.
+    pub(crate) fn barrier(&self) -> Option<tokio::sync::oneshot::Receiver<()>> {
+        let pid = lock(&self.pid).clone()?;
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        pid.send(Barrier(answer));
+        Some(answered)
+    }
+
+    /// Applies a change of the queue's control (this node's queue only): paused, resumed or
+    /// scaled. A fetch already under way is not waited for (see [`barrier`](Self::barrier)).
+    pub(crate) fn control(&self, action: QueueAction) {
+        match action {
+            QueueAction::Pause => self.paused.store(true, Ordering::Release),
+            QueueAction::Resume => {
+                self.paused.store(false, Ordering::Release);
+                self.wake();
+            }
+            QueueAction::Scale { limit } => {
+                self.limit.store(limit, Ordering::Release);
+                self.wake();
+            }
+        }
     }
 
     pub(crate) fn limit(&self) -> u32 {

@@ -1,7 +1,7 @@
 //! A queue: a supervised process that fetches up to its free slots, runs each attempt in its own
 //! task, and applies the attempts' outcomes in batches.
 
-use super::{Finished, QueueShared, Ready, Shared, Wake, lock};
+use super::{Barrier, Finished, QueueShared, Ready, Shared, Wake, lock};
 use crate::store::{Completion, CompletionOutcome, CompletionRequest};
 use otp_core::prelude::*;
 use std::sync::Arc;
@@ -67,6 +67,13 @@ impl Queue {
                 self.flush_and_fetch(ctx).await;
             }
         }
+    }
+
+    /// Answered between two handlers: a fetch that was under way when the request was sent
+    /// (before a pause or a shutdown set the flag every fetch checks) has ended.
+    #[handle_info]
+    fn barrier(&mut self, request: Barrier) {
+        let _ = request.0.send(());
     }
 
     #[handle_info]
@@ -229,51 +236,38 @@ impl Queue {
             return;
         }
         let asked = u32::try_from(free).unwrap_or(u32::MAX);
-        match self
-            .shared
-            .store
-            .fetch(&self.local.name, &self.shared.node, asked)
-            .await
-        {
-            Ok(attempts) => {
+        // In a task of its own, which starts what it fetched: a queue killed meanwhile (its
+        // process aborted at this await) cannot leave fetched jobs executing with no attempt
+        // running them, which no lifeline would rescue while this node lives. The attempts
+        // report to the queue's next incarnation.
+        let (shared, local) = (Arc::clone(&self.shared), Arc::clone(&self.local));
+        let fetched = tokio::spawn(async move {
+            let attempts = shared.store.fetch(&local.name, &shared.node, asked).await?;
+            let count = attempts.len();
+            for attempt in attempts {
+                run_attempt(&shared, &local, attempt.job, attempt.token);
+            }
+            Ok::<_, crate::StoreError>(count)
+        })
+        .await
+        .unwrap_or_else(|error| {
+            Err(crate::StoreError::Corrupt {
+                id: 0,
+                reason: format!("the fetch task failed: {error}"),
+            })
+        });
+        match fetched {
+            Ok(count) => {
                 *lock(&self.local.last_fetch) = Some(chrono::Utc::now());
                 self.local.answered();
                 self.backoff = FIRST_BACKOFF;
-                self.drained = attempts.len() < free;
-                for attempt in attempts {
-                    self.run_attempt(attempt.job, attempt.token);
-                }
+                self.drained = count < free;
             }
             Err(error) => {
                 tracing::warn!(queue = %self.local.name, %error, "could not fetch jobs; retrying");
                 self.arm_retry(ctx);
             }
         }
-    }
-
-    fn run_attempt(&self, job: crate::Job, token: i64) {
-        tracing::debug!(
-            job.id = job.id,
-            job.worker = %job.worker,
-            job.queue = %job.queue,
-            job.attempt = job.attempt,
-            state = "executing",
-            "job executing"
-        );
-        let queue = Arc::clone(&self.local);
-        let workers = Arc::clone(&self.shared.workers);
-        let node = self.shared.node.clone();
-        let id = job.id;
-        let mut running = lock(&self.local.running);
-        let task = tokio::spawn(async move {
-            let completion = workers.run(job.clone(), &node).await;
-            queue.report(Finished {
-                job,
-                token,
-                completion,
-            });
-        });
-        running.insert(id, task.abort_handle());
     }
 
     fn arm_retry(&mut self, ctx: &mut Context<Self>) {
@@ -283,6 +277,33 @@ impl Queue {
             self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
         }
     }
+}
+
+/// Starts an attempt in a task of its own, counted in the queue's running attempts until its
+/// queue collects its outcome.
+fn run_attempt(shared: &Shared, local: &Arc<QueueShared>, job: crate::Job, token: i64) {
+    tracing::debug!(
+        job.id = job.id,
+        job.worker = %job.worker,
+        job.queue = %job.queue,
+        job.attempt = job.attempt,
+        state = "executing",
+        "job executing"
+    );
+    let queue = Arc::clone(local);
+    let workers = Arc::clone(&shared.workers);
+    let node = shared.node.clone();
+    let id = job.id;
+    let mut running = lock(&local.running);
+    let task = tokio::spawn(async move {
+        let completion = workers.run(job.clone(), &node).await;
+        queue.report(Finished {
+            job,
+            token,
+            completion,
+        });
+    });
+    running.insert(id, task.abort_handle());
 }
 
 /// The tracing event of an applied (or fenced) outcome.

@@ -4,14 +4,16 @@
 //! All times are the database's clock (`now()` in SQL), never a node's, so that nodes with skewed
 //! clocks agree; durations cross the seam, absolute times only when a user gave one.
 
+use crate::runtime::signal::{Notification, QueueSignal};
 use crate::{Job, JobState};
 use chrono::{DateTime, Utc};
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
 
 pub(crate) mod postgres;
-mod sqlite;
+pub(crate) mod sqlite;
 #[allow(unused_imports)]
 pub(crate) use sqlite::{SqliteStore, insert_jobs as insert_sqlite_jobs};
 
@@ -133,7 +135,9 @@ pub(crate) trait Store: Send + Sync + 'static {
 
     /// Inserts jobs in one transaction, in order. A unique job that conflicts returns the existing
     /// row with `conflict = true` instead. On PostgreSQL, wakes other nodes' queues with a NOTIFY
-    /// whose payload is only the queue's name.
+    /// whose payload is only the queue's name, sent by the insert statement itself: a single job
+    /// (or a batch without unique jobs) is one statement, one round trip, with no BEGIN and
+    /// COMMIT of its own.
     fn insert(&self, jobs: Vec<JobInsert>) -> StoreFuture<'_, Vec<Job>>;
 
     /// Takes up to `limit` available jobs of `queue` (priority, then `scheduled_at`, then id),
@@ -149,6 +153,12 @@ pub(crate) trait Store: Send + Sync + 'static {
     /// (PostgreSQL), false with one writer for the whole database (SQLite). The queues apply a
     /// batch of completions and fetch at the same time only where it is true.
     fn concurrent_writes(&self) -> bool {
+        true
+    }
+
+    /// Whether other nodes may share the database (PostgreSQL): a queue signal may concern a
+    /// queue that does not run here. False on SQLite, one node.
+    fn multi_node(&self) -> bool {
         true
     }
 
@@ -189,14 +199,17 @@ pub(crate) trait Store: Send + Sync + 'static {
     /// will be refused); returns it after the change, `None` if there is no such job.
     fn cancel(&self, id: i64) -> StoreFuture<'_, Option<Job>>;
 
-    /// Wake-ups when any node inserts into a queue: a stream of queue names. `None` when the
-    /// engine has none: SQLite (one node; the runtime wakes its own queues on insert). Behind a
-    /// pooler in transaction mode, where LISTEN silently receives nothing (found at start by
-    /// notifying itself), PostgreSQL's stream comes from polling once a second instead (the
-    /// queues with available jobs), and a warning says so.
-    fn insert_notifications(
-        &self,
-    ) -> StoreFuture<'_, Option<tokio::sync::mpsc::UnboundedReceiver<String>>>;
+    /// What other nodes say: wake-ups when any node makes jobs available in a queue, and queue
+    /// control signals. `None` when the engine has none: SQLite (one node; the runtime wakes its
+    /// own queues on insert). Behind a pooler in transaction mode, where LISTEN silently receives
+    /// nothing (found at start by notifying itself), PostgreSQL's wake-ups come from polling
+    /// once a second instead (the queues with available jobs), signals do not come, and a
+    /// warning says so.
+    fn notifications(&self) -> StoreFuture<'_, Option<UnboundedReceiver<Notification>>>;
+
+    /// Sends a queue control signal to every other node (PostgreSQL's `NOTIFY`); nothing on
+    /// SQLite, whose one node is the sender.
+    fn signal(&self, signal: &QueueSignal) -> StoreFuture<'_, ()>;
 
     /// Makes a job that is not executing available now, giving it one more attempt if it used
     /// them all (Oban's `retry_job`); returns it after the change.

@@ -21,16 +21,18 @@ use super::{
     Attempt, Completion, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Store,
     StoreError, StoreFuture,
 };
+use crate::runtime::signal::{Notification, QueueSignal};
 use crate::{Job, JobState};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Row};
 use std::str::FromStr;
 use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
 
 pub(crate) use self::insert::insert_with;
 
-/// The connections a node's pool keeps at most (one of them for LISTEN).
-const MAX_CONNECTIONS: u32 = 10;
+/// The connections a node's pool keeps at most by default (one of them for LISTEN).
+pub(crate) const DEFAULT_POOL_SIZE: u32 = 10;
 
 /// How long a query waits for a connection before it fails (a database that went away makes
 /// `insert` fail with a clear error instead of hanging).
@@ -47,18 +49,29 @@ pub(crate) struct PgStore {
     send_probe: bool,
 }
 
-/// Connects to the database at `url` (failing after a few seconds when it does not answer);
-/// [`Store::migrate`] comes next. With `schema`, the tables live in that schema (created by the
-/// migration) instead of the first one of the `search_path`, so that several sets of jobs (or
-/// tests) share a database apart.
+/// [`connect_pool`] with the default pool size.
+#[cfg(test)]
 pub(crate) async fn connect(url: &str, schema: Option<&str>) -> Result<PgStore, StoreError> {
+    connect_pool(url, schema, DEFAULT_POOL_SIZE).await
+}
+
+/// Connects to the database at `url` (failing after a few seconds when it does not answer)
+/// with a pool of at most `pool_size` connections (one of them for LISTEN); [`Store::migrate`]
+/// comes next. With `schema`, the tables live in that schema (created by the migration) instead
+/// of the first one of the `search_path`, so that several sets of jobs (or tests) share a
+/// database apart.
+pub(crate) async fn connect_pool(
+    url: &str,
+    schema: Option<&str>,
+    pool_size: u32,
+) -> Result<PgStore, StoreError> {
     let mut options = PgConnectOptions::from_str(url)?;
     if let Some(schema) = schema {
         check_schema_name(schema)?;
         options = options.options([("search_path", schema)]);
     }
     let pool = PgPoolOptions::new()
-        .max_connections(MAX_CONNECTIONS)
+        .max_connections(pool_size)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(options)
         .await?;
@@ -124,6 +137,11 @@ impl Store for PgStore {
         Box::pin(async move {
             if jobs.is_empty() {
                 return Ok(Vec::new());
+            }
+            if insert::is_one_statement(&jobs) {
+                // One statement is atomic by itself: no BEGIN and COMMIT round trips.
+                let mut conn = self.pool.acquire().await?;
+                return insert_with(&mut conn, jobs).await;
             }
             let mut tx = self.pool.begin().await?;
             let inserted = insert_with(&mut tx, jobs).await?;
@@ -448,14 +466,23 @@ impl Store for PgStore {
         })
     }
 
-    fn insert_notifications(
-        &self,
-    ) -> StoreFuture<'_, Option<tokio::sync::mpsc::UnboundedReceiver<String>>> {
+    fn notifications(&self) -> StoreFuture<'_, Option<UnboundedReceiver<Notification>>> {
         Box::pin(notify::listen(
             &self.pool,
             self.probe_timeout,
             self.send_probe,
         ))
+    }
+
+    fn signal(&self, signal: &QueueSignal) -> StoreFuture<'_, ()> {
+        let payload = notify::signal_payload(signal);
+        Box::pin(async move {
+            sqlx::query(&format!("SELECT pg_notify({}, $1)", notify::CHANNEL_SQL))
+                .bind(payload)
+                .execute(&self.pool)
+                .await?;
+            Ok(())
+        })
     }
 
     fn retry(&self, id: i64) -> StoreFuture<'_, Option<Job>> {

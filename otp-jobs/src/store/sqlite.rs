@@ -8,6 +8,7 @@ use super::{
     Attempt, Completion, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Schedule,
     Store, StoreError, StoreFuture,
 };
+use crate::runtime::signal::{Notification, QueueSignal};
 use crate::{AttemptError, Job, JobState};
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{
@@ -19,6 +20,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
 
 /// SQLite's now, in microseconds since the epoch (millisecond precision).
 const NOW: &str = "CAST(unixepoch('subsec') * 1000000 AS INTEGER)";
@@ -26,6 +28,9 @@ const NOW: &str = "CAST(unixepoch('subsec') * 1000000 AS INTEGER)";
 /// The columns of a job, in the order [`job_from_row`] reads them.
 const COLUMNS: &str = "id, state, queue, worker, args, meta, errors, attempt, max_attempts, \
      priority, inserted_at, scheduled_at, attempted_at, attempted_by, finished_at, attempt_token";
+
+/// The connections of a file database's pool by default.
+pub(crate) const DEFAULT_POOL_SIZE: u32 = 4;
 
 /// How long a writer waits for the database's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -37,8 +42,9 @@ pub(crate) struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating it if missing) the database file at `path`, in WAL mode.
-    pub(crate) async fn open(path: &Path) -> Result<Self, StoreError> {
+    /// Opens (creating it if missing) the database file at `path`, in WAL mode, with a pool of
+    /// at most `pool_size` connections.
+    pub(crate) async fn open(path: &Path, pool_size: u32) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -46,7 +52,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(pool_size)
             .connect_with(options)
             .await?;
         Ok(Self { pool })
@@ -306,6 +312,10 @@ async fn complete_one(
 
 impl Store for SqliteStore {
     fn concurrent_writes(&self) -> bool {
+        false
+    }
+
+    fn multi_node(&self) -> bool {
         false
     }
 
@@ -577,10 +587,12 @@ impl Store for SqliteStore {
         })
     }
 
-    fn insert_notifications(
-        &self,
-    ) -> StoreFuture<'_, Option<tokio::sync::mpsc::UnboundedReceiver<String>>> {
+    fn notifications(&self) -> StoreFuture<'_, Option<UnboundedReceiver<Notification>>> {
         Box::pin(async { Ok(None) })
+    }
+
+    fn signal(&self, _signal: &QueueSignal) -> StoreFuture<'_, ()> {
+        Box::pin(async { Ok(()) })
     }
 
     fn retry(&self, id: i64) -> StoreFuture<'_, Option<Job>> {

@@ -42,7 +42,7 @@ async fn a_file_database_is_in_wal_mode() {
     let dir = std::env::temp_dir().join(format!("otp-jobs-wal-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("jobs.db");
-    let store = SqliteStore::open(&path).await.unwrap();
+    let store = SqliteStore::open(&path, 4).await.unwrap();
     store.migrate().await.unwrap();
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(&store.pool)

@@ -5,6 +5,7 @@ mod support;
 mod workers;
 
 mod nodes;
+mod options;
 mod performs;
 mod queues;
 mod scheduling;

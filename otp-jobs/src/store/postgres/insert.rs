@@ -1,11 +1,12 @@
-//! Inserting jobs on one connection (a transaction of the store's, or the caller's own): runs of
-//! plain jobs in one statement each, unique jobs one by one under the unique index, then one
-//! `NOTIFY` per queue that got available jobs.
+//! Inserting jobs on one connection (a pooled one, a transaction of the store's, or the caller's
+//! own): runs of plain jobs in one statement each, unique jobs one by one under the unique
+//! index. Each insert statement also sends the `NOTIFY` of the queues it made jobs available in
+//! (delivered when its transaction commits), so that a single insert is one round trip.
 
 use super::notify::CHANNEL_SQL;
 use super::rows::{JOB_COLUMNS, job_from_row, jobs_from_rows, micros};
+use crate::Job;
 use crate::store::{JobInsert, Schedule, StoreError, UniqueInsert};
-use crate::{Job, JobState};
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
@@ -32,23 +33,14 @@ pub(crate) async fn insert_with(
         }
     }
     inserted.extend(insert_plain(conn, plain).await?);
-
-    let mut queues: Vec<String> = inserted
-        .iter()
-        .filter(|job| !job.conflict && job.state == JobState::Available)
-        .map(|job| job.queue.clone())
-        .collect();
-    queues.sort_unstable();
-    queues.dedup();
-    if !queues.is_empty() {
-        sqlx::query(&format!(
-            "SELECT pg_notify({CHANNEL_SQL}, queue) FROM unnest($1::text[]) AS queue"
-        ))
-        .bind(queues)
-        .execute(&mut *conn)
-        .await?;
-    }
     Ok(inserted)
+}
+
+/// Whether inserting `jobs` takes a single statement (so no transaction of its own): plain jobs
+/// only, or one job. A unique job that conflicts takes more, each safe on its own: reading the
+/// holder, and releasing the key of a holder that no longer counts before trying again.
+pub(crate) fn is_one_statement(jobs: &[JobInsert]) -> bool {
+    jobs.len() == 1 || jobs.iter().all(|job| job.unique.is_none())
 }
 
 /// The columns of a batch, one array each (bound as `unnest`'s arguments).
@@ -85,10 +77,12 @@ impl Columns {
     }
 }
 
-/// The insert of a batch: `scheduled_at` from the database's now, the state from it.
+/// The insert of a batch: `scheduled_at` from the database's now, the state from it; with the
+/// `NOTIFY` of each queue it made jobs available in. The notifying part is referenced by the
+/// final `SELECT` (a one-row count), so that it runs; `pg_notify` is queued and sent at commit.
 fn insert_sql() -> String {
     format!(
-        "INSERT INTO otp_jobs (state, queue, worker, args, meta, max_attempts, priority, \
+        "WITH inserted AS (INSERT INTO otp_jobs (state, queue, worker, args, meta, max_attempts, priority, \
              scheduled_at, unique_key) \
          SELECT CASE WHEN t.due > now() THEN 'scheduled' ELSE 'available' END, t.queue, \
              t.worker, t.args, t.meta, t.max_attempts, t.priority, t.due, t.unique_key \
@@ -101,7 +95,10 @@ fn insert_sql() -> String {
                    delay_us, at, unique_key, ord)) AS t \
          ORDER BY t.ord \
          ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING \
-         RETURNING {JOB_COLUMNS}"
+         RETURNING {JOB_COLUMNS}), \
+         notified AS (SELECT count(pg_notify({CHANNEL_SQL}, q.queue)) AS queues \
+             FROM (SELECT DISTINCT queue FROM inserted WHERE state = 'available') AS q) \
+         SELECT inserted.* FROM inserted CROSS JOIN notified"
     )
 }
 

@@ -1,11 +1,13 @@
 //! Wake-ups between nodes: an insert sends `NOTIFY` with the queue's name as its only payload;
-//! each node LISTENs on a dedicated connection and hands the names to its queues.
+//! each node LISTENs on a dedicated connection and hands the names to its queues. Queue control
+//! signals (pause, resume, scale) travel on the same channel, as JSON after [`SIGNAL_PREFIX`].
 //!
 //! The channel is per schema (`otp_jobs.<schema>`), so that schemas sharing a database do not
 //! wake each other. Behind a pooler in transaction mode LISTEN silently receives nothing: the
 //! listener notifies itself at start and, without the echo, says so in a warning and polls
 //! instead: once a second, the queues that have available jobs.
 
+use crate::runtime::signal::{Notification, QueueSignal};
 use crate::store::StoreError;
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
@@ -19,6 +21,34 @@ pub(super) const CHANNEL_SQL: &str =
 
 /// The payload prefix of the self-test; never forwarded as a queue name.
 const PROBE_PREFIX: &str = "otp_jobs:probe:";
+
+/// The payload prefix of a queue control signal, followed by the signal as JSON.
+const SIGNAL_PREFIX: &str = "otp_jobs:signal:";
+
+/// The `NOTIFY` payload of a signal.
+pub(super) fn signal_payload(signal: &QueueSignal) -> String {
+    // A struct of strings and numbers always serializes.
+    let json = serde_json::to_string(signal).unwrap_or_default();
+    format!("{SIGNAL_PREFIX}{json}")
+}
+
+/// What a payload says: a queue's name, a signal, or nothing (the self-test's, or a signal that
+/// does not read, logged).
+fn notification(payload: &str) -> Option<Notification> {
+    if payload.starts_with(PROBE_PREFIX) {
+        return None;
+    }
+    if let Some(json) = payload.strip_prefix(SIGNAL_PREFIX) {
+        return match serde_json::from_str(json) {
+            Ok(signal) => Some(Notification::Signal(signal)),
+            Err(error) => {
+                tracing::warn!(payload, %error, "otp_jobs: a queue signal that does not read");
+                None
+            }
+        };
+    }
+    Some(Notification::Available(payload.to_owned()))
+}
 
 /// How long the self-test waits for its own notification.
 pub(super) const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -36,7 +66,7 @@ pub(super) async fn listen(
     pool: &PgPool,
     probe_timeout: Duration,
     send_probe: bool,
-) -> Result<Option<mpsc::UnboundedReceiver<String>>, StoreError> {
+) -> Result<Option<mpsc::UnboundedReceiver<Notification>>, StoreError> {
     let channel: String = sqlx::query_scalar(&format!("SELECT {CHANNEL_SQL}"))
         .fetch_one(pool)
         .await?;
@@ -57,9 +87,7 @@ pub(super) async fn listen(
             if notification.payload() == probe {
                 return Ok::<_, sqlx::Error>(());
             }
-            if !notification.payload().starts_with(PROBE_PREFIX) {
-                early.push(notification.payload().to_owned());
-            }
+            early.extend(self::notification(notification.payload()));
         }
     })
     .await;
@@ -79,8 +107,8 @@ pub(super) async fn listen(
         }
     }
 
-    for queue in early {
-        let _ = sender.send(queue);
+    for notification in early {
+        let _ = sender.send(notification);
     }
     tokio::spawn(forward(listener, pool.clone(), channel, sender));
     Ok(Some(receiver))
@@ -101,7 +129,7 @@ async fn forward(
     mut listener: PgListener,
     pool: PgPool,
     channel: String,
-    sender: mpsc::UnboundedSender<String>,
+    sender: mpsc::UnboundedSender<Notification>,
 ) {
     loop {
         let received = tokio::select! {
@@ -109,10 +137,11 @@ async fn forward(
             received = listener.try_recv() => received,
         };
         match received {
-            Ok(Some(notification)) => {
-                let queue = notification.payload();
-                if !queue.starts_with(PROBE_PREFIX) && sender.send(queue.to_owned()).is_err() {
-                    return;
+            Ok(Some(received)) => {
+                if let Some(notification) = notification(received.payload()) {
+                    if sender.send(notification).is_err() {
+                        return;
+                    }
                 }
             }
             // The connection was lost and sqlx has listened again on a new one.
@@ -138,7 +167,7 @@ async fn forward(
 async fn reconnect(
     pool: &PgPool,
     channel: &str,
-    sender: &mpsc::UnboundedSender<String>,
+    sender: &mpsc::UnboundedSender<Notification>,
 ) -> Option<PgListener> {
     let mut backoff = Duration::from_millis(100);
     loop {
@@ -163,7 +192,7 @@ async fn reconnect(
 }
 
 /// Without LISTEN: every [`POLL_INTERVAL`], the queues that have available jobs.
-async fn poll(pool: PgPool, sender: mpsc::UnboundedSender<String>) {
+async fn poll(pool: PgPool, sender: mpsc::UnboundedSender<Notification>) {
     loop {
         tokio::select! {
             () = sender.closed() => return,
@@ -177,11 +206,11 @@ async fn poll(pool: PgPool, sender: mpsc::UnboundedSender<String>) {
 }
 
 /// Sends the name of every queue with available jobs (best effort).
-async fn wake_available(pool: &PgPool, sender: &mpsc::UnboundedSender<String>) {
+async fn wake_available(pool: &PgPool, sender: &mpsc::UnboundedSender<Notification>) {
     match available_queues(pool, None).await {
         Ok(queues) => {
             for queue in queues {
-                let _ = sender.send(queue);
+                let _ = sender.send(Notification::Available(queue));
             }
         }
         Err(error) => tracing::debug!(%error, "otp_jobs: could not read the available queues"),

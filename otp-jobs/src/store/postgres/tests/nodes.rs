@@ -1,6 +1,12 @@
 //! Nodes: heartbeats, leaders, the lifeline, and the wake-ups between nodes.
 
 use super::*;
+use crate::runtime::signal::{Notification, QueueAction, QueueSignal};
+
+/// The wake-up of `queue`.
+fn available(queue: &str) -> Notification {
+    Notification::Available(queue.to_owned())
+}
 
 #[tokio::test]
 async fn heartbeats_and_leases_use_the_database_clock() {
@@ -145,14 +151,14 @@ async fn an_insert_wakes_a_listener_on_another_connection() {
         return;
     };
     let mut wakeups = store
-        .insert_notifications()
+        .notifications()
         .await
         .unwrap()
         .expect("LISTEN works here");
     let other_node = connect(db.base_url(), Some(db.schema())).await.unwrap();
     insert_one(&other_node, job("mailers", json!({}))).await;
     let queue = tokio::time::timeout(Duration::from_secs(10), wakeups.recv()).await;
-    assert_eq!(queue.unwrap().as_deref(), Some("mailers"));
+    assert_eq!(queue.unwrap(), Some(available("mailers")));
 
     // A job inserted in a caller's transaction wakes nodes when the transaction commits.
     let mut tx = other_node.pool().begin().await.unwrap();
@@ -161,7 +167,7 @@ async fn an_insert_wakes_a_listener_on_another_connection() {
         .unwrap();
     tx.commit().await.unwrap();
     let queue = tokio::time::timeout(Duration::from_secs(10), wakeups.recv()).await;
-    assert_eq!(queue.unwrap().as_deref(), Some("reports"));
+    assert_eq!(queue.unwrap(), Some(available("reports")));
     assert!(store.get(inserted[0].id).await.unwrap().is_some());
 
     // Staging notifies too: another node's stager wakes this node's queues.
@@ -175,7 +181,7 @@ async fn an_insert_wakes_a_listener_on_another_connection() {
         "and the queues with available jobs"
     );
     let queue = tokio::time::timeout(Duration::from_secs(10), wakeups.recv()).await;
-    assert_eq!(queue.unwrap().as_deref(), Some("digest"));
+    assert_eq!(queue.unwrap(), Some(available("digest")));
 }
 
 #[tokio::test]
@@ -199,11 +205,7 @@ async fn without_its_own_echo_the_listener_polls_instead() {
     // Behind a pooler in transaction mode the echo never comes; here it is never sent.
     store.send_probe = false;
     store.probe_timeout = Duration::from_millis(200);
-    let mut wakeups = store
-        .insert_notifications()
-        .await
-        .unwrap()
-        .expect("polling");
+    let mut wakeups = store.notifications().await.unwrap().expect("polling");
     let other_node = connect(db.base_url(), Some(db.schema())).await.unwrap();
     store
         .insert(vec![
@@ -220,7 +222,7 @@ async fn without_its_own_echo_the_listener_polls_instead() {
     }
     assert_eq!(
         queues,
-        ["a", "b"],
+        [available("a"), available("b")],
         "each queue with available jobs, once a poll"
     );
     drop(other_node);
@@ -232,7 +234,7 @@ async fn the_listener_reconnects_when_its_connection_is_killed() {
         return;
     };
     let mut wakeups = store
-        .insert_notifications()
+        .notifications()
         .await
         .unwrap()
         .expect("LISTEN works here");
@@ -250,7 +252,7 @@ async fn the_listener_reconnects_when_its_connection_is_killed() {
     loop {
         insert_one(&other_node, job("after", json!({}))).await;
         match tokio::time::timeout(Duration::from_millis(500), wakeups.recv()).await {
-            Ok(Some(queue)) if queue == "after" => break,
+            Ok(Some(notification)) if notification == available("after") => break,
             Ok(Some(_)) | Err(_) => {}
             Ok(None) => panic!("the listener gave up"),
         }
@@ -259,4 +261,25 @@ async fn the_listener_reconnects_when_its_connection_is_killed() {
             "no wake-up after the kill"
         );
     }
+}
+
+#[tokio::test]
+async fn a_queue_signal_reaches_a_listener_on_another_connection() {
+    let Some((db, store)) = store().await else {
+        return;
+    };
+    let mut notifications = store
+        .notifications()
+        .await
+        .unwrap()
+        .expect("LISTEN works here");
+    let other_node = connect(db.base_url(), Some(db.schema())).await.unwrap();
+    let signal = QueueSignal {
+        from: "b".into(),
+        queue: "mailers".into(),
+        action: QueueAction::Scale { limit: 3 },
+    };
+    other_node.signal(&signal).await.unwrap();
+    let received = tokio::time::timeout(Duration::from_secs(10), notifications.recv()).await;
+    assert_eq!(received.unwrap(), Some(Notification::Signal(signal)));
 }
