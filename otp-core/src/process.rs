@@ -54,6 +54,9 @@ pub(crate) struct ProcessCell {
     /// Set by a kill or a fatal exit signal: the process runs no more callbacks.
     doomed: AtomicBool,
     trap_exit: AtomicBool,
+    /// A callback went pending (awaited) since the run loop last looked: the loop then publishes
+    /// its counts at the next message, so a server busy in slow handlers shows them per message.
+    pended: std::sync::atomic::AtomicBool,
     abort: OnceLock<AbortHandle>,
     relations: Mutex<Relations>,
     /// Messages handled, for introspection: written by the run loop only, when it waits and
@@ -159,6 +162,7 @@ impl ProcessCell {
             dying: AtomicBool::new(false),
             doomed: AtomicBool::new(false),
             trap_exit: AtomicBool::new(false),
+            pended: std::sync::atomic::AtomicBool::new(false),
             abort: OnceLock::new(),
             relations: Mutex::new(Relations::default()),
             status: AtomicU8::new(Status::Running as u8),
@@ -184,6 +188,23 @@ impl ProcessCell {
     pub(crate) fn set_status(&self, status: Status) {
         self.status
             .store(status as u8, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Notes that a callback is awaiting; only the run loop's callbacks call this, on the path
+    /// where the task gives its thread back anyway.
+    #[inline]
+    pub(crate) fn note_pended(&self) {
+        self.pended
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether a callback went pending since the last call; clears the note.
+    #[inline]
+    pub(crate) fn take_pended(&self) -> bool {
+        self.pended.load(std::sync::atomic::Ordering::Relaxed)
+            && self
+                .pended
+                .swap(false, std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Counts messages handled; only the process's own run loop calls this, so a load and a

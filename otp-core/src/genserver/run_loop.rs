@@ -124,6 +124,9 @@ impl<F: Future> Future for CatchPanic<'_, F> {
         match polled {
             Ok(poll) => {
                 drop_caught();
+                if poll.is_pending() {
+                    self.cell.note_pended();
+                }
                 poll.map(Ok)
             }
             Err(payload) => {
@@ -252,8 +255,9 @@ impl Turn {
     ) -> bool {
         let process = server.process();
         self.uncounted += 1;
-        if in_hand > self.in_hand as usize {
-            // A batch was taken: whoever looks sees the backlog now, not at the next publish.
+        // A batch was taken, or the last callback awaited (a server busy in slow handlers):
+        // whoever looks sees the counts now, not after a run of messages.
+        if in_hand > self.in_hand as usize || process.cell.take_pended() {
             self.publish(process, in_hand);
         }
         if self.waited {

@@ -78,11 +78,11 @@ pub struct ProcessInfo {
     /// What it is doing.
     pub status: ProcessStatus,
     /// Messages waiting in its mailbox. While it is busy, those it took in one batch are counted
-    /// down after each run of 256 messages.
+    /// down at each message after a handler that awaited, and after each run of 256 messages.
     pub mailbox_len: usize,
     /// Messages it has taken from its mailbox: calls, casts, info messages and system requests.
-    /// Counted when it waits and after each run of 256 messages while it is busy, so a busy
-    /// process's count may lag by as many.
+    /// Counted when it waits, at each message after a handler that awaited, and after each run
+    /// of 256 messages: a process busy with quick handlers may lag by as many.
     pub messages_handled: u64,
     /// The processes it is linked to.
     pub links: Vec<Pid>,

@@ -224,3 +224,40 @@ async fn find_pid_reads_the_number_with_or_without_the_brackets_and_refuses_the_
         assert_eq!(observe::find_pid(bad), None, "{bad:?}");
     }
 }
+
+/// Yields until the process has handled `count` messages, or gives up after many yields.
+async fn handled_reaches(pid: &Pid, count: u64) -> u64 {
+    for _ in 0..10_000 {
+        let handled = pid.info().map_or(0, |info| info.messages_handled);
+        if handled >= count {
+            return handled;
+        }
+        tokio::task::yield_now().await;
+    }
+    pid.info().map_or(0, |info| info.messages_handled)
+}
+
+#[tokio::test]
+async fn a_server_busy_in_awaiting_handlers_shows_its_counts_at_each_message() {
+    let (state, release) = holder();
+    let server = Holder::start(state).await.unwrap();
+    until_status(&server.pid(), ProcessStatus::Waiting).await;
+    server.hold();
+    until_status(&server.pid(), ProcessStatus::Running).await;
+    // Three more holds queue behind the first; released, the server takes them in one batch.
+    for _ in 0..3 {
+        server.hold();
+    }
+    release.notify_one();
+    assert_eq!(handled_reaches(&server.pid(), 2).await, 2);
+    assert_eq!(server.pid().info().unwrap().mailbox_len, 2);
+    // Each later hold starts after an awaiting handler: its counts are published then, not
+    // after a run of 256 messages.
+    release.notify_one();
+    assert_eq!(handled_reaches(&server.pid(), 3).await, 3);
+    assert_eq!(server.pid().info().unwrap().mailbox_len, 1);
+    release.notify_one();
+    assert_eq!(handled_reaches(&server.pid(), 4).await, 4);
+    assert_eq!(server.pid().info().unwrap().mailbox_len, 0);
+    release.notify_one();
+}
