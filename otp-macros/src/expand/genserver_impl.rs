@@ -158,24 +158,25 @@ fn provided_methods(
     format_state: Option<&TokenStream>,
     describe: Option<&(TokenStream, TokenStream)>,
 ) -> TokenStream {
-    // Located at the type, resolved at the call site: `self` and `__message` in the bodies must
-    // name the same things however the type's tokens reached the macro (a server declared by a
-    // `macro_rules!` carries that macro's hygiene).
-    let span = span.resolved_at(proc_macro2::Span::call_site());
+    // Located at the type, but `self` and `__message` are the call site's: the bodies use them
+    // with that hygiene, whatever the type's tokens carry (a server declared by a
+    // `macro_rules!` carries that macro's).
+    let self_param = quote!(&self);
+    let message = quote::format_ident!("__message");
     let format_state = format_state.map(|body| {
         quote_spanned! {span=>
-            fn format_state(&self) -> ::core::option::Option<::std::string::String> {
+            fn format_state(#self_param) -> ::core::option::Option<::std::string::String> {
                 #body
             }
         }
     });
     let describe = describe.map(|(kind, name)| {
         quote_spanned! {span=>
-            fn message_kind(__message: &Self::Message) -> ::otp_core::sys::MessageKind {
+            fn message_kind(#message: &Self::Message) -> ::otp_core::sys::MessageKind {
                 #kind
             }
 
-            fn message_name(__message: &Self::Message) -> &'static str {
+            fn message_name(#message: &Self::Message) -> &'static str {
                 #name
             }
         }
