@@ -158,20 +158,22 @@ fn provided_methods(
     format_state: Option<&TokenStream>,
     describe: Option<&(TokenStream, TokenStream)>,
 ) -> TokenStream {
+    // The parameters keep the expansion's own names, as the callbacks' (see `expand`).
+    let (p_self, p_message) = (quote!(self), quote!(__message));
     let format_state = format_state.map(|body| {
         quote_spanned! {span=>
-            fn format_state(&self) -> ::core::option::Option<::std::string::String> {
+            fn format_state(&#p_self) -> ::core::option::Option<::std::string::String> {
                 #body
             }
         }
     });
     let describe = describe.map(|(kind, name)| {
         quote_spanned! {span=>
-            fn message_kind(__message: &Self::Message) -> ::otp_core::sys::MessageKind {
+            fn message_kind(#p_message: &Self::Message) -> ::otp_core::sys::MessageKind {
                 #kind
             }
 
-            fn message_name(__message: &Self::Message) -> &'static str {
+            fn message_name(#p_message: &Self::Message) -> &'static str {
                 #name
             }
         }
