@@ -13,6 +13,9 @@ use crate::server::Server;
 /// move` block that sees its callback's arguments: `__args` (init), `__message`
 /// (`handle_message`, `handle_info`, `handle_continue`), `__reason` (terminate), and `__ctx`.
 pub(super) struct GenServerImpl {
+    /// The `Send` markers of the state, messages and replies (see
+    /// [`send_bounds`](super::send_bounds)), assumed by the impl; none beside errors.
+    pub(super) send_bounds: Vec<TokenStream>,
     pub(super) args: TokenStream,
     pub(super) message: TokenStream,
     pub(super) continue_: TokenStream,
@@ -31,22 +34,9 @@ pub(super) struct GenServerImpl {
 }
 
 impl GenServerImpl {
-    pub(super) fn expand(&self, server: &Server) -> TokenStream {
-        let self_ty = server.self_ty();
-        let (impl_generics, _, where_clause) = server.item.generics.split_for_impl();
-        let GenServerImpl {
-            args,
-            message,
-            continue_,
-            handle,
-            mailbox_capacity,
-            init,
-            handle_message,
-            handle_info,
-            handle_continue,
-            terminate,
-            ..
-        } = self;
+    /// `Message`, `Continue`, `Ref`, and `MAILBOX_CAPACITY` for a bounded mailbox.
+    fn associated_items(&self, server: &Server) -> TokenStream {
+        let (message, continue_, handle) = (&self.message, &self.continue_, &self.handle);
         // Spanned on the visibility written on a handler: a client narrower than a public
         // server is rustc's "private type in public interface", on that visibility.
         let vis_span = syn::spanned::Spanned::span(&server.vis);
@@ -55,9 +45,26 @@ impl GenServerImpl {
             type Continue = #continue_;
             type Ref = #handle;
         };
-        let mailbox_capacity = mailbox_capacity.map(|capacity| {
+        let mailbox_capacity = self.mailbox_capacity.map(|capacity| {
             quote!(const MAILBOX_CAPACITY: ::core::option::Option<usize> = ::core::option::Option::Some(#capacity);)
         });
+        quote!(#types #mailbox_capacity)
+    }
+
+    pub(super) fn expand(&self, server: &Server) -> TokenStream {
+        let self_ty = server.self_ty();
+        let (impl_generics, _, where_clause) = server.item.generics.split_for_impl();
+        let where_clause = super::send_bounds::with_predicates(where_clause, &self.send_bounds);
+        let GenServerImpl {
+            args,
+            init,
+            handle_message,
+            handle_info,
+            handle_continue,
+            terminate,
+            ..
+        } = self;
+        let types = self.associated_items(server);
         // Rustc reports a non-`Send` state, start argument or handler future where the `Send`
         // is required: the impl's header and signatures on the user's type, each callback's
         // future on its first async handler (whose future is the likely culprit), not on
@@ -103,7 +110,6 @@ impl GenServerImpl {
             impl #impl_generics ::otp_core::GenServer for #self_ty #where_clause {
                 type Args = #args;
                 #types
-                #mailbox_capacity
 
                 fn init(
                     #p_args: Self::Args,
