@@ -152,6 +152,9 @@ pub use genserver::{
     Context, ContinueWith, GenServer, HandleInfo, HandlerResult, InitError, IntoInitResult,
     ServerRef, StartError, StartOptions, TryCastError, ViaRegistration, ViaRegistry,
 };
+// `#[genserver]`'s `Send` checks, here so that rustc's errors name them without `__private`.
+#[doc(hidden)]
+pub use genserver::{MessageMustBeSend, MessagesMustBeSend, ReplyMustBeSend, StateMustBeSend};
 pub use message::{AnyMessage, Down, Exit, IdleTimeout, MonitorRef};
 pub use names::{RegisterError, register, unregister, whereis};
 pub use no_proc::NoProc;
@@ -190,7 +193,9 @@ pub struct ReadmeDoctests;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::call::{ReplySender, reply_channel};
-    pub use crate::genserver::Reservation;
+    pub use crate::genserver::{
+        MessageMustBeSend, MessagesMustBeSend, ReplyMustBeSend, Reservation, StateMustBeSend,
+    };
     pub use crate::supervisor::{genserver_child_handle, genserver_child_spec};
     pub use crate::sys::format::{DebugProbe, FormatWithDebug, FormatWithoutDebug};
 

@@ -160,8 +160,12 @@ fn one_enum_one_match_no_box_no_lock() {
             "the expansion contains `{forbidden}`"
         );
     }
-    // Each call carries its own oneshot sender; the cast carries only its arguments.
-    assert!(expanded.contains("get(::otp_core::__private::ReplySender<Option<String>>, String)"));
+    // Each call carries its own oneshot sender, in its reply holder; the cast carries only
+    // its arguments.
+    assert!(expanded.contains("get(__CacheReply_get, String)"));
+    assert!(expanded.contains(
+        "pub struct __CacheReply_get(\n    ::otp_core::__private::ReplySender<Option<String>>,\n)"
+    ));
     assert!(expanded.contains("put(String, String)"));
 }
 

@@ -18,21 +18,14 @@ use std::path::{Path, PathBuf};
 /// Cases whose `.stderr` does not pass the check yet. Each is waived only until its errors are
 /// fixed: a listed case that passes fails the check, so the list only shrinks.
 const ALLOWED: &[&str] = &[
-    // A message, reply or state that is not `Send`: rustc reports it in every item that
-    // requires the `Send` (the `impl GenServer` header, its associated types, each callback's
-    // future), one error per item; a message's or reply's errors name the generated enum.
-    "ui/genserver/fail/message_not_send.rs",
-    "ui/genserver/fail/reply_not_send.rs",
-    "ui/genserver/fail/state_not_send.rs",
     // Private-type-in-public-interface errors naming the generated message enums.
     "ui/genserver/fail/visibility_below_the_struct.rs",
     // A worker type without the serde derives: the one error on the type, and the same error
     // again where `main` calls `.new_job()` (a method of `Worker`, whose bound it re-checks).
     "ui/worker/fail/not_serde.rs",
     // A table whose key or value does not fit its kind, held in a server's state: the first
-    // error is the right one, on the field's type; six more follow from `Table`'s bound being
-    // checked at every mention of the type, several of them in `impl GenServer` (its `Send`
-    // checks of the state).
+    // error is the right one, on the field's type; five more follow from `Table`'s bound being
+    // checked at every mention of the type, one of them the state's `Send` check.
     "ui/table/fail/bag_value_without_partial_eq.rs",
     "ui/table/fail/float_key_in_a_set.rs",
     "ui/table/fail/ordered_set_key_without_ord.rs",

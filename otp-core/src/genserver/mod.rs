@@ -245,6 +245,80 @@ pub trait GenServer: Sized + Send + 'static {
     }
 }
 
+/// The state of a `#[genserver]` server: it moves to the server's own task, so it must be
+/// [`Send`]. `#[genserver]` implements it for the server's type, on the user's type: a state
+/// that is not `Send` is one error there, and the rest of the expansion assumes it.
+///
+/// ```
+/// fn state<S: otp_core::__private::StateMustBeSend>() {}
+///
+/// struct Counter {
+///     count: std::sync::Arc<u32>,
+/// }
+/// impl otp_core::__private::StateMustBeSend for Counter {}
+///
+/// state::<Counter>();
+/// ```
+#[doc(hidden)]
+#[rustfmt::skip] // rustc shows the bound's line in its error: the comment is the advice.
+pub trait StateMustBeSend:
+    Send // a server's state moves to the server's task: use `Arc` for `Rc`, `Mutex` or `RwLock` for `RefCell`, atomics for `Cell`
+{}
+
+/// An argument of a `#[genserver]` server's call or cast (the `N`th of server `S`'s message
+/// and reply types): it moves to the server's task, so it must be [`Send`]. `#[genserver]`
+/// implements it for each argument's type, on the type as the user wrote it.
+///
+/// ```
+/// fn message<T: otp_core::__private::MessageMustBeSend<Server, 0>>() {}
+///
+/// struct Server;
+/// impl otp_core::__private::MessageMustBeSend<Server, 0> for String {}
+///
+/// message::<String>();
+/// ```
+#[doc(hidden)]
+#[rustfmt::skip] // rustc shows the bound's line in its error: the comment is the advice.
+pub trait MessageMustBeSend<S, const N: usize>:
+    Send // an argument moves to the server's task: use `Arc` for `Rc`, `Mutex` or `RwLock` for `RefCell`, atomics for `Cell`
+{}
+
+/// The generated message enum of a `#[genserver]` server: it moves to the server's task, so it
+/// must be [`Send`]. `#[genserver]` implements it for the enum where each argument's
+/// [`MessageMustBeSend`] and each reply's [`ReplyMustBeSend`] hold, which prove it: an
+/// argument or reply that is not `Send` is reported once, on its own type.
+///
+/// ```
+/// fn messages<T: otp_core::__private::MessagesMustBeSend>() {}
+///
+/// enum Message {
+///     Add(u64),
+/// }
+/// impl otp_core::__private::MessagesMustBeSend for Message {}
+///
+/// messages::<Message>();
+/// ```
+#[doc(hidden)]
+pub trait MessagesMustBeSend: Send {}
+
+/// A call's reply (the `N`th of server `S`'s message and reply types): it moves back to the
+/// caller's task, so it must be [`Send`]. `#[genserver]` implements it for each reply type, on
+/// the type as the user wrote it.
+///
+/// ```
+/// fn reply<T: otp_core::__private::ReplyMustBeSend<Server, 0>>() {}
+///
+/// struct Server;
+/// impl otp_core::__private::ReplyMustBeSend<Server, 0> for u64 {}
+///
+/// reply::<u64>();
+/// ```
+#[doc(hidden)]
+#[rustfmt::skip] // rustc shows the bound's line in its error: the comment is the advice.
+pub trait ReplyMustBeSend<S, const N: usize>:
+    Send // a reply moves back to the caller's task: use `Arc` for `Rc`, `Mutex` or `RwLock` for `RefCell`, atomics for `Cell`
+{}
+
 /// Why `init` did not produce a state.
 ///
 /// Any error converts into `InitError::Stop` with an [`ExitReason::Error`], so `?` works in

@@ -5,7 +5,7 @@ use quote::{format_ident, quote, quote_spanned};
 
 use super::Names;
 use super::genserver_impl::GenServerImpl;
-use super::shared::{Request, call_arguments, maybe_await, outside};
+use super::shared::{Request, call_arguments, call_arguments_with_reply, maybe_await, outside};
 use crate::attr::Kind;
 use crate::model::{Handler, contains_reference_or_impl, type_key};
 use crate::server::Server;
@@ -60,15 +60,31 @@ pub(super) fn requests(names: &Names<'_>, requests: &[Request<'_>]) -> Requests 
             });
             continue;
         };
-        out.variants.push(quote! {
-            #variant(::otp_core::__private::ReplySender<#reply>, #(#types),*)
-        });
+        // A reply holder keeps `ReplySender<R>` out of `impl GenServer` (see `send_bounds`).
+        let holder = names
+            .reply_holders
+            .contains(&method.to_string())
+            .then(|| super::send_bounds::reply_holder(&names.server.ident, method));
+        let sender_ty = holder.as_ref().map_or_else(
+            || quote!(::otp_core::__private::ReplySender<#reply>),
+            |holder| quote!(#holder),
+        );
+        out.variants.push(quote!(#variant(#sender_ty, #(#types),*)));
         let body = if handler.reply_to().is_some() {
+            let arguments = match &holder {
+                Some(_) => call_arguments_with_reply(handler, fields, &quote!(__reply.reply_to())),
+                None => arguments,
+            };
             quote!(<#self_ty>::#method(self, #(#arguments),*) #await_;)
         } else {
+            let send = if holder.is_some() {
+                quote!(__reply.send(__ctx, __value);)
+            } else {
+                quote!(__ctx.__reply(__reply, __value);)
+            };
             quote! {
                 let __value = <#self_ty>::#method(self, #(#arguments),*) #await_;
-                __ctx.__reply(__reply, __value);
+                #send
             }
         };
         out.arms
@@ -271,6 +287,7 @@ pub(super) fn genserver_impl(
     names: &Names<'_>,
     requests: &Requests,
     continue_arms: &[TokenStream],
+    send_bounds: &[TokenStream],
 ) -> TokenStream {
     let request_arms = &requests.arms;
     let (kind_arms, name_arms) = (&requests.kinds, &requests.names);
@@ -292,6 +309,7 @@ pub(super) fn genserver_impl(
         })
         .unwrap_or_default();
     GenServerImpl {
+        send_bounds: send_bounds.to_vec(),
         args,
         message: quote!(#message_enum #ty_generics),
         continue_: quote!(#continue_enum #ty_generics),

@@ -38,6 +38,8 @@ pub(crate) fn fallback(server: &Server) -> TokenStream {
         message_enum: format_ident!("__{}Message", server.ident),
         continue_enum: format_ident!("__{}Continue", server.ident),
         ref_ident: format_ident!("{}Ref", server.ident),
+        reply_bounds: Vec::new(),
+        reply_holders: HashSet::new(),
     };
     let requests = shared::requests(server);
     let client = client::client(&names, &requests);
@@ -47,6 +49,7 @@ pub(crate) fn fallback(server: &Server) -> TokenStream {
     let continues = continue_impls(server);
     let infos = super::dispatch::info_impls(server);
     let genserver_impl = GenServerImpl {
+        send_bounds: Vec::new(),
         args: stub_args(server),
         message: quote!(::otp_core::__private::NeverA),
         continue_: quote!(::otp_core::__private::NeverA),

@@ -13,6 +13,9 @@ use crate::server::Server;
 /// move` block that sees its callback's arguments: `__args` (init), `__message`
 /// (`handle_message`, `handle_info`, `handle_continue`), `__reason` (terminate), and `__ctx`.
 pub(super) struct GenServerImpl {
+    /// The `Send` markers of the state, messages and replies (see
+    /// [`send_bounds`](super::send_bounds)), assumed by the impl; none beside errors.
+    pub(super) send_bounds: Vec<TokenStream>,
     pub(super) args: TokenStream,
     pub(super) message: TokenStream,
     pub(super) continue_: TokenStream,
@@ -31,22 +34,9 @@ pub(super) struct GenServerImpl {
 }
 
 impl GenServerImpl {
-    pub(super) fn expand(&self, server: &Server) -> TokenStream {
-        let self_ty = server.self_ty();
-        let (impl_generics, _, where_clause) = server.item.generics.split_for_impl();
-        let GenServerImpl {
-            args,
-            message,
-            continue_,
-            handle,
-            mailbox_capacity,
-            init,
-            handle_message,
-            handle_info,
-            handle_continue,
-            terminate,
-            ..
-        } = self;
+    /// `Message`, `Continue`, `Ref`, and `MAILBOX_CAPACITY` for a bounded mailbox.
+    fn associated_items(&self, server: &Server) -> TokenStream {
+        let (message, continue_, handle) = (&self.message, &self.continue_, &self.handle);
         // Spanned on the visibility written on a handler: a client narrower than a public
         // server is rustc's "private type in public interface", on that visibility.
         let vis_span = syn::spanned::Spanned::span(&server.vis);
@@ -55,9 +45,26 @@ impl GenServerImpl {
             type Continue = #continue_;
             type Ref = #handle;
         };
-        let mailbox_capacity = mailbox_capacity.map(|capacity| {
+        let mailbox_capacity = self.mailbox_capacity.map(|capacity| {
             quote!(const MAILBOX_CAPACITY: ::core::option::Option<usize> = ::core::option::Option::Some(#capacity);)
         });
+        quote!(#types #mailbox_capacity)
+    }
+
+    pub(super) fn expand(&self, server: &Server) -> TokenStream {
+        let self_ty = server.self_ty();
+        let (impl_generics, _, where_clause) = server.item.generics.split_for_impl();
+        let where_clause = super::send_bounds::with_predicates(where_clause, &self.send_bounds);
+        let GenServerImpl {
+            args,
+            init,
+            handle_message,
+            handle_info,
+            handle_continue,
+            terminate,
+            ..
+        } = self;
+        let types = self.associated_items(server);
         // Rustc reports a non-`Send` state, start argument or handler future where the `Send`
         // is required: the impl's header and signatures on the user's type, each callback's
         // future on its first async handler (whose future is the likely culprit), not on
@@ -103,7 +110,6 @@ impl GenServerImpl {
             impl #impl_generics ::otp_core::GenServer for #self_ty #where_clause {
                 type Args = #args;
                 #types
-                #mailbox_capacity
 
                 fn init(
                     #p_args: Self::Args,
@@ -158,25 +164,22 @@ fn provided_methods(
     format_state: Option<&TokenStream>,
     describe: Option<&(TokenStream, TokenStream)>,
 ) -> TokenStream {
-    // Located at the type, but `self` and `__message` are the call site's: the bodies use them
-    // with that hygiene, whatever the type's tokens carry (a server declared by a
-    // `macro_rules!` carries that macro's).
-    let self_param = quote!(&self);
-    let message = quote::format_ident!("__message");
+    // The parameters keep the expansion's own names, as the callbacks' (see `expand`).
+    let (p_self, p_message) = (quote!(self), quote!(__message));
     let format_state = format_state.map(|body| {
         quote_spanned! {span=>
-            fn format_state(#self_param) -> ::core::option::Option<::std::string::String> {
+            fn format_state(&#p_self) -> ::core::option::Option<::std::string::String> {
                 #body
             }
         }
     });
     let describe = describe.map(|(kind, name)| {
         quote_spanned! {span=>
-            fn message_kind(#message: &Self::Message) -> ::otp_core::sys::MessageKind {
+            fn message_kind(#p_message: &Self::Message) -> ::otp_core::sys::MessageKind {
                 #kind
             }
 
-            fn message_name(#message: &Self::Message) -> &'static str {
+            fn message_name(#p_message: &Self::Message) -> &'static str {
                 #name
             }
         }

@@ -2,7 +2,8 @@
 //! [`Server`], `supervisor!` from a [`Supervisor`](crate::supervisor::Supervisor).
 //!
 //! Generated, for `impl Cache`: the message enum `__CacheMessage` (one variant per call and
-//! cast, a oneshot sender in each call's), the continue enum, `impl GenServer for Cache` whose
+//! cast, a oneshot sender in each call's, held in its reply holder), the continue enum, the
+//! `Send` checks of [`send_bounds`], `impl GenServer for Cache` whose
 //! `handle_message` is one `match`, the client `CacheRef` with one method per call and cast, and
 //! `Cache::start`, `start_link`, `options`, `whereis`, all with the server's generated
 //! visibility. Types that mention `Self` are rewritten to the server's type, since the enum and
@@ -13,6 +14,7 @@ mod client;
 mod dispatch;
 mod fallback;
 mod genserver_impl;
+mod send_bounds;
 mod shared;
 mod supervisor;
 
@@ -20,7 +22,6 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::Ident;
 
-use crate::attr::Kind;
 use crate::server::Server;
 
 pub(crate) use fallback::fallback;
@@ -35,6 +36,12 @@ pub(crate) struct Names<'a> {
     pub(crate) message_enum: Ident,
     pub(crate) continue_enum: Ident,
     pub(crate) ref_ident: Ident,
+    /// The replies' `Send` markers, for the client's where clause (see [`send_bounds`]); none
+    /// beside errors.
+    pub(crate) reply_bounds: Vec<TokenStream>,
+    /// The calls whose reply sender is held in a reply holder, which states the reply's `Send`
+    /// marker (see [`send_bounds`]); empty beside errors.
+    pub(crate) reply_holders: std::collections::HashSet<String>,
 }
 
 impl Names<'_> {
@@ -65,48 +72,26 @@ impl Names<'_> {
     }
 }
 
-/// Asserts, on the user's own tokens, that every message and reply type can be sent to another
-/// task: rustc's error then points at the type in the handler's signature first.
-fn send_checks(server: &Server) -> TokenStream {
-    let (impl_generics, _, where_clause) = server.item.generics.split_for_impl();
-    let checks = server.handlers.iter().flat_map(|handler| {
-        let messages = handler.message_types().map(|(_, ty)| ty);
-        let replies = handler
-            .reply_to()
-            .into_iter()
-            .chain(handler.output.iter().filter(|_| handler.kind == Kind::Call));
-        messages.chain(replies).map(|ty| {
-            let ty = shared::outside(server, ty);
-            let span = syn::spanned::Spanned::span(&ty);
-            quote::quote_spanned!(span=> __otp_assert_send::<#ty>();)
-        })
-    });
-    quote! {
-        #[allow(dead_code, clippy::all, clippy::pedantic)]
-        const _: () = {
-            fn __otp_assert_send<T: ::core::marker::Send + 'static>() {}
-            fn __otp_messages_are_send #impl_generics () #where_clause {
-                #(#checks)*
-            }
-        };
-    }
-}
-
 /// Everything `#[genserver]` emits for a server without errors.
 pub(crate) fn genserver(server: &Server) -> TokenStream {
+    let message_enum = format_ident!("__{}Message", server.ident);
+    let send_bounds = send_bounds::send_bounds(server, &message_enum);
     let names = Names {
         server,
         stub: false,
-        message_enum: format_ident!("__{}Message", server.ident),
+        message_enum,
         continue_enum: format_ident!("__{}Continue", server.ident),
         ref_ident: format_ident!("{}Ref", server.ident),
+        reply_bounds: send_bounds.replies.clone(),
+        reply_holders: send_bounds.reply_holders.clone(),
     };
     let item = &server.item;
     let vis = &server.vis;
     let request_list = shared::requests(server);
     let requests = dispatch::requests(&names, &request_list);
     let continues = dispatch::continues(&names);
-    let genserver_impl = dispatch::genserver_impl(&names, &requests, &continues.arms);
+    let genserver_impl =
+        dispatch::genserver_impl(&names, &requests, &continues.arms, &send_bounds.genserver);
     let client = client::client(&names, &request_list);
     let starters = client::starters(&names);
     let generics = &item.generics;
@@ -116,7 +101,7 @@ pub(crate) fn genserver(server: &Server) -> TokenStream {
     let continue_impls = &continues.impls;
     let info_impls = dispatch::info_impls(server);
     let phantom = names.phantom_variant();
-    let send_checks = send_checks(server);
+    let send_checks = &send_bounds.checks;
     let child_defaults = child_spec::child_defaults_impl(server);
     let child = child_spec::child_impl(server);
     let ident = &server.ident;

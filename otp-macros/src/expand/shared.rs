@@ -113,6 +113,19 @@ pub(super) fn maybe_await(handler: &Handler) -> TokenStream {
 
 /// The arguments of the call to the user's method, in the order of its signature.
 pub(super) fn call_arguments(handler: &Handler, message_names: &[Ident]) -> Vec<TokenStream> {
+    call_arguments_with_reply(
+        handler,
+        message_names,
+        &quote!(::otp_core::ReplyTo::__new(__reply)),
+    )
+}
+
+/// [`call_arguments`], with `reply_to` for a `ReplyTo` argument.
+pub(super) fn call_arguments_with_reply(
+    handler: &Handler,
+    message_names: &[Ident],
+    reply_to: &TokenStream,
+) -> Vec<TokenStream> {
     let mut messages = message_names.iter();
     handler
         .args
@@ -123,7 +136,7 @@ pub(super) fn call_arguments(handler: &Handler, message_names: &[Ident]) -> Vec<
                 quote!(#name)
             }
             ArgRole::Context => quote!(__ctx),
-            ArgRole::ReplyTo(_) => quote!(::otp_core::ReplyTo::__new(__reply)),
+            ArgRole::ReplyTo(_) => reply_to.clone(),
             ArgRole::Reason => quote!(__reason),
         })
         .collect()
