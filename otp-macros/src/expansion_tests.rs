@@ -281,8 +281,6 @@ fn the_generated_items_take_the_widest_visibility_written_on_a_handler() {
         let expanded = server(written);
         for item in [
             "struct CounterRef",
-            "enum __CounterMessage",
-            "enum __CounterContinue",
             "fn get(&self)",
             "fn add(&self, amount: u32)",
             "fn pid(&self)",
@@ -297,9 +295,18 @@ fn the_generated_items_take_the_widest_visibility_written_on_a_handler() {
             let declared = format!("{generated}{item}");
             assert!(expanded.contains(&declared), "`{declared}` in:\n{expanded}");
         }
+        // The hidden enums and reply holders are `pub` whatever the handlers say: `impl
+        // GenServer` names them, and must be as visible as the server.
+        for hidden in [
+            "pub enum __CounterMessage",
+            "pub enum __CounterContinue",
+            "pub struct __CounterReply_get(",
+        ] {
+            assert!(expanded.contains(hidden), "`{hidden}` in:\n{expanded}");
+        }
         if generated != "pub " {
             assert!(
-                !expanded.contains("pub struct") && !expanded.contains("pub fn"),
+                !expanded.contains("pub struct CounterRef") && !expanded.contains("pub fn"),
                 "nothing wider than {generated}:\n{expanded}"
             );
         }

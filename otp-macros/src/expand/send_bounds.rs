@@ -126,7 +126,6 @@ pub(crate) fn send_bounds(server: &Server, message_enum: &Ident) -> SendBounds {
     let mut holders = Vec::new();
     let mut holder_predicates = Vec::new();
     let mut reply_holders = HashSet::new();
-    let vis = &server.vis;
     for (call, arguments, reply) in requests(server) {
         for ty in arguments {
             let ty = outside(server, ty);
@@ -153,8 +152,8 @@ pub(crate) fn send_bounds(server: &Server, message_enum: &Ident) -> SendBounds {
         holders.push(quote! {
             #[doc = #doc]
             #[doc(hidden)]
-            #[allow(non_camel_case_types)]
-            #vis struct #holder(::otp_core::__private::ReplySender<#ty>) where #predicate;
+            #[allow(non_camel_case_types, unreachable_pub)]
+            pub struct #holder(::otp_core::__private::ReplySender<#ty>) where #predicate;
 
             #[allow(dead_code, clippy::all, clippy::pedantic)]
             impl #holder where #predicate {
