@@ -43,10 +43,12 @@ pub async fn flat_across<F: AsyncFnMut(usize)>(what: &str, events: usize, mut ev
         event(n).await;
     }
     let after = settled_live_bytes(tasks).await;
-    assert_eq!(
-        otp_core::observe::process_count(),
-        processes,
-        "{what}: the processes alive before the events and after them differ"
+    // At most as many: the count is process-wide, and processes of a test that ended just
+    // before (its runtime going away) may still have been counted at the start.
+    let left = otp_core::observe::process_count();
+    assert!(
+        left <= processes,
+        "{what}: {left} processes alive after the events, {processes} before"
     );
     let per_event = bytes_per_event(before, after, events);
     println!("{what}: {per_event:.2} bytes kept per event ({events} events)");
