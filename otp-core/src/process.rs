@@ -70,6 +70,8 @@ pub(crate) struct ProcessCell {
     /// How many messages the run loop took from the mailbox and has not handled yet: published
     /// when it takes a batch, when it waits and after each run of messages.
     in_hand: AtomicU32,
+    /// The messages still to trace (`sys::trace`); only the run loop reads and writes it.
+    trace_left: AtomicU32,
     /// The id of the process whose reply a call of this one waits for; 0 when none.
     waiting_on: AtomicU64,
     /// When that wait began: milliseconds on the wait-for clock, wrapping (see
@@ -170,6 +172,7 @@ impl ProcessCell {
             started_at: seconds_since_start(),
             task_blocks: AtomicU8::new(0),
             in_hand: AtomicU32::new(0),
+            trace_left: AtomicU32::new(0),
             waiting_on: AtomicU64::new(0),
             waiting_since: AtomicU32::new(0),
         }
@@ -232,6 +235,17 @@ impl ProcessCell {
         let blocks = u8::try_from(bytes / 128).unwrap_or(u8::MAX);
         self.task_blocks
             .store(blocks, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The messages the run loop is still to trace.
+    pub(crate) fn trace_left(&self) -> u32 {
+        self.trace_left.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Records the messages the run loop is still to trace.
+    pub(crate) fn set_trace_left(&self, messages: u32) {
+        self.trace_left
+            .store(messages, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// How many messages the run loop holds, taken from the mailbox and not handled yet.

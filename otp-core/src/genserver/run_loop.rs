@@ -202,14 +202,13 @@ const MESSAGES_PER_TURN: u16 = 256;
 struct Turn {
     /// 16 bits: both stay within [`MESSAGES_PER_TURN`], as the counts are published at the
     /// latest after that many messages, and a server's task pays for every byte kept here.
+    /// The messages in hand last published and the messages still to trace are kept in the
+    /// process's cell (`in_hand`, `trace_left`), read and written by this loop only: every byte
+    /// here is in every server's task, and a server with two calls was one byte-block over.
     in_row: u16,
     uncounted: u16,
-    /// The messages in hand last published.
-    in_hand: u32,
     /// The `in_row` at which the loop checks in: [`MESSAGES_PER_TURN`], 0 while tracing.
     check_in_at: u16,
-    /// The messages still to trace.
-    trace_left: u32,
     /// The mailbox was empty at the last receive: the task gave its thread back while it waited.
     waited: bool,
     /// The last receive had an idle timeout armed: a system request leaves it armed.
@@ -221,25 +220,24 @@ impl Turn {
         Turn {
             in_row: 0,
             uncounted: 0,
-            in_hand: 0,
             check_in_at: MESSAGES_PER_TURN,
-            trace_left: 0,
             waited: false,
             idle_armed: false,
         }
     }
 
     /// Traces the next `messages` messages; 0 stops a trace.
-    fn trace(&mut self, messages: u32) {
-        self.trace_left = messages;
+    fn trace(&mut self, cell: &ProcessCell, messages: u32) {
+        cell.set_trace_left(messages);
         self.check_in_at = if messages == 0 { MESSAGES_PER_TURN } else { 0 };
     }
 
     /// Traces a continue message, if a trace lasts.
     fn trace_continue<S: GenServer>(&mut self, server: &ServerRef<S>) {
-        if self.trace_left > 0 {
+        let left = server.process().cell.trace_left();
+        if left > 0 {
             system::trace_event(server, MessageKind::Continue, "handle_continue");
-            self.trace(self.trace_left - 1);
+            self.trace(&server.process().cell, left - 1);
         }
     }
 
@@ -257,7 +255,7 @@ impl Turn {
         self.uncounted += 1;
         // A batch was taken, or the last callback awaited (a server busy in slow handlers):
         // whoever looks sees the counts now, not after a run of messages.
-        if in_hand > self.in_hand as usize || process.cell.take_pended() {
+        if in_hand > process.cell.in_hand() || process.cell.take_pended() {
             self.publish(process, in_hand);
         }
         if self.waited {
@@ -278,8 +276,9 @@ impl Turn {
         envelope: &Envelope<S>,
         in_hand: usize,
     ) -> bool {
-        if self.trace_left > 0 && system::trace_envelope(server, envelope) {
-            self.trace(self.trace_left - 1);
+        let left = server.process().cell.trace_left();
+        if left > 0 && system::trace_envelope(server, envelope) {
+            self.trace(&server.process().cell, left - 1);
         }
         if self.in_row < MESSAGES_PER_TURN {
             return false;
@@ -295,7 +294,6 @@ impl Turn {
             .cell
             .count_handled(u32::from(std::mem::take(&mut self.uncounted)));
         process.cell.set_in_hand(in_hand);
-        self.in_hand = u32::try_from(in_hand).unwrap_or(u32::MAX);
     }
 }
 
@@ -343,10 +341,10 @@ async fn system_request<S: GenServer>(
         ctx.idle_timeout = idle_timer.map(|timer| timer.deadline().saturating_duration_since(now));
     }
     let process = guard.server.process();
-    match system::answer(request, state, process, |n| turn.trace(n)) {
+    match system::answer(request, state, process, |n| turn.trace(&process.cell, n)) {
         Answered::Next => Resumed::Running,
         Answered::Suspend => {
-            let trace = |n| turn.trace(n);
+            let trace = |n| turn.trace(&guard.server.process().cell, n);
             system::suspended(&mut guard.inbox, guard.server.process(), state, ctx, trace).await
         }
     }
