@@ -128,7 +128,7 @@ impl<'a, S: GenServer, R> IntoFuture for Call<'a, S, R> {
             reply: self.reply,
             timeout: self.timeout,
             deadline: None,
-            wait: None,
+            wait: Wait::Unknown,
         }
     }
 }
@@ -142,11 +142,33 @@ pub struct CallFuture<'a, S: GenServer, R> {
     timeout: Duration,
     deadline: Option<Deadline>,
     /// The caller's record of the wait, while a process waits (see `observe::deadlocks`).
-    wait: Option<CallWait>,
+    wait: Wait,
 }
 
 // No field is structurally pinned: the message is moved out, the rest is `Unpin`.
 impl<S: GenServer, R> Unpin for CallFuture<'_, S, R> {}
+
+/// What a call's caller records of its wait, for `observe::deadlocks`: decided at the first
+/// poll, so a call from outside any process looks no further.
+enum Wait {
+    /// Not polled yet, or polled from a process and not pending yet.
+    Unknown,
+    /// Nothing to record: the caller is not a process, or its record is made.
+    None,
+    /// The record in the calling process, removed when dropped.
+    Recorded(#[allow(dead_code)] CallWait),
+}
+
+impl Wait {
+    /// Records the wait on `server`, once, when the caller is a process; `began` says since
+    /// when, read only then.
+    #[inline]
+    fn record(&mut self, server: u64, began: impl FnOnce() -> Option<tokio::time::Instant>) {
+        if let Wait::Unknown = self {
+            *self = CallWait::begin(server, began()).map_or(Wait::None, Wait::Recorded);
+        }
+    }
+}
 
 impl<S: GenServer, R> Future for CallFuture<'_, S, R> {
     type Output = Result<R, CallError>;
@@ -154,8 +176,12 @@ impl<S: GenServer, R> Future for CallFuture<'_, S, R> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if let Some(message) = this.message.take() {
-            if crate::current::current_id() == Some(this.server.id()) {
+            let caller = crate::current::current_id();
+            if caller == Some(this.server.id()) {
                 return Poll::Ready(Err(CallError::CallingSelf));
+            }
+            if caller.is_none() {
+                this.wait = Wait::None;
             }
             if !this.server.send_envelope(Envelope::Message(message)) {
                 return Poll::Ready(Err(CallError::NoProc));
@@ -173,9 +199,7 @@ impl<S: GenServer, R> Future for CallFuture<'_, S, R> {
         }
         if this.timeout == Duration::MAX {
             // `:infinity`: no timer at all.
-            if this.wait.is_none() {
-                this.wait = CallWait::begin(this.server.id(), None);
-            }
+            this.wait.record(this.server.id(), || None);
             return Poll::Pending;
         }
         let deadline = this
@@ -184,9 +208,7 @@ impl<S: GenServer, R> Future for CallFuture<'_, S, R> {
         match deadline.poll(cx) {
             Poll::Ready(()) => Poll::Ready(Err(CallError::Timeout)),
             Poll::Pending => {
-                if this.wait.is_none() {
-                    this.wait = CallWait::begin(this.server.id(), deadline.began());
-                }
+                this.wait.record(this.server.id(), || deadline.began());
                 Poll::Pending
             }
         }

@@ -203,8 +203,9 @@ struct Turn {
     /// 16 bits: both stay within [`MESSAGES_PER_TURN`], as the counts are published at the
     /// latest after that many messages, and a server's task pays for every byte kept here.
     /// The messages in hand last published and the messages still to trace are kept in the
-    /// process's cell (`in_hand`, `trace_left`), read and written by this loop only: every byte
-    /// here is in every server's task, and a server with two calls was one byte-block over.
+    /// process's cell (`in_hand`, and `trace_left` with its rare ties), read and written by
+    /// this loop only: every byte here is in every server's task, and a server with two calls
+    /// was one byte-block over.
     in_row: u16,
     uncounted: u16,
     /// The `in_row` at which the loop checks in: [`MESSAGES_PER_TURN`], 0 while tracing.
@@ -232,8 +233,16 @@ impl Turn {
         self.check_in_at = if messages == 0 { MESSAGES_PER_TURN } else { 0 };
     }
 
+    /// Whether a trace lasts: the loop then checks in at every message.
+    fn tracing(&self) -> bool {
+        self.check_in_at == 0
+    }
+
     /// Traces a continue message, if a trace lasts.
     fn trace_continue<S: GenServer>(&mut self, server: &ServerRef<S>) {
+        if !self.tracing() {
+            return;
+        }
         let left = server.process().cell.trace_left();
         if left > 0 {
             system::trace_event(server, MessageKind::Continue, "handle_continue");
@@ -276,7 +285,11 @@ impl Turn {
         envelope: &Envelope<S>,
         in_hand: usize,
     ) -> bool {
-        let left = server.process().cell.trace_left();
+        let left = if self.tracing() {
+            server.process().cell.trace_left()
+        } else {
+            0
+        };
         if left > 0 && system::trace_envelope(server, envelope) {
             self.trace(&server.process().cell, left - 1);
         }

@@ -199,12 +199,27 @@ impl<S: GenServer> StartOptions<S> {
     }
 }
 
-/// The bytes tokio allocates for a task whose future is `future` bytes: its cell, aligned to 128
-/// bytes, holds a header, the scheduler's handle and the task's id, the future and a trailer
-/// (tokio 1.54; `size_tests.rs` relies on the same layout).
-fn task_cell_size(future: usize) -> usize {
+/// The alignment of tokio's task cell, and so the step in which a task grows.
+pub(crate) const TASK_BLOCK: usize = 128;
+
+/// The bytes tokio allocates for a task whose future is `future` bytes: its cell, aligned to
+/// [`TASK_BLOCK`], holds a header (32 bytes), the scheduler's handle and the task's id (16),
+/// the future behind an 8-byte stage tag, and a trailer (48), as of tokio 1.54. `size_tests.rs`
+/// checks a small server's task against the same layout.
+pub(crate) fn task_cell_size(future: usize) -> usize {
     const OVERHEAD: usize = 32 + 16 + 8 + 48;
-    (future + OVERHEAD).div_ceil(128) * 128
+    (future + OVERHEAD).div_ceil(TASK_BLOCK) * TASK_BLOCK
+}
+
+/// Spawns `future` and says how large it is. The future is built in the call, as it would be for
+/// `tokio::spawn`: holding it in a local first, to measure it, costs every spawn a copy of it.
+#[inline]
+fn spawn_sized<F>(future: F) -> (tokio::task::JoinHandle<F::Output>, usize)
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    (tokio::spawn(future), size_of::<F>())
 }
 
 async fn spawn<S: GenServer>(
@@ -253,12 +268,11 @@ async fn spawn<S: GenServer>(
     // The loop's future is spawned as it is: an `async` block around it would hold its
     // arguments beside it and make the task larger, enough to cost a server a whole 128-byte
     // block of tokio's cache-line-aligned task cell (`size_tests.rs` checks the bound).
-    let future = run_loop::run(server.clone(), args, parent, started).instrument(span);
-    pid.process()
-        .cell()
-        .set_task_size(task_cell_size(size_of_val(&future)));
-    let task = tokio::spawn(future);
-    pid.process().cell().set_abort_handle(task.abort_handle());
+    let (task, future_size) =
+        spawn_sized(run_loop::run(server.clone(), args, parent, started).instrument(span));
+    let cell = pid.process().cell();
+    cell.set_task_size(task_cell_size(future_size));
+    cell.set_abort_handle(task.abort_handle());
     let outcome = match timeout {
         None => Some(init_result.await),
         Some(limit) => tokio::time::timeout(limit, init_result).await.ok(),

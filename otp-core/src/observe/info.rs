@@ -125,6 +125,14 @@ impl Pid {
     /// ```
     #[must_use]
     pub fn info(&self) -> Option<ProcessInfo> {
+        self.info_finding(super::process_table::get)
+    }
+
+    /// [`Pid::info`], finding the server a call waits on with `find` (by its id).
+    pub(crate) fn info_finding(
+        &self,
+        find: impl FnOnce(u64) -> Option<Pid>,
+    ) -> Option<ProcessInfo> {
         let process = self.process();
         let cell = process.cell();
         if !self.is_alive() {
@@ -153,7 +161,7 @@ impl Pid {
             monitors: relations.monitors,
             started_at: cell.started_at(),
             memory: process.memory() + relations.memory,
-            waiting_on: super::wait_for::waiting_on(self)
+            waiting_on: super::wait_for::waiting_on(self, find)
                 .map(|(pid, since)| WaitingOn { pid, since }),
         })
     }

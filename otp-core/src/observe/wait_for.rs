@@ -40,7 +40,6 @@ impl CallWait {
     /// Records that the calling process, if the caller is one, waits on `server` since
     /// `began` (now when the call has no reading of its start).
     pub(crate) fn begin(server: u64, began: Option<tokio::time::Instant>) -> Option<CallWait> {
-        crate::current::current_id()?;
         let began = began.map_or_else(Instant::now, tokio::time::Instant::into_std);
         let since = millis(began);
         crate::current::with_current(|caller| {
@@ -60,10 +59,14 @@ impl Drop for CallWait {
     }
 }
 
-/// The call `pid` is blocked in, if any: the server it waits on (if still alive) and since when.
-pub(crate) fn waiting_on(pid: &Pid) -> Option<(Pid, SystemTime)> {
+/// The call `pid` is blocked in, if any: the server it waits on (if still alive: `find` looks
+/// it up by id) and since when.
+pub(crate) fn waiting_on(
+    pid: &Pid,
+    find: impl FnOnce(u64) -> Option<Pid>,
+) -> Option<(Pid, SystemTime)> {
     let (server, since) = pid.process().cell().waiting()?;
-    Some((process_table::get(server)?, system_time(since)))
+    Some((find(server)?, system_time(since)))
 }
 
 /// The cycles of the wait-for graph: each a list of processes, every one blocked in a call to
