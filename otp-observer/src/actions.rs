@@ -16,17 +16,8 @@ use crate::router::Shared;
 
 /// The live process a pid's text names: `<0.42>` or `42`.
 pub(crate) fn parse_pid(text: &str) -> Result<Pid, ApiError> {
-    let trimmed = text.trim();
-    let number = trimmed
-        .strip_prefix("<0.")
-        .and_then(|rest| rest.strip_suffix('>'))
-        .unwrap_or(trimmed);
-    if number.is_empty() || !number.bytes().all(|byte| byte.is_ascii_digit()) {
-        return Err(ApiError::malformed_pid(text));
-    }
-    let id: u64 = number.parse().map_err(|_| ApiError::malformed_pid(text))?;
-    otp_core::observe::find_pid(&id.to_string())
-        .ok_or_else(|| ApiError::no_process(&format!("<0.{id}>")))
+    let id = otp_core::observe::pid_number(text).ok_or_else(|| ApiError::malformed_pid(text))?;
+    otp_core::observe::find_pid(text).ok_or_else(|| ApiError::no_process(&format!("<0.{id}>")))
 }
 
 /// A path or query string axum could not read (bad percent-encoding, `?on=maybe`).

@@ -9,6 +9,7 @@ pub mod chaos;
 pub mod flaky;
 pub mod memory;
 pub mod node;
+pub mod observe;
 pub mod pubsub;
 pub mod registry;
 pub mod supervisor;

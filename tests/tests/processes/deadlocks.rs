@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use otp_behaviour_tests::observe::until_status;
 use otp_core::observe::{self, ProcessStatus};
 use otp_core::prelude::*;
 use tokio::sync::Notify;
@@ -43,13 +44,6 @@ async fn peers(n: usize) -> (Vec<PeerRef>, Arc<Notify>) {
         peers.push(peer);
     }
     (peers, release)
-}
-
-/// Yields until the process reports `status`.
-async fn until_status(pid: &Pid, status: ProcessStatus) {
-    while pid.info().map(|info| info.status) != Some(status) {
-        tokio::task::yield_now().await;
-    }
 }
 
 /// Yields until `pid` waits on a call.

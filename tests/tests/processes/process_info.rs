@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use otp_behaviour_tests::observe::until_status;
 use otp_core::observe::{self, ProcessStatus};
 use otp_core::prelude::*;
 use tokio::sync::Notify;
@@ -50,13 +51,6 @@ fn holder() -> (Holder, Arc<Notify>) {
         },
         release,
     )
-}
-
-/// Yields until the process reports `status`.
-async fn until_status(pid: &Pid, status: ProcessStatus) {
-    while pid.info().map(|info| info.status) != Some(status) {
-        tokio::task::yield_now().await;
-    }
 }
 
 #[tokio::test]
