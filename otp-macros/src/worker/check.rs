@@ -130,11 +130,11 @@ fn check_perform<'a>(cx: &mut Ctxt, method: &'a ImplItemFn) -> Option<Perform<'a
         FnArg::Receiver(_) => None,
     });
     let job = arguments.next().map(|job| &*job.ty);
-    if let Some(ty) = job {
-        if let Some(message) = job_type_mistake(ty) {
-            cx.error_spanned_by(ty, message);
-            valid = false;
-        }
+    if let Some(ty) = job
+        && let Some(message) = job_type_mistake(ty)
+    {
+        cx.error_spanned_by(ty, message);
+        valid = false;
     }
     for extra in arguments {
         cx.error_spanned_by(
