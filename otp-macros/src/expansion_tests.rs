@@ -7,12 +7,20 @@
 
 use quote::{ToTokens, quote};
 
+/// The expansion without a source file to read, as a macro expanded from a string has.
+fn genserver_impl(
+    attr: proc_macro2::TokenStream,
+    item: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    crate::genserver_impl(attr, item, None)
+}
+
 fn expand(item: proc_macro2::TokenStream) -> String {
     expand_with(proc_macro2::TokenStream::new(), item)
 }
 
 fn expand_with(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> String {
-    let tokens = crate::genserver_impl(attr, item);
+    let tokens = genserver_impl(attr, item);
     let file: syn::File = syn::parse2(tokens).expect("the expansion parses as a file");
     prettyplease::unparse(&file)
 }
@@ -171,7 +179,7 @@ fn one_enum_one_match_no_box_no_lock() {
 
 #[test]
 fn an_invalid_impl_is_still_emitted_beside_its_errors() {
-    let tokens = crate::genserver_impl(
+    let tokens = genserver_impl(
         proc_macro2::TokenStream::new(),
         quote! {
             impl Broken {
@@ -226,7 +234,7 @@ fn genserver_signatures(tokens: proc_macro2::TokenStream) -> Vec<String> {
 #[test]
 fn the_fallback_has_the_signatures_of_the_real_impl() {
     let server = |receiver: proc_macro2::TokenStream| {
-        crate::genserver_impl(
+        genserver_impl(
             proc_macro2::TokenStream::new(),
             quote! {
                 impl Counter {
@@ -315,7 +323,7 @@ fn the_generated_items_take_the_widest_visibility_written_on_a_handler() {
 
 #[test]
 fn handler_visibilities_that_cannot_be_ordered_are_an_error() {
-    let tokens = crate::genserver_impl(
+    let tokens = genserver_impl(
         proc_macro2::TokenStream::new(),
         quote! {
             impl Counter {
