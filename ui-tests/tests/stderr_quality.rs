@@ -21,12 +21,6 @@ const ALLOWED: &[&str] = &[
     // A worker type without the serde derives: the one error on the type, and the same error
     // again where `main` calls `.new_job()` (a method of `Worker`, whose bound it re-checks).
     "ui/worker/fail/not_serde.rs",
-    // A table whose key or value does not fit its kind, held in a server's state: the first
-    // error is the right one, on the field's type; five more follow from `Table`'s bound being
-    // checked at every mention of the type, one of them the state's `Send` check.
-    "ui/table/fail/bag_value_without_partial_eq.rs",
-    "ui/table/fail/float_key_in_a_set.rs",
-    "ui/table/fail/ordered_set_key_without_ord.rs",
 ];
 
 #[test]

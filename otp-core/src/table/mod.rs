@@ -63,6 +63,7 @@ mod counter;
 mod error;
 mod handle;
 mod kind;
+mod ops;
 mod options;
 mod owner;
 mod ownership;
@@ -74,6 +75,8 @@ pub use access::{Access, Private, Protected, Public, ReadOnly, Shareable, Writab
 pub use counter::Counter;
 pub use error::{GiveAwayError, TableError};
 pub use handle::Table;
-pub use kind::{Bag, DuplicateBag, KeyLookup, OrderedSet, Set, TableKind, UniqueKeys};
+pub use kind::{
+    AnyTableKind, Bag, DuplicateBag, KeyLookup, OrderedSet, Set, TableKind, UniqueKeys,
+};
 pub use options::TableOptions;
 pub use ownership::TableTransfer;
