@@ -18,9 +18,6 @@ use std::path::{Path, PathBuf};
 /// Cases whose `.stderr` does not pass the check yet. Each is waived only until its errors are
 /// fixed: a listed case that passes fails the check, so the list only shrinks.
 const ALLOWED: &[&str] = &[
-    // A worker type without the serde derives: the one error on the type, and the same error
-    // again where `main` calls `.new_job()` (a method of `Worker`, whose bound it re-checks).
-    "ui/worker/fail/not_serde.rs",
 ];
 
 #[test]
