@@ -244,6 +244,20 @@ pub(crate) fn check_visibility_against(cx: &mut Ctxt, server: &mut Server, decla
     if type_reach <= client_reach || type_reach == 1 && client_reach == 1 {
         return;
     }
+    // Handlers with two module restrictions are their own error: this one would follow it.
+    let restricted: Vec<&Visibility> = server
+        .handlers
+        .iter()
+        .map(|handler| &handler.vis)
+        .filter(|vis| reach(vis) == Some(1))
+        .collect();
+    if restricted
+        .iter()
+        .any(|vis| !same_restriction(vis, restricted[0]))
+    {
+        server.vis = declared;
+        return;
+    }
     let Some(handler) = server
         .handlers
         .iter()

@@ -17,8 +17,7 @@ use std::path::{Path, PathBuf};
 
 /// Cases whose `.stderr` does not pass the check yet. Each is waived only until its errors are
 /// fixed: a listed case that passes fails the check, so the list only shrinks.
-const ALLOWED: &[&str] = &[
-];
+const ALLOWED: &[&str] = &[];
 
 #[test]
 fn every_stderr_has_one_error_per_mistake_and_no_noise() {
