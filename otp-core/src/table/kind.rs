@@ -7,6 +7,7 @@
 use std::borrow::Borrow;
 use std::hash::Hash;
 
+use super::fits::{BagValue, HashKey, OrderedKey, TableValue};
 use super::store::{BagStore, HashStore, OrderedStore};
 
 mod sealed {
@@ -308,11 +309,10 @@ macro_rules! forward_lookup {
     };
 }
 
-#[diagnostic::do_not_recommend]
 impl<K, V> TableKind<K, V> for Set
 where
-    K: Hash + Eq + Clone + Send + Sync + 'static,
-    V: Clone + Send + Sync + 'static,
+    K: HashKey,
+    V: TableValue,
 {
     type Objects = Option<V>;
     forward_store!();
@@ -321,11 +321,10 @@ where
     }
 }
 
-#[diagnostic::do_not_recommend]
 impl<K, V> TableKind<K, V> for OrderedSet
 where
-    K: Ord + Clone + Send + Sync + 'static,
-    V: Clone + Send + Sync + 'static,
+    K: OrderedKey,
+    V: TableValue,
 {
     type Objects = Option<V>;
     forward_store!();
@@ -334,11 +333,10 @@ where
     }
 }
 
-#[diagnostic::do_not_recommend]
 impl<K, V> TableKind<K, V> for Bag
 where
-    K: Hash + Eq + Clone + Send + Sync + 'static,
-    V: PartialEq + Clone + Send + Sync + 'static,
+    K: HashKey,
+    V: BagValue,
 {
     type Objects = Vec<V>;
     forward_store!();
@@ -347,11 +345,10 @@ where
     }
 }
 
-#[diagnostic::do_not_recommend]
 impl<K, V> TableKind<K, V> for DuplicateBag
 where
-    K: Hash + Eq + Clone + Send + Sync + 'static,
-    V: Clone + Send + Sync + 'static,
+    K: HashKey,
+    V: TableValue,
 {
     type Objects = Vec<V>;
     forward_store!();

@@ -61,6 +61,7 @@
 mod access;
 mod counter;
 mod error;
+mod fits;
 mod handle;
 mod kind;
 mod ops;
@@ -74,6 +75,7 @@ mod write;
 pub use access::{Access, Private, Protected, Public, ReadOnly, Shareable, Writable};
 pub use counter::Counter;
 pub use error::{GiveAwayError, TableError};
+pub use fits::{BagValue, HashKey, OrderedKey, TableValue};
 pub use handle::Table;
 pub use kind::{
     AnyTableKind, Bag, DuplicateBag, KeyLookup, OrderedSet, Set, TableKind, UniqueKeys,
