@@ -170,9 +170,9 @@ pub use supervisor::{
     StartChildError, Strategy, SupervisorError, SupervisorRef, SupervisorSpec,
 };
 pub use table::{
-    Access, Bag, Counter, DuplicateBag, GiveAwayError, KeyLookup, OrderedSet, Private, Protected,
-    Public, ReadOnly, Set, Shareable, Table, TableError, TableKind, TableOptions, TableTransfer,
-    UniqueKeys, Writable,
+    Access, AnyTableKind, Bag, BagValue, Counter, DuplicateBag, GiveAwayError, HashKey, KeyLookup,
+    OrderedKey, OrderedSet, Private, Protected, Public, ReadOnly, Set, Shareable, Table,
+    TableError, TableKind, TableOptions, TableTransfer, TableValue, UniqueKeys, Writable,
 };
 pub use task::{
     AsyncStream, DEFAULT_AWAIT_TIMEOUT, OnTimeout, Task, TaskError, TaskExit, TaskFuture,

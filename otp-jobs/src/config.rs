@@ -216,7 +216,7 @@ impl JobsConfig {
         self.cron.push(CronEntry {
             expression: expression.to_owned(),
             schedule,
-            job: value.new_job(),
+            job: crate::NewJob::new(&value),
         });
         self
     }

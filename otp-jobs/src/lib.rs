@@ -115,4 +115,6 @@ pub use new_job::NewJob;
 pub use otp_macros::worker;
 pub use stats::{LocalQueue, QueueStats, Stats};
 pub use store::StoreError;
-pub use worker::{IntoPerformResult, JobArgs, Unique, UniqueField, Worker, default_backoff};
+pub use worker::{
+    IntoPerformResult, JobArgs, Unique, UniqueField, Worker, WorkerExt, default_backoff,
+};

@@ -2,5 +2,5 @@
 
 pub use crate::{
     Job, JobError, JobState, Jobs, JobsConfig, JobsError, NewJob, Testing, Unique, UniqueField,
-    Worker, worker,
+    Worker, WorkerExt, worker,
 };

@@ -37,6 +37,40 @@ pub trait Worker: JobArgs + Send + Sync + 'static {
         default_backoff(attempt)
     }
 
+    /// Runs the job. `Ok(())` completes it; see [`JobError`] for the other outcomes. A panic or a
+    /// timeout counts as a failed attempt.
+    fn perform(self, job: &Job) -> impl Future<Output = Result<(), JobError>> + Send;
+}
+
+/// `new_job` for every [`Worker`] (in the prelude): `SendEmail { .. }.new_job()`, Oban's
+/// `Worker.new/2`.
+///
+/// It stands beside `Worker` rather than in it: a method of `Worker` requires all of
+/// `Worker`'s supertraits where it is called, so a worker type without the serde derives would
+/// be an error at every `new_job` as well as the one on the type.
+///
+/// ```
+/// use otp_jobs::prelude::*;
+///
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Ping;
+///
+/// #[worker(queue = "pings", priority = 2)]
+/// impl Ping {
+///     async fn perform(self, _job: &Job) -> Result<(), JobError> {
+///         Ok(())
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let jobs = Jobs::start_link(JobsConfig::sqlite_memory().testing(Testing::Manual)).await?;
+/// let job = Ping.new_job().insert(&jobs).await?;
+/// assert_eq!((job.queue.as_str(), job.priority), ("pings", 2));
+/// # Ok(())
+/// # }
+/// ```
+pub trait WorkerExt: Worker {
     /// A job of this value, with this worker's defaults, ready to be adjusted and inserted
     /// (Oban's `Worker.new/2`): `SendEmail { .. }.new_job().schedule_in(d).insert(&jobs)`.
     fn new_job(&self) -> crate::NewJob
@@ -45,11 +79,9 @@ pub trait Worker: JobArgs + Send + Sync + 'static {
     {
         crate::NewJob::new(self)
     }
-
-    /// Runs the job. `Ok(())` completes it; see [`JobError`] for the other outcomes. A panic or a
-    /// timeout counts as a failed attempt.
-    fn perform(self, job: &Job) -> impl Future<Output = Result<(), JobError>> + Send;
 }
+
+impl<W: Worker> WorkerExt for W {}
 
 /// What a job's arguments can be: every type that is `Serialize` and `DeserializeOwned` (derive
 /// both). A worker's value is stored as JSON on its job and read back when the job runs.

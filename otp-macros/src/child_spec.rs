@@ -173,10 +173,10 @@ fn unknown_key(written: &str) -> String {
 
 /// The id is a string: it becomes a `&'static str` constant.
 fn id(value: &Expr) -> syn::Result<LitStr> {
-    if let Expr::Lit(lit) = value::ungroup(value) {
-        if let Lit::Str(id) = &lit.lit {
-            return Ok(id.clone());
-        }
+    if let Expr::Lit(lit) = value::ungroup(value)
+        && let Lit::Str(id) = &lit.lit
+    {
+        return Ok(id.clone());
     }
     Err(syn::Error::new_spanned(
         value,

@@ -7,12 +7,20 @@
 
 use quote::{ToTokens, quote};
 
+/// The expansion without a source file to read, as a macro expanded from a string has.
+fn genserver_impl(
+    attr: proc_macro2::TokenStream,
+    item: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    crate::genserver_impl(attr, item, None)
+}
+
 fn expand(item: proc_macro2::TokenStream) -> String {
     expand_with(proc_macro2::TokenStream::new(), item)
 }
 
 fn expand_with(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> String {
-    let tokens = crate::genserver_impl(attr, item);
+    let tokens = genserver_impl(attr, item);
     let file: syn::File = syn::parse2(tokens).expect("the expansion parses as a file");
     prettyplease::unparse(&file)
 }
@@ -171,7 +179,7 @@ fn one_enum_one_match_no_box_no_lock() {
 
 #[test]
 fn an_invalid_impl_is_still_emitted_beside_its_errors() {
-    let tokens = crate::genserver_impl(
+    let tokens = genserver_impl(
         proc_macro2::TokenStream::new(),
         quote! {
             impl Broken {
@@ -226,7 +234,7 @@ fn genserver_signatures(tokens: proc_macro2::TokenStream) -> Vec<String> {
 #[test]
 fn the_fallback_has_the_signatures_of_the_real_impl() {
     let server = |receiver: proc_macro2::TokenStream| {
-        crate::genserver_impl(
+        genserver_impl(
             proc_macro2::TokenStream::new(),
             quote! {
                 impl Counter {
@@ -315,7 +323,7 @@ fn the_generated_items_take_the_widest_visibility_written_on_a_handler() {
 
 #[test]
 fn handler_visibilities_that_cannot_be_ordered_are_an_error() {
-    let tokens = crate::genserver_impl(
+    let tokens = genserver_impl(
         proc_macro2::TokenStream::new(),
         quote! {
             impl Counter {
@@ -374,4 +382,61 @@ fn beside_errors_the_whole_public_surface_is_declared() {
     ] {
         assert!(fallback.contains(item), "`{item}` in:\n{fallback}");
     }
+}
+
+/// The expansion of the block whose `#[genserver]` is at `line` of `source`, with the file read.
+fn expand_in_file(source: &str, line: usize) -> String {
+    let site = crate::same_file::CallSite::new(source, line, 1);
+    let item: syn::ItemImpl = source
+        .split("#[genserver]")
+        .nth(
+            source
+                .lines()
+                .take(line)
+                .filter(|l| l.contains("#[genserver]"))
+                .count(),
+        )
+        .and_then(|rest| syn::parse_str(rest).ok())
+        .expect("the block parses");
+    crate::genserver_impl(proc_macro2::TokenStream::new(), quote!(#item), Some(&site)).to_string()
+}
+
+const TWO_BLOCKS: &str = "struct Cache;\n\
+    #[genserver]\nimpl Cache {\n    #[handle_call]\n    fn get(&mut self) -> u32 { 0 }\n    #[handle_info(catch_all)]\n    fn unexpected(&mut self, msg: AnyMessage) {}\n}\n\
+    #[genserver]\nimpl Cache {\n    #[handle_cast]\n    fn set(&mut self, value: u32) {}\n}\n";
+
+#[test]
+fn a_second_block_is_one_error_its_impl_and_its_client_methods() {
+    let second = expand_in_file(TWO_BLOCKS, 9);
+    assert_eq!(second.matches("compile_error").count(), 1, "{second}");
+    assert!(second.contains("is at line 2"), "{second}");
+    assert!(
+        second.contains("impl CacheRef"),
+        "the stand-in client method: {second}"
+    );
+    assert!(
+        second.contains("pub fn set (& self , value : u32)"),
+        "{second}"
+    );
+    for absent in [
+        "struct CacheRef",
+        "GenServer for",
+        "fn start",
+        "__CacheMessage",
+    ] {
+        assert!(!second.contains(absent), "`{absent}` in:\n{second}");
+    }
+    let first = expand_in_file(TWO_BLOCKS, 2);
+    assert!(!first.contains("compile_error"), "{first}");
+}
+
+#[test]
+fn a_handler_narrower_than_its_type_is_one_error_and_the_stand_in_takes_the_type_s() {
+    let source = "pub struct Cache;\n#[genserver]\nimpl Cache {\n    #[handle_call]\n    pub(crate) fn get(&mut self) -> u32 { 0 }\n    #[handle_info(catch_all)]\n    fn unexpected(&mut self, msg: AnyMessage) {}\n}\n";
+    let tokens = expand_in_file(source, 2);
+    assert_eq!(tokens.matches("compile_error").count(), 1, "{tokens}");
+    assert!(tokens.contains("write `pub fn get`"), "{tokens}");
+    assert!(tokens.contains("pub struct CacheRef"), "{tokens}");
+    let crate_wide = source.replacen("pub struct", "pub(crate) struct", 1);
+    assert!(!expand_in_file(&crate_wide, 2).contains("compile_error"));
 }

@@ -7,6 +7,7 @@ mod child_spec;
 mod ctxt;
 mod expand;
 mod model;
+mod same_file;
 mod server;
 mod supervisor;
 mod value;
@@ -22,22 +23,46 @@ use proc_macro::TokenStream;
 /// Turns an `impl` block into a `GenServer`. See `otp_core` for the full contract.
 #[proc_macro_attribute]
 pub fn genserver(attr: TokenStream, item: TokenStream) -> TokenStream {
-    genserver_impl(attr.into(), item.into()).into()
+    let site = same_file::CallSite::here();
+    genserver_impl(attr.into(), item.into(), site.as_ref()).into()
 }
 
-/// The expansion of `#[genserver]`, on `proc_macro2` tokens so it can be tested directly.
+/// The expansion of `#[genserver]`, on `proc_macro2` tokens so it can be tested directly;
+/// `site` is the macro's own source file, when it can be read.
 fn genserver_impl(
     attr: proc_macro2::TokenStream,
     item: proc_macro2::TokenStream,
+    site: Option<&same_file::CallSite>,
 ) -> proc_macro2::TokenStream {
     let mut cx = ctxt::Ctxt::default();
-    let server = match server::parse(&mut cx, attr, item) {
+    let mut server = match server::parse(&mut cx, attr, item) {
         Ok(server) => server,
         Err(item) => {
             let errors = cx.into_compile_errors();
             return quote::quote!(#item #errors);
         }
     };
+    if let Some(site) = site {
+        let ident = server.ident.to_string();
+        if let Some(line) = site.earlier_block(&ident) {
+            // Only this error: the first block is the server, and its errors are its own.
+            let mut cx = ctxt::Ctxt::default();
+            cx.error_spanned_by(
+                server.self_ty(),
+                format!(
+                    "a server's callbacks go in one `#[genserver]` block: the first \
+                     `#[genserver]` block of `{ident}` is at line {line}; move these callbacks \
+                     into it and remove this `#[genserver]`"
+                ),
+            );
+            let second = expand::second_block(&server);
+            let errors = cx.into_compile_errors();
+            return quote::quote!(#second #errors);
+        }
+        if let Some(declared) = site.type_visibility(&ident) {
+            server::check_visibility_against(&mut cx, &mut server, declared);
+        }
+    }
     check::check(&mut cx, &server);
     if cx.has_errors() {
         // Re-emit the user's item (without the callback attributes) and a stub beside the

@@ -114,11 +114,12 @@ pub(crate) fn type_key(self_ty: &Type, ty: &Type) -> String {
     struct Normalize<'a>(&'a Type);
     impl syn::visit_mut::VisitMut for Normalize<'_> {
         fn visit_type_mut(&mut self, ty: &mut Type) {
-            if let Type::Path(path) = ty {
-                if path.qself.is_none() && path.path.is_ident("Self") {
-                    *ty = self.0.clone();
-                    return;
-                }
+            if let Type::Path(path) = ty
+                && path.qself.is_none()
+                && path.path.is_ident("Self")
+            {
+                *ty = self.0.clone();
+                return;
             }
             syn::visit_mut::visit_type_mut(self, ty);
         }

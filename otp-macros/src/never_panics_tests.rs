@@ -179,14 +179,14 @@ proptest! {
     #[test]
     fn genserver_never_panics(edits in edits()) {
         let input = apply(words(SERVER), &edits);
-        never_panics(&input, |item| crate::genserver_impl(TokenStream::new(), item))?;
+        never_panics(&input, |item| crate::genserver_impl(TokenStream::new(), item, None))?;
     }
 
     #[test]
     fn genserver_arguments_never_panic(edits in edits()) {
         let attr = apply(words("mailbox = 1024"), &edits);
         let item: TokenStream = SERVER.parse().expect("the base input parses");
-        never_panics(&attr, |attr| crate::genserver_impl(attr, item))?;
+        never_panics(&attr, |attr| crate::genserver_impl(attr, item, None))?;
     }
 
     #[test]

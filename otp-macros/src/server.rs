@@ -228,6 +228,67 @@ fn capacity(
     Err((value, message))
 }
 
+/// With the type's declaration in view (`declared`: its visibility as written), checks that
+/// the generated client reaches as far as the type: the client is the type's
+/// `GenServer::Handle`, and rustc refuses one less visible than the type. A narrower one is an
+/// error on the handler's visibility, and the stand-in beside it takes the type's.
+pub(crate) fn check_visibility_against(cx: &mut Ctxt, server: &mut Server, declared: &str) {
+    let Ok(declared) = syn::parse_str::<Visibility>(declared) else {
+        return;
+    };
+    let type_reach = reach(&declared).unwrap_or(0);
+    let Some(client_reach) = reach(&server.vis) else {
+        return;
+    };
+    // Two module restrictions: which reaches further is not known here.
+    if type_reach <= client_reach || type_reach == 1 && client_reach == 1 {
+        return;
+    }
+    // Handlers with two module restrictions are their own error: this one would follow it.
+    let restricted: Vec<&Visibility> = server
+        .handlers
+        .iter()
+        .map(|handler| &handler.vis)
+        .filter(|vis| reach(vis) == Some(1))
+        .collect();
+    if restricted
+        .iter()
+        .any(|vis| !same_restriction(vis, restricted[0]))
+    {
+        server.vis = declared;
+        return;
+    }
+    let Some(handler) = server
+        .handlers
+        .iter()
+        .find(|handler| reach(&handler.vis) == Some(client_reach))
+    else {
+        return;
+    };
+    let ident = &server.ident;
+    let (type_vis, handler_vis) = (written(&declared), written(&server.vis));
+    let method = &handler.ident;
+    cx.error_spanned_by(
+        &server.vis,
+        format!(
+            "`{ident}` is `{type_vis}`, and its client `{ident}Ref` and `{ident}::start` take the \
+             handlers' visibility, which must reach as far: write `{type_vis} fn {method}`, or \
+             declare `{ident}` `{handler_vis}`"
+        ),
+    );
+    server.vis = declared;
+}
+
+/// A visibility as it is written: `pub(crate)`, `pub(in crate::a)`.
+fn written(vis: &Visibility) -> String {
+    vis.to_token_stream()
+        .to_string()
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(" (", "(")
+        .replace(" :: ", "::")
+}
+
 /// How far a visibility reaches, to find the widest: `pub`, then `pub(crate)`, then a module
 /// (`pub(super)`, `pub(in path)`), then `pub(self)`. `None` when nothing is written.
 fn reach(vis: &Visibility) -> Option<u8> {

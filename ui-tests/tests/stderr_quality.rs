@@ -17,23 +17,7 @@ use std::path::{Path, PathBuf};
 
 /// Cases whose `.stderr` does not pass the check yet. Each is waived only until its errors are
 /// fixed: a listed case that passes fails the check, so the list only shrinks.
-const ALLOWED: &[&str] = &[
-    // Two `#[genserver]` blocks for one type: each expands to the whole server, so rustc
-    // reports every generated item twice (the enums and `CacheRef` defined twice, `start` and
-    // the client's methods duplicated, `impl GenServer` and the client's trait impls
-    // conflicting). A macro sees one block at a time and cannot tell the second from the
-    // first, so it cannot leave the second's items out.
-    "ui/genserver/fail/two_genserver_impls.rs",
-    // A worker type without the serde derives: the one error on the type, and the same error
-    // again where `main` calls `.new_job()` (a method of `Worker`, whose bound it re-checks).
-    "ui/worker/fail/not_serde.rs",
-    // A table whose key or value does not fit its kind, held in a server's state: the first
-    // error is the right one, on the field's type; five more follow from `Table`'s bound being
-    // checked at every mention of the type, one of them the state's `Send` check.
-    "ui/table/fail/bag_value_without_partial_eq.rs",
-    "ui/table/fail/float_key_in_a_set.rs",
-    "ui/table/fail/ordered_set_key_without_ord.rs",
-];
+const ALLOWED: &[&str] = &[];
 
 #[test]
 fn every_stderr_has_one_error_per_mistake_and_no_noise() {

@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::ownership::{NOT_OWNER, Shared};
-use super::{Access, Protected, Public, ReadOnly, Set, Shareable, TableError, TableKind};
+use super::{Access, AnyTableKind, Protected, Public, ReadOnly, Set, Shareable, TableError};
 use crate::Pid;
 
 /// A handle to a table of keys `K` and values `V` (`:ets.new/2`), of kind `Kind` and access
@@ -62,7 +62,7 @@ use crate::Pid;
 /// ```
 pub struct Table<K, V, Kind = Set, A = Protected>
 where
-    Kind: TableKind<K, V>,
+    Kind: AnyTableKind,
 {
     pub(super) shared: Arc<Shared<K, V, Kind>>,
     /// The ownership epoch this handle holds: the table's current one for the owner's handle,
@@ -71,7 +71,7 @@ where
     access: PhantomData<fn() -> A>,
 }
 
-impl<K, V, Kind: TableKind<K, V>, A: Access> Table<K, V, Kind, A> {
+impl<K, V, Kind: AnyTableKind, A: Access> Table<K, V, Kind, A> {
     pub(super) fn from_shared(shared: Arc<Shared<K, V, Kind>>, epoch: u64) -> Self {
         Table {
             shared,
@@ -159,7 +159,7 @@ impl<K, V, Kind: TableKind<K, V>, A: Access> Table<K, V, Kind, A> {
     }
 }
 
-impl<K, V, Kind: TableKind<K, V>, A: Shareable> Table<K, V, Kind, A> {
+impl<K, V, Kind: AnyTableKind, A: Shareable> Table<K, V, Kind, A> {
     /// A read-only handle for other processes (not for a [`Private`](crate::Private) table).
     /// It is `Clone`, and reads for as long as the table lives, whoever owns it.
     ///
@@ -190,19 +190,19 @@ impl<K, V, Kind: TableKind<K, V>, A: Shareable> Table<K, V, Kind, A> {
 }
 
 /// A clone of a public table's handle reads and writes, but is not the owner's.
-impl<K, V, Kind: TableKind<K, V>> Clone for Table<K, V, Kind, Public> {
+impl<K, V, Kind: AnyTableKind> Clone for Table<K, V, Kind, Public> {
     fn clone(&self) -> Self {
         Table::from_shared(Arc::clone(&self.shared), NOT_OWNER)
     }
 }
 
-impl<K, V, Kind: TableKind<K, V>> Clone for Table<K, V, Kind, ReadOnly> {
+impl<K, V, Kind: AnyTableKind> Clone for Table<K, V, Kind, ReadOnly> {
     fn clone(&self) -> Self {
         Table::from_shared(Arc::clone(&self.shared), NOT_OWNER)
     }
 }
 
-impl<K, V, Kind: TableKind<K, V>, A: Access> fmt::Debug for Table<K, V, Kind, A> {
+impl<K, V, Kind: AnyTableKind, A: Access> fmt::Debug for Table<K, V, Kind, A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Table")
             .field("id", &self.shared.id)

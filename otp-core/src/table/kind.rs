@@ -7,6 +7,7 @@
 use std::borrow::Borrow;
 use std::hash::Hash;
 
+use super::fits::{BagValue, HashKey, OrderedKey, TableValue};
 use super::store::{BagStore, HashStore, OrderedStore};
 
 mod sealed {
@@ -116,6 +117,28 @@ pub struct Bag;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct DuplicateBag;
 
+/// A table kind, whatever its keys and values: [`Set`], [`OrderedSet`], [`Bag`],
+/// [`DuplicateBag`]. It is all a [`Table`](crate::Table) type asks of its kind, so a table of
+/// keys or values that do not fit its kind is one error, where it is created
+/// ([`Table::new`](crate::Table::new) requires [`TableKind`]), not one at every mention of its
+/// type.
+///
+/// ```
+/// use otp_core::{AnyTableKind, OrderedSet};
+///
+/// fn name<Kind: AnyTableKind>() -> &'static str {
+///     Kind::NAME
+/// }
+/// assert_eq!(name::<OrderedSet>(), "ordered_set");
+/// ```
+pub trait AnyTableKind: sealed::Sealed + Copy + Send + Sync + 'static {
+    /// The storage of keys `K` and values `V`.
+    #[doc(hidden)]
+    type Store<K, V>;
+    /// The kind's name, as ETS spells it.
+    const NAME: &'static str;
+}
+
 /// A table kind holding keys `K` and values `V`: [`Set`], [`OrderedSet`], [`Bag`],
 /// [`DuplicateBag`]. Its methods are the table's storage, hidden; users name the kind only.
 ///
@@ -130,33 +153,33 @@ pub struct DuplicateBag;
 /// ```
 #[diagnostic::on_unimplemented(
     message = "a `{Self}` table cannot hold keys `{K}` and values `{V}`",
-    note = "keys need `Hash + Eq` (`Ord` for an `OrderedSet`) and values `Clone`, both `Clone + Send + Sync + 'static`; a `Bag`'s values also need `PartialEq`"
+    note = "a `Set`, `Bag` or `DuplicateBag` needs keys that are `Hash + Eq`: a float is neither, so wrap it (`ordered_float::OrderedFloat<f64>`) or key by an integer",
+    note = "an `OrderedSet` needs keys that are `Ord` (derive `PartialOrd, Ord` beside `PartialEq, Eq`); a `Bag` needs values that are `PartialEq`",
+    note = "keys and values are `Clone + Send + Sync + 'static`"
 )]
-pub trait TableKind<K, V>: sealed::Sealed + Copy + Send + Sync + 'static {
+pub trait TableKind<K, V>: AnyTableKind<Store<K, V>: Send + Sync + 'static> {
     /// What `lookup` and `take` return: `Option<V>` for one object per key, `Vec<V>` for a bag.
     type Objects;
-    /// The storage.
-    #[doc(hidden)]
-    type Store: Send + Sync + 'static;
-    /// The kind's name, as ETS spells it.
-    const NAME: &'static str;
 
     #[doc(hidden)]
-    fn new_store() -> Self::Store;
+    fn new_store() -> Self::Store<K, V>;
     #[doc(hidden)]
-    fn store_insert(store: &Self::Store, key: K, value: V);
+    fn store_insert(store: &Self::Store<K, V>, key: K, value: V);
     #[doc(hidden)]
-    fn store_insert_new(store: &Self::Store, key: K, value: V) -> bool;
+    fn store_insert_new(store: &Self::Store<K, V>, key: K, value: V) -> bool;
     #[doc(hidden)]
-    fn store_scan(store: &Self::Store, visit: &mut dyn FnMut(&K, &V));
+    fn store_scan(store: &Self::Store<K, V>, visit: &mut dyn FnMut(&K, &V));
     #[doc(hidden)]
-    fn store_delete_where(store: &Self::Store, delete: &mut dyn FnMut(&K, &V) -> bool) -> usize;
+    fn store_delete_where(
+        store: &Self::Store<K, V>,
+        delete: &mut dyn FnMut(&K, &V) -> bool,
+    ) -> usize;
     #[doc(hidden)]
-    fn store_len(store: &Self::Store) -> usize;
+    fn store_len(store: &Self::Store<K, V>) -> usize;
     #[doc(hidden)]
-    fn store_clear(store: &Self::Store);
+    fn store_clear(store: &Self::Store<K, V>);
     #[doc(hidden)]
-    fn store_memory(store: &Self::Store) -> usize;
+    fn store_memory(store: &Self::Store<K, V>) -> usize;
 }
 
 /// A kind whose keys `K` can be looked up by a `&Q`: `&K` itself, or a borrowed form of it
@@ -175,15 +198,15 @@ pub trait TableKind<K, V>: sealed::Sealed + Copy + Send + Sync + 'static {
 )]
 pub trait KeyLookup<K, V, Q: ?Sized>: TableKind<K, V> {
     #[doc(hidden)]
-    fn store_lookup(store: &Self::Store, key: &Q) -> Self::Objects;
+    fn store_lookup(store: &Self::Store<K, V>, key: &Q) -> Self::Objects;
     #[doc(hidden)]
-    fn store_member(store: &Self::Store, key: &Q) -> bool;
+    fn store_member(store: &Self::Store<K, V>, key: &Q) -> bool;
     #[doc(hidden)]
-    fn store_delete(store: &Self::Store, key: &Q) -> bool;
+    fn store_delete(store: &Self::Store<K, V>, key: &Q) -> bool;
     #[doc(hidden)]
-    fn store_take(store: &Self::Store, key: &Q) -> Self::Objects;
+    fn store_take(store: &Self::Store<K, V>, key: &Q) -> Self::Objects;
     #[doc(hidden)]
-    fn store_delete_object(store: &Self::Store, key: &Q, value: &V) -> bool
+    fn store_delete_object(store: &Self::Store<K, V>, key: &Q, value: &V) -> bool
     where
         V: PartialEq;
 }
@@ -205,42 +228,58 @@ pub trait UniqueKeys<K, V>: TableKind<K, V, Objects = Option<V>> {
     /// Replaces the object of `key` with what `step` makes of it, atomically.
     #[doc(hidden)]
     fn store_update<E>(
-        store: &Self::Store,
+        store: &Self::Store<K, V>,
         key: K,
         step: impl FnOnce(Option<&V>) -> Result<V, E>,
     ) -> Result<V, E>;
 }
 
 impl sealed::Sealed for Set {}
+impl AnyTableKind for Set {
+    type Store<K, V> = HashStore<K, V>;
+    const NAME: &'static str = "set";
+}
 impl sealed::Sealed for OrderedSet {}
+impl AnyTableKind for OrderedSet {
+    type Store<K, V> = OrderedStore<K, V>;
+    const NAME: &'static str = "ordered_set";
+}
 impl sealed::Sealed for Bag {}
+impl AnyTableKind for Bag {
+    type Store<K, V> = BagStore<K, V>;
+    const NAME: &'static str = "bag";
+}
 impl sealed::Sealed for DuplicateBag {}
+impl AnyTableKind for DuplicateBag {
+    type Store<K, V> = BagStore<K, V>;
+    const NAME: &'static str = "duplicate_bag";
+}
 
 /// The methods every kind forwards to its store.
 macro_rules! forward_store {
     () => {
-        fn new_store() -> Self::Store {
-            Self::Store::new()
+        fn new_store() -> Self::Store<K, V> {
+            <Self::Store<K, V>>::new()
         }
-        fn store_insert_new(store: &Self::Store, key: K, value: V) -> bool {
+        fn store_insert_new(store: &Self::Store<K, V>, key: K, value: V) -> bool {
             store.insert_new(key, value)
         }
-        fn store_scan(store: &Self::Store, visit: &mut dyn FnMut(&K, &V)) {
+        fn store_scan(store: &Self::Store<K, V>, visit: &mut dyn FnMut(&K, &V)) {
             store.scan(visit);
         }
         fn store_delete_where(
-            store: &Self::Store,
+            store: &Self::Store<K, V>,
             delete: &mut dyn FnMut(&K, &V) -> bool,
         ) -> usize {
             store.delete_where(delete)
         }
-        fn store_len(store: &Self::Store) -> usize {
+        fn store_len(store: &Self::Store<K, V>) -> usize {
             store.len()
         }
-        fn store_clear(store: &Self::Store) {
+        fn store_clear(store: &Self::Store<K, V>) {
             store.clear();
         }
-        fn store_memory(store: &Self::Store) -> usize {
+        fn store_memory(store: &Self::Store<K, V>) -> usize {
             store.memory()
         }
     };
@@ -249,19 +288,19 @@ macro_rules! forward_store {
 /// The lookups every kind forwards to its store.
 macro_rules! forward_lookup {
     () => {
-        fn store_lookup(store: &Self::Store, key: &Q) -> Self::Objects {
+        fn store_lookup(store: &Self::Store<K, V>, key: &Q) -> Self::Objects {
             store.lookup(key)
         }
-        fn store_member(store: &Self::Store, key: &Q) -> bool {
+        fn store_member(store: &Self::Store<K, V>, key: &Q) -> bool {
             store.member(key)
         }
-        fn store_delete(store: &Self::Store, key: &Q) -> bool {
+        fn store_delete(store: &Self::Store<K, V>, key: &Q) -> bool {
             store.delete(key)
         }
-        fn store_take(store: &Self::Store, key: &Q) -> Self::Objects {
+        fn store_take(store: &Self::Store<K, V>, key: &Q) -> Self::Objects {
             store.take(key)
         }
-        fn store_delete_object(store: &Self::Store, key: &Q, value: &V) -> bool
+        fn store_delete_object(store: &Self::Store<K, V>, key: &Q, value: &V) -> bool
         where
             V: PartialEq,
         {
@@ -270,62 +309,50 @@ macro_rules! forward_lookup {
     };
 }
 
-#[diagnostic::do_not_recommend]
 impl<K, V> TableKind<K, V> for Set
 where
-    K: Hash + Eq + Clone + Send + Sync + 'static,
-    V: Clone + Send + Sync + 'static,
+    K: HashKey,
+    V: TableValue,
 {
     type Objects = Option<V>;
-    type Store = HashStore<K, V>;
-    const NAME: &'static str = "set";
     forward_store!();
-    fn store_insert(store: &Self::Store, key: K, value: V) {
+    fn store_insert(store: &Self::Store<K, V>, key: K, value: V) {
         store.insert(key, value);
     }
 }
 
-#[diagnostic::do_not_recommend]
 impl<K, V> TableKind<K, V> for OrderedSet
 where
-    K: Ord + Clone + Send + Sync + 'static,
-    V: Clone + Send + Sync + 'static,
+    K: OrderedKey,
+    V: TableValue,
 {
     type Objects = Option<V>;
-    type Store = OrderedStore<K, V>;
-    const NAME: &'static str = "ordered_set";
     forward_store!();
-    fn store_insert(store: &Self::Store, key: K, value: V) {
+    fn store_insert(store: &Self::Store<K, V>, key: K, value: V) {
         store.insert(key, value);
     }
 }
 
-#[diagnostic::do_not_recommend]
 impl<K, V> TableKind<K, V> for Bag
 where
-    K: Hash + Eq + Clone + Send + Sync + 'static,
-    V: PartialEq + Clone + Send + Sync + 'static,
+    K: HashKey,
+    V: BagValue,
 {
     type Objects = Vec<V>;
-    type Store = BagStore<K, V>;
-    const NAME: &'static str = "bag";
     forward_store!();
-    fn store_insert(store: &Self::Store, key: K, value: V) {
+    fn store_insert(store: &Self::Store<K, V>, key: K, value: V) {
         store.insert(key, value, <[V]>::contains);
     }
 }
 
-#[diagnostic::do_not_recommend]
 impl<K, V> TableKind<K, V> for DuplicateBag
 where
-    K: Hash + Eq + Clone + Send + Sync + 'static,
-    V: Clone + Send + Sync + 'static,
+    K: HashKey,
+    V: TableValue,
 {
     type Objects = Vec<V>;
-    type Store = BagStore<K, V>;
-    const NAME: &'static str = "duplicate_bag";
     forward_store!();
-    fn store_insert(store: &Self::Store, key: K, value: V) {
+    fn store_insert(store: &Self::Store<K, V>, key: K, value: V) {
         store.insert(key, value, |_, _| false);
     }
 }
@@ -373,7 +400,7 @@ where
     V: Clone + Send + Sync + 'static,
 {
     fn store_update<E>(
-        store: &Self::Store,
+        store: &Self::Store<K, V>,
         key: K,
         step: impl FnOnce(Option<&V>) -> Result<V, E>,
     ) -> Result<V, E> {
@@ -388,7 +415,7 @@ where
     V: Clone + Send + Sync + 'static,
 {
     fn store_update<E>(
-        store: &Self::Store,
+        store: &Self::Store<K, V>,
         key: K,
         step: impl FnOnce(Option<&V>) -> Result<V, E>,
     ) -> Result<V, E> {

@@ -61,8 +61,10 @@
 mod access;
 mod counter;
 mod error;
+mod fits;
 mod handle;
 mod kind;
+mod ops;
 mod options;
 mod owner;
 mod ownership;
@@ -73,7 +75,10 @@ mod write;
 pub use access::{Access, Private, Protected, Public, ReadOnly, Shareable, Writable};
 pub use counter::Counter;
 pub use error::{GiveAwayError, TableError};
+pub use fits::{BagValue, HashKey, OrderedKey, TableValue};
 pub use handle::Table;
-pub use kind::{Bag, DuplicateBag, KeyLookup, OrderedSet, Set, TableKind, UniqueKeys};
+pub use kind::{
+    AnyTableKind, Bag, DuplicateBag, KeyLookup, OrderedSet, Set, TableKind, UniqueKeys,
+};
 pub use options::TableOptions;
 pub use ownership::TableTransfer;

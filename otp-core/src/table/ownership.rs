@@ -14,7 +14,8 @@ use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
-use super::{Access, Table, TableError, TableKind};
+use super::ops::Ops;
+use super::{Access, AnyTableKind, Table, TableError, TableKind};
 use crate::Pid;
 use crate::process;
 
@@ -24,10 +25,12 @@ const DELETED: u64 = u64::MAX;
 pub(super) const NOT_OWNER: u64 = 0;
 
 /// The state every handle of one table shares.
-pub(super) struct Shared<K, V, Kind: TableKind<K, V>> {
+pub(super) struct Shared<K, V, Kind: AnyTableKind> {
     pub(super) id: u64,
     status: AtomicU64,
-    pub(super) store: Kind::Store,
+    pub(super) store: Kind::Store<K, V>,
+    /// The store's operations, taken where the table was created.
+    pub(super) ops: Ops<K, V, Kind>,
     ownership: Mutex<Ownership>,
     types: PhantomData<fn() -> (K, V)>,
 }
@@ -105,7 +108,7 @@ struct Heir {
 #[derive(Debug)]
 pub struct TableTransfer<K, V, Kind = super::Set, A = super::Protected, D = ()>
 where
-    Kind: TableKind<K, V>,
+    Kind: AnyTableKind,
     A: Access,
 {
     /// The new owner's handle.
@@ -116,14 +119,18 @@ where
     pub data: D,
 }
 
-impl<K, V, Kind: TableKind<K, V>> Shared<K, V, Kind> {
+impl<K, V, Kind: AnyTableKind> Shared<K, V, Kind> {
     /// A table owned by `owner`, not yet watching it.
-    pub(super) fn new(owner: Pid) -> Self {
+    pub(super) fn new(owner: Pid) -> Self
+    where
+        Kind: TableKind<K, V>,
+    {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         Shared {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             status: AtomicU64::new(1),
             store: Kind::new_store(),
+            ops: Ops::of(),
             ownership: Mutex::new(Ownership {
                 owner,
                 epoch: 1,
@@ -247,7 +254,7 @@ impl<K: 'static, V: 'static, Kind: TableKind<K, V>> Shared<K, V, Kind> {
         self.status.store(DELETED, Ordering::Release);
         ownership.heir = None;
         let table = Arc::clone(self);
-        let free = move || Kind::store_clear(&table.store);
+        let free = move || (table.ops.clear)(&table.store);
         match tokio::runtime::Handle::try_current() {
             // A writer may hold the table's lock (an ordered set's) or a bucket's for as long as
             // its closure runs, and freeing many rows takes a while: neither may stall a worker,

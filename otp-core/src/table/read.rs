@@ -1,8 +1,8 @@
 //! Reads: any handle, any process, no message to the owner.
 
-use super::{Access, KeyLookup, Table, TableError, TableKind};
+use super::{Access, AnyTableKind, KeyLookup, Table, TableError, TableKind};
 
-impl<K, V, Kind: TableKind<K, V>, A: Access> Table<K, V, Kind, A> {
+impl<K, V, Kind: AnyTableKind, A: Access> Table<K, V, Kind, A> {
     /// The objects of `key` (`:ets.lookup/2`), cloned: `Option<V>` for a set or an ordered
     /// set, `Vec<V>` (empty when none, in insertion order) for a bag. `key` may be a borrowed
     /// form of `K`, as `&str` for `String`.
@@ -32,7 +32,7 @@ impl<K, V, Kind: TableKind<K, V>, A: Access> Table<K, V, Kind, A> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn lookup<Q>(&self, key: &Q) -> Result<Kind::Objects, TableError>
+    pub fn lookup<Q>(&self, key: &Q) -> Result<<Kind as TableKind<K, V>>::Objects, TableError>
     where
         Q: ?Sized,
         Kind: KeyLookup<K, V, Q>,
@@ -141,7 +141,7 @@ impl<K, V, Kind: TableKind<K, V>, A: Access> Table<K, V, Kind, A> {
     ) -> Result<Vec<R>, TableError> {
         self.check_read()?;
         let mut selected = Vec::new();
-        Kind::store_scan(&self.shared.store, &mut |key, value| {
+        (self.shared.ops.scan)(&self.shared.store, &mut |key, value| {
             selected.extend(choose(key, value));
         });
         Ok(selected)
@@ -171,7 +171,7 @@ impl<K, V, Kind: TableKind<K, V>, A: Access> Table<K, V, Kind, A> {
     /// ```
     pub fn len(&self) -> Result<usize, TableError> {
         self.check_read()?;
-        Ok(Kind::store_len(&self.shared.store))
+        Ok((self.shared.ops.len)(&self.shared.store))
     }
 
     /// Whether the table has no object.
@@ -226,6 +226,6 @@ impl<K, V, Kind: TableKind<K, V>, A: Access> Table<K, V, Kind, A> {
     /// ```
     pub fn memory(&self) -> Result<usize, TableError> {
         self.check_read()?;
-        Ok(Kind::store_memory(&self.shared.store))
+        Ok((self.shared.ops.memory)(&self.shared.store))
     }
 }

@@ -1,8 +1,8 @@
 //! Writes: the owner's handle of a protected or private table, any handle of a public one.
 
-use super::{Counter, KeyLookup, Table, TableError, TableKind, UniqueKeys, Writable};
+use super::{AnyTableKind, Counter, KeyLookup, Table, TableError, TableKind, UniqueKeys, Writable};
 
-impl<K, V, Kind: TableKind<K, V>, A: Writable> Table<K, V, Kind, A> {
+impl<K, V, Kind: AnyTableKind, A: Writable> Table<K, V, Kind, A> {
     fn check_write(&self) -> Result<(), TableError> {
         self.shared.check(self.epoch, A::WRITES_NEED_OWNER)
     }
@@ -31,7 +31,7 @@ impl<K, V, Kind: TableKind<K, V>, A: Writable> Table<K, V, Kind, A> {
     /// ```
     pub fn insert(&self, key: K, value: V) -> Result<(), TableError> {
         self.check_write()?;
-        Kind::store_insert(&self.shared.store, key, value);
+        (self.shared.ops.insert)(&self.shared.store, key, value);
         Ok(())
     }
 
@@ -58,7 +58,7 @@ impl<K, V, Kind: TableKind<K, V>, A: Writable> Table<K, V, Kind, A> {
     /// ```
     pub fn insert_new(&self, key: K, value: V) -> Result<bool, TableError> {
         self.check_write()?;
-        Ok(Kind::store_insert_new(&self.shared.store, key, value))
+        Ok((self.shared.ops.insert_new)(&self.shared.store, key, value))
     }
 
     /// Deletes every object of `key` (`:ets.delete/2`); whether there was one.
@@ -150,7 +150,7 @@ impl<K, V, Kind: TableKind<K, V>, A: Writable> Table<K, V, Kind, A> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn take<Q>(&self, key: &Q) -> Result<Kind::Objects, TableError>
+    pub fn take<Q>(&self, key: &Q) -> Result<<Kind as TableKind<K, V>>::Objects, TableError>
     where
         Q: ?Sized,
         Kind: KeyLookup<K, V, Q>,
@@ -267,7 +267,10 @@ impl<K, V, Kind: TableKind<K, V>, A: Writable> Table<K, V, Kind, A> {
         mut delete: impl FnMut(&K, &V) -> bool,
     ) -> Result<usize, TableError> {
         self.check_write()?;
-        Ok(Kind::store_delete_where(&self.shared.store, &mut delete))
+        Ok((self.shared.ops.delete_where)(
+            &self.shared.store,
+            &mut delete,
+        ))
     }
 
     /// Deletes every object, keeping the table (`:ets.delete_all_objects/1`).
@@ -293,7 +296,7 @@ impl<K, V, Kind: TableKind<K, V>, A: Writable> Table<K, V, Kind, A> {
     /// ```
     pub fn delete_all_objects(&self) -> Result<(), TableError> {
         self.check_write()?;
-        Kind::store_clear(&self.shared.store);
+        (self.shared.ops.clear)(&self.shared.store);
         Ok(())
     }
 }

@@ -80,6 +80,36 @@ pub(crate) fn fallback(server: &Server) -> TokenStream {
     }
 }
 
+/// Beside the error on a second `#[genserver]` block of one server: the user's impl
+/// (callback attributes removed), and its calls and casts as stand-in methods of the client the
+/// first block generates, so the code calling them type-checks. Nothing else: the first block
+/// generates the server, and a second of anything would be a duplicate.
+pub(crate) fn second_block(server: &Server) -> TokenStream {
+    let item = &server.item;
+    let unsupported = item
+        .generics
+        .params
+        .iter()
+        .any(|param| !matches!(param, GenericParam::Type(_)));
+    if unsupported {
+        return quote!(#item);
+    }
+    let names = Names {
+        server,
+        stub: true,
+        message_enum: format_ident!("__{}Message", server.ident),
+        continue_enum: format_ident!("__{}Continue", server.ident),
+        ref_ident: format_ident!("{}Ref", server.ident),
+        reply_bounds: Vec::new(),
+        reply_holders: HashSet::new(),
+    };
+    let methods = client::methods_impl(&names, &shared::requests(server));
+    quote! {
+        #item
+        #methods
+    }
+}
+
 /// The start argument of the stand-in `impl GenServer`: the `#[init]` argument when it can be
 /// one, `()` when it is wrong (its error is on screen), the state without an `#[init]`.
 pub(super) fn stub_args(server: &Server) -> TokenStream {

@@ -24,7 +24,7 @@ use syn::Ident;
 
 use crate::server::Server;
 
-pub(crate) use fallback::fallback;
+pub(crate) use fallback::{fallback, second_block};
 pub(crate) use supervisor::supervisor;
 
 /// The names and generics every part of the expansion uses.

@@ -348,16 +348,16 @@ fn read_child(cx: &mut Ctxt, entry: Entry) -> Child {
 /// computes is passed on as written.
 fn text_literal(cx: &mut Ctxt, expr: Option<&Expr>, what: &str, example: &str) {
     let Some(expr) = expr else { return };
-    if let Expr::Lit(lit) = value::ungroup(expr) {
-        if !matches!(lit.lit, Lit::Str(_)) {
-            cx.error_spanned_by(
-                expr,
-                format!(
-                    "{what} is a string, as in `{example}`; `{}` is not one",
-                    value::written(expr)
-                ),
-            );
-        }
+    if let Expr::Lit(lit) = value::ungroup(expr)
+        && !matches!(lit.lit, Lit::Str(_))
+    {
+        cx.error_spanned_by(
+            expr,
+            format!(
+                "{what} is a string, as in `{example}`; `{}` is not one",
+                value::written(expr)
+            ),
+        );
     }
 }
 

@@ -130,11 +130,11 @@ fn check_perform<'a>(cx: &mut Ctxt, method: &'a ImplItemFn) -> Option<Perform<'a
         FnArg::Receiver(_) => None,
     });
     let job = arguments.next().map(|job| &*job.ty);
-    if let Some(ty) = job {
-        if let Some(message) = job_type_mistake(ty) {
-            cx.error_spanned_by(ty, message);
-            valid = false;
-        }
+    if let Some(ty) = job
+        && let Some(message) = job_type_mistake(ty)
+    {
+        cx.error_spanned_by(ty, message);
+        valid = false;
     }
     for extra in arguments {
         cx.error_spanned_by(
@@ -238,7 +238,7 @@ fn check_backoff(cx: &mut Ctxt, sig: &Signature) -> bool {
     valid
 }
 
-/// A method named like one of `Worker`'s would hide it: `value.new_job()` would call the
+/// A method named like one of `WorkerExt`'s would hide it: `value.new_job()` would call the
 /// user's method, not the trait's.
 fn check_shadowed_names(cx: &mut Ctxt, worker: &WorkerImpl) {
     for item in &worker.item.items {
@@ -248,7 +248,7 @@ fn check_shadowed_names(cx: &mut Ctxt, worker: &WorkerImpl) {
         if method.sig.ident == "new_job" {
             cx.error_spanned_by(
                 &method.sig.ident,
-                "a worker's `new_job` makes a job of its value (`Worker::new_job`), and this method \
+                "a worker's `new_job` makes a job of its value (`WorkerExt::new_job`), and this method \
                  would hide it; rename this method",
             );
         }

@@ -190,20 +190,20 @@ fn name_value(cx: &mut Ctxt, setting: &Setting) -> Option<Expr> {
 
 /// A non-empty string literal.
 fn text(cx: &mut Ctxt, key: &Ident, expr: &Expr, example: &str) -> Option<Given<String>> {
-    if let Expr::Lit(lit) = value::ungroup(expr) {
-        if let Lit::Str(text) = &lit.lit {
-            if text.value().is_empty() {
-                cx.error_spanned_by(
-                    expr,
-                    format!("`{key}` cannot be empty: write `{key} = {example}`"),
-                );
-                return None;
-            }
-            return Some(Given {
-                value: text.value(),
-                span: text.span(),
-            });
+    if let Expr::Lit(lit) = value::ungroup(expr)
+        && let Lit::Str(text) = &lit.lit
+    {
+        if text.value().is_empty() {
+            cx.error_spanned_by(
+                expr,
+                format!("`{key}` cannot be empty: write `{key} = {example}`"),
+            );
+            return None;
         }
+        return Some(Given {
+            value: text.value(),
+            span: text.span(),
+        });
     }
     cx.error_spanned_by(
         expr,

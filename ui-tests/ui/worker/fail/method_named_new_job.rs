@@ -1,5 +1,5 @@
 // mistakes: 1
-// A method of the worker named `new_job`, which would hide `Worker::new_job`.
+// A method of the worker named `new_job`, which would hide `WorkerExt::new_job`.
 use otp_jobs::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +24,6 @@ impl SendEmail {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let jobs = Jobs::start_link(JobsConfig::sqlite_memory().worker::<SendEmail>()).await?;
-    Worker::new_job(&SendEmail::new_job(1)).insert(&jobs).await?;
+    WorkerExt::new_job(&SendEmail::new_job(1)).insert(&jobs).await?;
     Ok(())
 }
