@@ -390,7 +390,7 @@ async fn heartbeat(shared: Arc<Shared>) {
         count += 1;
         match tokio::time::timeout(
             every.max(Duration::from_millis(200)),
-            beat(&shared, count % 240 == 0),
+            beat(&shared, count.is_multiple_of(240)),
         )
         .await
         {

@@ -121,10 +121,10 @@ impl ClusterConfig {
         if !valid_schema {
             return Err(ClusterError::InvalidSchema(schema.clone()));
         }
-        if let Some(node) = &self.node {
-            if node.is_empty() || node.len() > 200 {
-                return Err(ClusterError::InvalidNodeName(node.clone()));
-            }
+        if let Some(node) = &self.node
+            && (node.is_empty() || node.len() > 200)
+        {
+            return Err(ClusterError::InvalidNodeName(node.clone()));
         }
         if self.lease < Duration::from_millis(100) {
             return Err(ClusterError::LeaseTooShort(self.lease));

@@ -382,14 +382,14 @@ impl Receiver {
         let last = self
             .last_seen
             .insert((header.o.clone(), header.i), header.s);
-        if let Some(last) = last {
-            if header.s > last + 1 {
-                tracing::warn!(
-                    from = header.o,
-                    missed = header.s - last - 1,
-                    "broadcasts from a node were missed"
-                );
-            }
+        if let Some(last) = last
+            && header.s > last + 1
+        {
+            tracing::warn!(
+                from = header.o,
+                missed = header.s - last - 1,
+                "broadcasts from a node were missed"
+            );
         }
         let fetched;
         let body = match header.r {

@@ -61,10 +61,10 @@ impl From<crate::NoProc> for RegisterError {
 /// ```
 pub fn register(name: &str, pid: &Pid) -> Result<(), RegisterError> {
     let mut names = names();
-    if let Some(holder) = names.get(name) {
-        if holder.is_alive() {
-            return Err(RegisterError::AlreadyRegistered(holder.clone()));
-        }
+    if let Some(holder) = names.get(name)
+        && holder.is_alive()
+    {
+        return Err(RegisterError::AlreadyRegistered(holder.clone()));
     }
     if let Some(existing) = pid.name() {
         return Err(RegisterError::AlreadyNamed(existing));

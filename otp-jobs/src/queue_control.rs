@@ -171,11 +171,11 @@ impl Jobs {
     /// Applies `action` to this node's queue; a pause returns once a fetch under way has ended.
     async fn control_here(&self, queue: &QueueShared, action: QueueAction) {
         queue.control(action);
-        if action == QueueAction::Pause {
-            if let Some(answered) = queue.barrier() {
-                // A queue that stops meanwhile drops the request: nothing of its is under way.
-                let _ = answered.await;
-            }
+        if action == QueueAction::Pause
+            && let Some(answered) = queue.barrier()
+        {
+            // A queue that stops meanwhile drops the request: nothing of its is under way.
+            let _ = answered.await;
         }
         tracing::info!(queue = %queue.name, ?action, "queue control applied");
     }

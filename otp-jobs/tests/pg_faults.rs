@@ -26,10 +26,10 @@ async fn wait_completed(jobs: &Jobs, id: i64) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
         // Reads may fail while the connections come back.
-        if let Ok(Some(job)) = jobs.job(id).await {
-            if job.state == JobState::Completed {
-                return;
-            }
+        if let Ok(Some(job)) = jobs.job(id).await
+            && job.state == JobState::Completed
+        {
+            return;
         }
         assert!(
             tokio::time::Instant::now() < deadline,

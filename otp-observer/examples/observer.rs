@@ -35,7 +35,7 @@ impl Worker for SendEmail {
 
     async fn perform(self, _job: &Job) -> Result<(), JobError> {
         tokio::time::sleep(Duration::from_millis(200)).await;
-        if random() % 4 == 0 {
+        if random().is_multiple_of(4) {
             return Err(JobError::msg(format!(
                 "smtp: mailbox {} unavailable",
                 self.to
@@ -202,24 +202,24 @@ async fn traffic(jobs: Jobs) -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
-        if tick % 30 == 0
+        if tick.is_multiple_of(30)
             && let Some(mailer) = Mailer::whereis("mailer")
         {
             for to in 0..40 {
                 mailer.deliver(to);
             }
         }
-        if tick % 5 == 0 {
+        if tick.is_multiple_of(5) {
             SendEmail { to: tick }.new_job().insert(&jobs).await?;
         }
-        if tick % 40 == 0 {
+        if tick.is_multiple_of(40) {
             DailyReport
                 .new_job()
                 .schedule_in(Duration::from_secs(3600))
                 .insert(&jobs)
                 .await?;
         }
-        if tick % 20 == 0 {
+        if tick.is_multiple_of(20) {
             #[allow(clippy::cast_possible_truncation)]
             let topic = topics[(tick / 20) as usize % topics.len()];
             if let Ok(room) = rooms.start_child::<Room>(format!("#{topic}")).await {

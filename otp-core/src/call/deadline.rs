@@ -239,10 +239,10 @@ fn give_back(timer: Option<PooledSleep>) {
         return;
     };
     let _ = POOL.try_with(|pool| {
-        if let Ok(mut pool) = pool.try_borrow_mut() {
-            if pool.len() < POOL_CAPACITY {
-                pool.push(timer);
-            }
+        if let Ok(mut pool) = pool.try_borrow_mut()
+            && pool.len() < POOL_CAPACITY
+        {
+            pool.push(timer);
         }
     });
 }
@@ -253,10 +253,11 @@ fn give_back(timer: Option<PooledSleep>) {
 fn take_timer() -> Option<PooledSleep> {
     let task = task::try_id();
     let slot = SLOT.try_with(Cell::take).ok().flatten();
-    if let Some(timer) = slot.as_ref() {
-        if task.is_some() && timer.task == task {
-            return slot;
-        }
+    if let Some(timer) = slot.as_ref()
+        && task.is_some()
+        && timer.task == task
+    {
+        return slot;
     }
     let runtime = Handle::try_current().ok()?.id();
     let mut timer = pooled(runtime, slot)?;
@@ -272,10 +273,10 @@ fn pooled(runtime: runtime::Id, slot: Option<PooledSleep>) -> Option<PooledSleep
         other => POOL
             .try_with(|pool| {
                 let mut pool = pool.try_borrow_mut().ok()?;
-                if let Some(other) = other {
-                    if pool.len() < POOL_CAPACITY {
-                        pool.push(other);
-                    }
+                if let Some(other) = other
+                    && pool.len() < POOL_CAPACITY
+                {
+                    pool.push(other);
                 }
                 let index = pool.iter().rposition(|timer| timer.runtime == runtime)?;
                 Some(pool.swap_remove(index))

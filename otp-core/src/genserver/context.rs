@@ -218,10 +218,10 @@ impl<S: GenServer> Context<S> {
                 self.flushed_monitors.swap_remove(index);
                 return InfoAction::Drop;
             }
-        } else if let (Some(parent), Some(exit)) = (&self.parent, message.downcast_ref::<Exit>()) {
-            if exit.from == *parent {
-                return InfoAction::Stop(exit.reason.clone());
-            }
+        } else if let (Some(parent), Some(exit)) = (&self.parent, message.downcast_ref::<Exit>())
+            && exit.from == *parent
+        {
+            return InfoAction::Stop(exit.reason.clone());
         }
         InfoAction::Handle
     }

@@ -237,25 +237,25 @@ async fn spawn<S: GenServer>(
     if let Some(data) = attachment {
         pid.process().cell().attach(data);
     }
-    if let Some(name) = name {
-        if let Err(error) = crate::names::register(name, &pid) {
-            process::finish(&pid);
-            return Err(match error {
-                RegisterError::AlreadyRegistered(holder) => StartError::AlreadyStarted(holder),
-                RegisterError::NoProc | RegisterError::AlreadyNamed(_) => {
-                    StartError::Init(ExitReason::NoProc)
-                }
-            });
-        }
+    if let Some(name) = name
+        && let Err(error) = crate::names::register(name, &pid)
+    {
+        process::finish(&pid);
+        return Err(match error {
+            RegisterError::AlreadyRegistered(holder) => StartError::AlreadyStarted(holder),
+            RegisterError::NoProc | RegisterError::AlreadyNamed(_) => {
+                StartError::Init(ExitReason::NoProc)
+            }
+        });
     }
-    if let Some(via) = via {
-        if let Err(error) = via(&pid) {
-            process::finish(&pid);
-            return Err(match error {
-                RegistryError::AlreadyRegistered(holder) => StartError::AlreadyStarted(holder),
-                other => StartError::Init(ExitReason::error(other)),
-            });
-        }
+    if let Some(via) = via
+        && let Err(error) = via(&pid)
+    {
+        process::finish(&pid);
+        return Err(match error {
+            RegistryError::AlreadyRegistered(holder) => StartError::AlreadyStarted(holder),
+            other => StartError::Init(ExitReason::error(other)),
+        });
     }
     let parent = if link { crate::current_pid() } else { None };
     if let Some(parent) = &parent {

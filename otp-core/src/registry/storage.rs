@@ -85,14 +85,14 @@ where
                 .write()
                 .unwrap_or_else(PoisonError::into_inner);
             let slot = entries.entry(key.clone()).or_default();
-            if self.unique {
-                if let Some((holder, _)) = slot.first() {
-                    if holder.is_alive() {
-                        return Err(RegistryError::AlreadyRegistered(holder.clone()));
-                    }
-                    // A dead holder whose exit is still being processed: replace it.
-                    slot.clear();
+            if self.unique
+                && let Some((holder, _)) = slot.first()
+            {
+                if holder.is_alive() {
+                    return Err(RegistryError::AlreadyRegistered(holder.clone()));
                 }
+                // A dead holder whose exit is still being processed: replace it.
+                slot.clear();
             }
             slot.push((pid.clone(), value));
         }

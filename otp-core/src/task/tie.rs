@@ -36,11 +36,11 @@ where
         future.await
     });
     let abort = handle.abort_handle();
-    if let Ok(key) = on_exit_keyed(&owner, Box::new(move |_, _| abort.abort())) {
-        if key_sender.send(key).is_err() {
-            // The task has already ended and its guard is gone: remove the hook here.
-            remove_exit_hook(&owner, key);
-        }
+    if let Ok(key) = on_exit_keyed(&owner, Box::new(move |_, _| abort.abort()))
+        && key_sender.send(key).is_err()
+    {
+        // The task has already ended and its guard is gone: remove the hook here.
+        remove_exit_hook(&owner, key);
     }
     handle
 }

@@ -40,10 +40,10 @@ impl Lifeline {
 
     #[terminate]
     async fn terminate(&mut self, reason: &ExitReason) {
-        if reason.is_quiet() {
-            if let Err(error) = self.shared.store.leave(&self.shared.node).await {
-                tracing::warn!(%error, node = %self.shared.node, "lifeline: could not remove the heartbeat");
-            }
+        if reason.is_quiet()
+            && let Err(error) = self.shared.store.leave(&self.shared.node).await
+        {
+            tracing::warn!(%error, node = %self.shared.node, "lifeline: could not remove the heartbeat");
         }
     }
 

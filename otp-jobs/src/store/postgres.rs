@@ -501,13 +501,13 @@ impl Store for PgStore {
                 Some(row) => Some(job_from_row(&row)?),
                 None => self.get(id).await?,
             };
-            if let Some(job) = &job {
-                if job.state == JobState::Available {
-                    sqlx::query(&format!("SELECT pg_notify({}, $1)", notify::CHANNEL_SQL))
-                        .bind(&job.queue)
-                        .execute(&self.pool)
-                        .await?;
-                }
+            if let Some(job) = &job
+                && job.state == JobState::Available
+            {
+                sqlx::query(&format!("SELECT pg_notify({}, $1)", notify::CHANNEL_SQL))
+                    .bind(&job.queue)
+                    .execute(&self.pool)
+                    .await?;
             }
             Ok(job)
         })

@@ -138,10 +138,10 @@ async fn forward(
         };
         match received {
             Ok(Some(received)) => {
-                if let Some(notification) = notification(received.payload()) {
-                    if sender.send(notification).is_err() {
-                        return;
-                    }
+                if let Some(notification) = notification(received.payload())
+                    && sender.send(notification).is_err()
+                {
+                    return;
                 }
             }
             // The connection was lost and sqlx has listened again on a new one.
