@@ -440,3 +440,33 @@ fn a_handler_narrower_than_its_type_is_one_error_and_the_stand_in_takes_the_type
     let crate_wide = source.replacen("pub struct", "pub(crate) struct", 1);
     assert!(!expand_in_file(&crate_wide, 2).contains("compile_error"));
 }
+
+#[test]
+fn with_no_visibility_on_a_handler_the_generated_items_take_the_type_s() {
+    let source = "pub(crate) struct Cache;\n#[genserver]\nimpl Cache {\n    #[handle_call]\n    fn get(&mut self) -> u32 { 0 }\n    #[handle_info(catch_all)]\n    fn unexpected(&mut self, msg: AnyMessage) {}\n}\n";
+    let tokens = expand_in_file(source, 2);
+    assert!(!tokens.contains("compile_error"), "{tokens}");
+    assert!(tokens.contains("pub (crate) struct CacheRef"), "{tokens}");
+    assert!(tokens.contains("pub (crate) async fn start"), "{tokens}");
+    assert!(!tokens.contains("pub struct CacheRef"), "{tokens}");
+
+    let private = source.replacen("pub(crate) struct", "struct", 1);
+    let tokens = expand_in_file(&private, 2);
+    assert!(tokens.contains(" struct CacheRef"), "{tokens}");
+    assert!(!tokens.contains("pub struct CacheRef"), "{tokens}");
+    assert!(!tokens.contains("pub (crate) struct CacheRef"), "{tokens}");
+
+    // A handler that says wins, as when the type's declaration is not in view.
+    let written = source.replacen("    fn get", "    pub fn get", 1);
+    assert!(expand_in_file(&written, 2).contains("pub struct CacheRef"));
+    let unseen = crate::genserver_impl(
+        proc_macro2::TokenStream::new(),
+        syn::parse_str::<proc_macro2::TokenStream>(
+            &source["pub(crate) struct Cache;\n#[genserver]\n".len()..],
+        )
+        .unwrap(),
+        None,
+    )
+    .to_string();
+    assert!(unseen.contains("pub struct CacheRef"), "{unseen}");
+}

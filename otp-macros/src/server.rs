@@ -228,20 +228,33 @@ fn capacity(
     Err((value, message))
 }
 
-/// With the type's declaration in view (`declared`: its visibility as written), checks that
-/// the generated client reaches as far as the type: the client is the type's
-/// `GenServer::Handle`, and rustc refuses one less visible than the type. A narrower one is an
-/// error on the handler's visibility, and the stand-in beside it takes the type's.
+/// With the type's declaration in view (`declared`: its visibility as written): when no handler
+/// writes a visibility, the generated items take the type's; otherwise checks that the
+/// generated client reaches as far as the type: the client is the type's `GenServer::Handle`,
+/// and rustc refuses one less visible than the type. A narrower one is an error on the
+/// handler's visibility, and the stand-in beside it takes the type's.
 pub(crate) fn check_visibility_against(cx: &mut Ctxt, server: &mut Server, declared: &str) {
     let Ok(declared) = syn::parse_str::<Visibility>(declared) else {
         return;
     };
+    // No handler says: the generated items take the type's own visibility.
+    if server
+        .handlers
+        .iter()
+        .all(|handler| reach(&handler.vis).is_none())
+    {
+        server.vis = declared;
+        return;
+    }
     let type_reach = reach(&declared).unwrap_or(0);
     let Some(client_reach) = reach(&server.vis) else {
         return;
     };
     // Two module restrictions: which reaches further is not known here.
-    if type_reach <= client_reach || type_reach == 1 && client_reach == 1 {
+    if type_reach == 1 && client_reach == 1 {
+        return;
+    }
+    if type_reach <= client_reach {
         return;
     }
     // Handlers with two module restrictions are their own error: this one would follow it.
@@ -318,9 +331,10 @@ fn same_restriction(a: &Visibility, b: &Visibility) -> bool {
 
 /// The visibility of what `#[genserver]` generates: the widest one written on a callback
 /// method, or `pub` when none is written. The impl block does not carry its type's
-/// visibility, and the generated client and messages must be at least as visible as the type
-/// (they are its `GenServer` associated types), so `pub` is the default that always compiles;
-/// a crate-private or private server says so on a handler (`pub(crate) fn get`).
+/// visibility, and the generated client must be at least as visible as the type (it is its
+/// `GenServer` associated type), so `pub` is the default that always compiles. When the type's
+/// declaration is in view in the same file, [`check_visibility_against`] then gives a server
+/// whose handlers say nothing the type's own visibility instead.
 fn generated_visibility(cx: &mut Ctxt, handlers: &[Handler]) -> Visibility {
     let mut widest: Option<(&Visibility, u8, &Ident)> = None;
     for handler in handlers {
