@@ -14,7 +14,7 @@ mod migrate;
 mod notify;
 mod rows;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use self::rows::{JOB_COLUMNS, job_from_row, jobs_from_rows, micros};
 use super::{
