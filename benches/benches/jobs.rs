@@ -2,8 +2,11 @@
 //! the `peers` feature, riverqueue, awa and apalis, measured with the same workloads in one run.
 //!
 //! ```text
-//! jobs [--quick] [--runs N] [--engine sqlite|postgres] [--only NAME] [--reverse]
+//! jobs [--quick] [--runs N] [--engine sqlite|postgres] [--only NAME] [--metric NAME]... [--reverse]
 //! ```
+//!
+//! `--metric` keeps only the rows it names (repeat it for several): `insert_one`, `insert_all`,
+//! `concurrency_10`, `concurrency_100`, `idle`.
 //!
 //! Prints the markdown table on stdout (progress and errors on stderr). PostgreSQL is the
 //! server of `DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`): every
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
     let mut runs = 1;
     let mut engines = vec![Engine::Sqlite, Engine::Postgres];
     let mut only: Option<String> = None;
+    let mut metrics: Vec<Metric> = Vec::new();
     let mut reverse = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -64,6 +68,14 @@ fn main() -> ExitCode {
                 _ => return usage("--engine takes sqlite or postgres"),
             },
             "--only" => only = args.next(),
+            "--metric" => match args.next().as_deref().and_then(Metric::from_name) {
+                Some(metric) => metrics.push(metric),
+                None => {
+                    return usage(
+                        "--metric takes one of: insert_one, insert_all, concurrency_10, concurrency_100, idle",
+                    );
+                }
+            },
             other => return usage(&format!("unknown argument `{other}`")),
         }
     }
@@ -76,9 +88,12 @@ fn main() -> ExitCode {
         return usage("--only names no implementation of this build");
     }
     eprintln!("== sizes: {sizes:?}, {runs} run(s)");
+    if metrics.is_empty() {
+        metrics = METRICS.to_vec();
+    }
     let mut rows = Vec::new();
     for &engine in &engines {
-        for &metric in &METRICS {
+        for &metric in &metrics {
             let mut row = Row {
                 metric,
                 engine,
@@ -128,7 +143,8 @@ fn main() -> ExitCode {
 
 fn usage(problem: &str) -> ExitCode {
     eprintln!(
-        "{problem}\nusage: jobs [--quick] [--runs N] [--engine sqlite|postgres] [--only NAME] [--reverse]"
+        "{problem}\nusage: jobs [--quick] [--runs N] [--engine sqlite|postgres] [--only NAME] \
+         [--metric NAME]... [--reverse]"
     );
     ExitCode::from(2)
 }

@@ -182,6 +182,14 @@ impl JobsConfig {
 
     /// Jobs in the PostgreSQL database at `url` (`postgres://user:pass@host/db`), which many
     /// nodes share.
+    ///
+    /// Behind a connection pooler in transaction mode (`PgBouncer`'s `pool_mode = transaction`),
+    /// found at start, LISTEN receives nothing: the node polls for available jobs once a second
+    /// (a warning says so) and queue signals from other nodes do not arrive. Leadership (cron,
+    /// the pruner) is a lease row and the migrations' lock is transaction-scoped, so both hold
+    /// there. The pooler must support prepared statements in that mode (`PgBouncer` 1.21 or
+    /// later with `max_prepared_statements` set): older ones mix up the statements of clients
+    /// that share a server session.
     #[must_use]
     pub fn postgres(url: impl Into<String>) -> Self {
         Self::new(Engine::Postgres(url.into()))

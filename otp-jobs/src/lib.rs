@@ -71,7 +71,9 @@
 //! - Nodes renew a heartbeat; the lifeline rescues the jobs of nodes whose heartbeat expired,
 //!   never a job because it runs long. Every attempt carries a token: an attempt that was rescued
 //!   or cancelled meanwhile cannot change the row when it ends (its completion is refused with a
-//!   warning). Delivery is at least once.
+//!   warning). Delivery is at least once. A queue process killed or crashed (while it records
+//!   outcomes, too) is restarted and records what its predecessor left, so that no job stays
+//!   executing on a node that lives.
 //! - Shutdown ([`JobsConfig::shutdown_grace`], 15 s): queues stop fetching, running jobs get the
 //!   grace to finish, and those still running are stopped and left to the lifeline, which runs
 //!   them again (Oban's behaviour).

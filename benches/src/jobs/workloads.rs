@@ -31,6 +31,20 @@ pub const METRICS: [Metric; 5] = [
 pub const BATCH: usize = 100;
 
 impl Metric {
+    /// The metric of a command-line name: `insert_one`, `insert_all`, `concurrency_10`,
+    /// `concurrency_100` or `idle`.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Metric> {
+        match name {
+            "insert_one" => Some(Metric::InsertOne),
+            "insert_all" => Some(Metric::InsertBatch),
+            "concurrency_10" => Some(Metric::EndToEnd(10)),
+            "concurrency_100" => Some(Metric::EndToEnd(100)),
+            "idle" => Some(Metric::IdleCpu),
+            _ => None,
+        }
+    }
+
     /// Its row title (the sizes are in `BENCHMARKS.md`'s method, or the progress lines).
     #[must_use]
     pub fn title(self) -> String {

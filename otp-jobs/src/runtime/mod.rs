@@ -6,6 +6,8 @@ pub(crate) mod drainer;
 pub(crate) mod lifeline;
 pub(crate) mod pruner;
 pub(crate) mod queue;
+#[cfg(test)]
+mod queue_tests;
 pub(crate) mod signal;
 pub(crate) mod stager;
 
@@ -133,6 +135,9 @@ pub(crate) struct Finished {
     pub(crate) job: Job,
     pub(crate) token: i64,
     pub(crate) completion: Completion,
+    /// How many times a batch carrying it was handed to the store: more than once when a queue
+    /// process stopped (killed, crashed) before it heard whether the batch was recorded.
+    pub(crate) sends: u32,
 }
 
 /// One queue's state, shared by the queue's process (across its restarts), the tasks running its
@@ -145,6 +150,11 @@ pub(crate) struct QueueShared {
     pub(crate) running: Mutex<HashMap<i64, AbortHandle>>,
     pub(crate) done_tx: UnboundedSender<Finished>,
     pub(crate) done_rx: Mutex<UnboundedReceiver<Finished>>,
+    /// Ended attempts whose outcome is not recorded yet, oldest first. Kept here rather than in
+    /// the queue's process, and removed only once the store has recorded them: a queue process
+    /// killed or crashed while it records a batch leaves it to its next incarnation, so that no
+    /// job stays executing on a node that lives (whose jobs the lifeline does not rescue).
+    pub(crate) pending: Mutex<Vec<Finished>>,
     /// Notified by each attempt that ends.
     pub(crate) finished: Notify,
     /// The queue's process, while it runs.
@@ -177,6 +187,7 @@ impl QueueShared {
             running: Mutex::new(HashMap::new()),
             done_tx,
             done_rx: Mutex::new(done_rx),
+            pending: Mutex::new(Vec::new()),
             finished: Notify::new(),
             pid: Mutex::new(None),
             last_fetch: Mutex::new(None),

@@ -1,5 +1,12 @@
 //! A queue: a supervised process that fetches up to its free slots, runs each attempt in its own
 //! task, and applies the attempts' outcomes in batches.
+//!
+//! Nothing the queue knows lives only in its process: the running attempts and the outcomes not
+//! yet recorded are kept in its [`QueueShared`], which outlives the process. A queue killed or
+//! crashed at any point (while it records a batch, too) is restarted by its supervisor, and the
+//! next incarnation records what the last one left: a job never stays executing on a node that
+//! lives. A batch whose fate the killed process never heard is sent again; the attempt tokens
+//! refuse what was already recorded.
 
 use super::{Barrier, Finished, QueueShared, Ready, Shared, Wake, lock};
 use crate::store::{Completion, CompletionOutcome, CompletionRequest};
@@ -18,8 +25,6 @@ pub(crate) struct QueueArgs {
 pub(crate) struct Queue {
     shared: Arc<Shared>,
     local: Arc<QueueShared>,
-    /// Ended attempts not yet applied.
-    pending: Vec<Finished>,
     /// The last fetch took fewer jobs than it asked for: fetch again only when woken.
     drained: bool,
     /// The delay before trying the database again after an error.
@@ -44,7 +49,6 @@ impl Queue {
         Queue {
             shared: args.shared,
             local: args.queue,
-            pending: Vec::new(),
             drained: false,
             backoff: FIRST_BACKOFF,
             retry_armed: false,
@@ -88,7 +92,8 @@ impl Queue {
     async fn terminate(&mut self, reason: &ExitReason) {
         *lock(&self.local.pid) = None;
         if !reason.is_quiet() {
-            // A crash: the attempts go on, and the next incarnation collects them.
+            // A crash: the attempts go on, and the next incarnation collects them and records
+            // the outcomes still pending.
             return;
         }
         // The node's shutdown deadline, or this queue's own when only it is stopped.
@@ -125,7 +130,7 @@ impl Queue {
                 "shutdown grace elapsed: stopped running jobs, left executing for the lifeline"
             );
         }
-        if !self.pending.is_empty() {
+        if self.has_pending() {
             let batch = self.requests();
             match self.shared.store.complete(batch).await {
                 Ok(outcomes) => self.applied(&outcomes),
@@ -146,15 +151,16 @@ impl Queue {
 }
 
 impl Queue {
-    /// Moves ended attempts from the channel to the pending batch; returns how many.
+    /// Moves ended attempts from the channel to the pending outcomes; returns how many.
     fn collect(&mut self) -> usize {
         let mut count = 0;
         {
             let mut done = lock(&self.local.done_rx);
             let mut running = lock(&self.local.running);
+            let mut pending = lock(&self.local.pending);
             while let Ok(finished) = done.try_recv() {
                 running.remove(&finished.job.id);
-                self.pending.push(finished);
+                pending.push(finished);
                 count += 1;
             }
         }
@@ -164,8 +170,19 @@ impl Queue {
         count
     }
 
+    fn has_pending(&self) -> bool {
+        !lock(&self.local.pending).is_empty()
+    }
+
+    /// The batch of every pending outcome, each counted as sent. They stay pending until
+    /// [`applied`](Self::applied): if this process stops before, its next incarnation sends them
+    /// again.
     fn requests(&self) -> Vec<CompletionRequest> {
-        self.pending
+        let mut pending = lock(&self.local.pending);
+        for finished in pending.iter_mut() {
+            finished.sends += 1;
+        }
+        pending
             .iter()
             .map(|finished| CompletionRequest {
                 job_id: finished.job.id,
@@ -177,7 +194,7 @@ impl Queue {
 
     /// Applies the pending batch in one transaction; on an error keeps it and retries later.
     async fn flush(&mut self, ctx: &mut Context<Self>) {
-        if self.pending.is_empty() {
+        if !self.has_pending() {
             return;
         }
         let batch = self.requests();
@@ -199,7 +216,7 @@ impl Queue {
     /// wait on each other. The fetch cannot take a job of the batch: those are still
     /// executing until the batch commits.
     async fn flush_and_fetch(&mut self, ctx: &mut Context<Self>) {
-        if self.pending.is_empty() || !self.shared.store.concurrent_writes() {
+        if !self.has_pending() || !self.shared.store.concurrent_writes() {
             self.flush(ctx).await;
             self.fetch(ctx).await;
             return;
@@ -216,10 +233,16 @@ impl Queue {
         }
     }
 
-    /// Logs each outcome of the batch just applied and clears it.
+    /// Logs each outcome of the batch just applied and removes it from the pending outcomes
+    /// (the batch was their oldest ones; any collected since stay).
     fn applied(&mut self, outcomes: &[CompletionOutcome]) {
-        for (finished, outcome) in self.pending.drain(..).zip(outcomes) {
-            log_outcome(&finished, *outcome);
+        let recorded: Vec<Finished> = {
+            let mut pending = lock(&self.local.pending);
+            let count = outcomes.len().min(pending.len());
+            pending.drain(..count).collect()
+        };
+        for (finished, outcome) in recorded.iter().zip(outcomes) {
+            log_outcome(finished, *outcome);
         }
     }
 
@@ -301,6 +324,7 @@ fn run_attempt(shared: &Shared, local: &Arc<QueueShared>, job: crate::Job, token
             job,
             token,
             completion,
+            sends: 0,
         });
     });
     running.insert(id, task.abort_handle());
@@ -309,6 +333,18 @@ fn run_attempt(shared: &Shared, local: &Arc<QueueShared>, job: crate::Job, token
 /// The tracing event of an applied (or fenced) outcome.
 fn log_outcome(finished: &Finished, outcome: CompletionOutcome) {
     let job = &finished.job;
+    if outcome == CompletionOutcome::Fenced && finished.sends > 1 {
+        // Sent again by a restarted queue: most likely recorded by the first send.
+        tracing::info!(
+            job.id = job.id,
+            job.worker = %job.worker,
+            job.queue = %job.queue,
+            job.attempt = job.attempt,
+            "outcome sent again after the queue restarted: it was recorded before, or the \
+             attempt was rescued, cancelled or run again meanwhile"
+        );
+        return;
+    }
     if outcome == CompletionOutcome::Fenced {
         tracing::warn!(
             job.id = job.id,

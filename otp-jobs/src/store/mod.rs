@@ -202,7 +202,7 @@ pub(crate) trait Store: Send + Sync + 'static {
     /// What other nodes say: wake-ups when any node makes jobs available in a queue, and queue
     /// control signals. `None` when the engine has none: SQLite (one node; the runtime wakes its
     /// own queues on insert). Behind a pooler in transaction mode, where LISTEN silently receives
-    /// nothing (found at start by notifying itself), PostgreSQL's wake-ups come from polling
+    /// nothing (found at connect by notifying itself), PostgreSQL's wake-ups come from polling
     /// once a second instead (the queues with available jobs), signals do not come, and a
     /// warning says so.
     fn notifications(&self) -> StoreFuture<'_, Option<UnboundedReceiver<Notification>>>;

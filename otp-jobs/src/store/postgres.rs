@@ -14,7 +14,7 @@ mod migrate;
 mod notify;
 mod rows;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use self::rows::{JOB_COLUMNS, job_from_row, jobs_from_rows, micros};
 use super::{
@@ -47,6 +47,9 @@ pub(crate) struct PgStore {
     probe_timeout: Duration,
     /// Whether the self-test sends its NOTIFY (tests turn it off to see the fallback).
     send_probe: bool,
+    /// Whether a pooler in transaction mode was found at connect: then wake-ups come from
+    /// polling, not LISTEN.
+    pooled: bool,
 }
 
 /// [`connect_pool`] with the default pool size.
@@ -70,6 +73,9 @@ pub(crate) async fn connect_pool(
         check_schema_name(schema)?;
         options = options.options([("search_path", schema)]);
     }
+    // Behind a pooler in transaction mode LISTEN receives nothing, and the self-test of
+    // `notifications` could not even send its NOTIFY: it is found here, before the pool.
+    let pooled = notify::transaction_pooler(&options, notify::PROBE_TIMEOUT).await?;
     let pool = PgPoolOptions::new()
         .max_connections(pool_size)
         .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -80,6 +86,7 @@ pub(crate) async fn connect_pool(
         schema: schema.map(str::to_owned),
         probe_timeout: notify::PROBE_TIMEOUT,
         send_probe: true,
+        pooled,
     })
 }
 
@@ -471,6 +478,7 @@ impl Store for PgStore {
             &self.pool,
             self.probe_timeout,
             self.send_probe,
+            self.pooled,
         ))
     }
 

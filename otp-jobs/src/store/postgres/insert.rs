@@ -4,9 +4,9 @@
 //! (delivered when its transaction commits), so that a single insert is one round trip.
 
 use super::notify::CHANNEL_SQL;
-use super::rows::{JOB_COLUMNS, job_from_row, jobs_from_rows, micros};
-use crate::Job;
+use super::rows::{JOB_COLUMNS, job_from_row, micros};
 use crate::store::{JobInsert, Schedule, StoreError, UniqueInsert};
+use crate::{Job, JobState};
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
@@ -58,16 +58,16 @@ struct Columns {
 }
 
 impl Columns {
-    fn push(&mut self, job: &JobInsert, unique_key: Option<String>) {
+    fn push(&mut self, job: JobInsert, unique_key: Option<String>) {
         let (delay_us, at) = match job.schedule {
             Schedule::Now => (None, None),
             Schedule::In(delay) => (Some(micros(delay)), None),
             Schedule::At(at) => (None, Some(at)),
         };
-        self.queue.push(job.queue.clone());
-        self.worker.push(job.worker.clone());
-        self.args.push(job.args.clone());
-        self.meta.push(job.meta.clone());
+        self.queue.push(job.queue);
+        self.worker.push(job.worker);
+        self.args.push(job.args);
+        self.meta.push(job.meta);
         self.max_attempts
             .push(i32::try_from(job.max_attempts).unwrap_or(i32::MAX));
         self.priority.push(i16::from(job.priority));
@@ -80,6 +80,8 @@ impl Columns {
 /// The insert of a batch: `scheduled_at` from the database's now, the state from it; with the
 /// `NOTIFY` of each queue it made jobs available in. The notifying part is referenced by the
 /// final `SELECT` (a one-row count), so that it runs; `pg_notify` is queued and sent at commit.
+/// It returns only what the database decided (id, state, times): the rest of each job is what
+/// was inserted, and reading the JSON columns back would cost as much as the insert.
 fn insert_sql() -> String {
     format!(
         "WITH inserted AS (INSERT INTO otp_jobs (state, queue, worker, args, meta, max_attempts, priority, \
@@ -95,29 +97,95 @@ fn insert_sql() -> String {
                    delay_us, at, unique_key, ord)) AS t \
          ORDER BY t.ord \
          ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING \
-         RETURNING {JOB_COLUMNS}), \
+         RETURNING id, state, queue, inserted_at, scheduled_at), \
          notified AS (SELECT count(pg_notify({CHANNEL_SQL}, q.queue)) AS queues \
              FROM (SELECT DISTINCT queue FROM inserted WHERE state = 'available') AS q) \
-         SELECT inserted.* FROM inserted CROSS JOIN notified"
+         SELECT i.id, i.state, i.inserted_at, i.scheduled_at FROM inserted AS i \
+             CROSS JOIN notified"
     )
 }
 
+/// What the database decided for an inserted job: id, state, `inserted_at`, `scheduled_at`.
+type Inserted = (i64, String, DateTime<Utc>, DateTime<Utc>);
+
+/// Inserts the batch; returns the jobs inserted, in order. Every job of the batch is inserted,
+/// except a unique one that conflicts (a batch of its own): then none.
 async fn run_insert(conn: &mut PgConnection, columns: Columns) -> Result<Vec<Job>, StoreError> {
-    let rows = sqlx::query(&insert_sql())
-        .bind(columns.queue)
-        .bind(columns.worker)
-        .bind(columns.args)
-        .bind(columns.meta)
-        .bind(columns.max_attempts)
-        .bind(columns.priority)
-        .bind(columns.delay_us)
-        .bind(columns.at)
-        .bind(columns.unique_key)
+    let mut rows: Vec<Inserted> = sqlx::query_as(&insert_sql())
+        .bind(&columns.queue)
+        .bind(&columns.worker)
+        .bind(&columns.args)
+        .bind(&columns.meta)
+        .bind(&columns.max_attempts)
+        .bind(&columns.priority)
+        .bind(&columns.delay_us)
+        .bind(&columns.at)
+        .bind(&columns.unique_key)
         .fetch_all(&mut *conn)
         .await?;
-    let mut jobs = jobs_from_rows(&rows)?;
-    // Ids are drawn in the insert's order.
-    jobs.sort_unstable_by_key(|job| job.id);
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    if rows.len() != columns.queue.len() {
+        return Err(StoreError::Corrupt {
+            id: 0,
+            reason: format!(
+                "an insert of {} jobs returned {} rows",
+                columns.queue.len(),
+                rows.len()
+            ),
+        });
+    }
+    // Ids are drawn in the insert's order: the n-th id is the n-th job's.
+    rows.sort_unstable_by_key(|row| row.0);
+    let Columns {
+        queue,
+        worker,
+        args,
+        meta,
+        max_attempts,
+        priority,
+        ..
+    } = columns;
+    let jobs = rows
+        .into_iter()
+        .zip(queue)
+        .zip(worker)
+        .zip(args)
+        .zip(meta)
+        .zip(max_attempts.into_iter().zip(priority))
+        .map(
+            |(
+                (((((id, state, inserted_at, scheduled_at), queue), worker), args), meta),
+                limits,
+            )| {
+                let corrupt = |reason: String| StoreError::Corrupt { id, reason };
+                let (max_attempts, priority) = limits;
+                Ok(Job {
+                    id,
+                    state: state
+                        .parse::<JobState>()
+                        .map_err(|error| corrupt(error.to_string()))?,
+                    queue,
+                    worker,
+                    args,
+                    meta,
+                    attempt: 0,
+                    max_attempts: u32::try_from(max_attempts)
+                        .map_err(|_| corrupt(format!("max_attempts {max_attempts}")))?,
+                    priority: u8::try_from(priority)
+                        .map_err(|_| corrupt(format!("priority {priority}")))?,
+                    errors: Vec::new(),
+                    inserted_at,
+                    scheduled_at,
+                    attempted_at: None,
+                    attempted_by: None,
+                    finished_at: None,
+                    conflict: false,
+                })
+            },
+        )
+        .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(jobs)
 }
 
@@ -130,7 +198,7 @@ async fn insert_plain(
         return Ok(Vec::new());
     }
     let mut columns = Columns::default();
-    for job in &jobs {
+    for job in jobs {
         columns.push(job, None);
     }
     run_insert(conn, columns).await
@@ -148,7 +216,7 @@ async fn insert_unique(
     let period_us = unique.period.map(micros);
     for _ in 0..UNIQUE_ROUNDS {
         let mut columns = Columns::default();
-        columns.push(job, Some(unique.key.clone()));
+        columns.push(job.clone(), Some(unique.key.clone()));
         if let Some(job) = run_insert(conn, columns).await?.pop() {
             return Ok(job);
         }

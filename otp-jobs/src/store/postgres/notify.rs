@@ -3,14 +3,15 @@
 //! signals (pause, resume, scale) travel on the same channel, as JSON after [`SIGNAL_PREFIX`].
 //!
 //! The channel is per schema (`otp_jobs.<schema>`), so that schemas sharing a database do not
-//! wake each other. Behind a pooler in transaction mode LISTEN silently receives nothing: the
-//! listener notifies itself at start and, without the echo, says so in a warning and polls
-//! instead: once a second, the queues that have available jobs.
+//! wake each other. Behind a pooler in transaction mode LISTEN silently receives nothing: found
+//! at connect ([`transaction_pooler`]), or when the listener's own self-test gets no echo, the
+//! node says so in a warning and polls instead: once a second, the queues that have available
+//! jobs.
 
 use crate::runtime::signal::{Notification, QueueSignal};
 use crate::store::StoreError;
 use sqlx::PgPool;
-use sqlx::postgres::PgListener;
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -50,6 +51,48 @@ fn notification(payload: &str) -> Option<Notification> {
     Some(Notification::Available(payload.to_owned()))
 }
 
+/// Whether the server at `options` is behind a pooler in transaction mode (`PgBouncer`'s
+/// `pool_mode = transaction`): a connection of its own LISTENs on a channel of its own and
+/// another one notifies it; without a pooler the notification arrives at once, behind one it
+/// never does (the LISTEN ran in a server session the listener no longer holds; when the
+/// NOTIFY runs in that same session, the notifying connection receives it instead). The NOTIFY
+/// is an unnamed statement (a named one could clash with another client's in a shared server
+/// session); the two connections are closed before this returns.
+pub(super) async fn transaction_pooler(
+    options: &PgConnectOptions,
+    timeout: Duration,
+) -> Result<bool, StoreError> {
+    let pool = PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(timeout.max(Duration::from_secs(5)))
+        .connect_with(options.clone())
+        .await?;
+    let channel = format!("otp_jobs.pooler.{:016x}", fastrand::u64(..));
+    let probe = async {
+        let mut listener = PgListener::connect_with(&pool).await?;
+        listener.listen(&channel).await?;
+        let notified = sqlx::query("SELECT pg_notify($1, 'probe')")
+            .persistent(false)
+            .bind(&channel)
+            .execute(&pool)
+            .await;
+        match notified {
+            Ok(_) => {}
+            // The pooler ran the NOTIFY in the listener's server session, which delivered the
+            // notification to the notifying connection: sessions are shared.
+            Err(sqlx::Error::Protocol(message)) if message.contains("NotificationResponse") => {
+                return Ok(true);
+            }
+            Err(error) => return Err(error),
+        }
+        let echoed = tokio::time::timeout(timeout, listener.recv()).await;
+        Ok::<_, sqlx::Error>(echoed.is_err())
+    };
+    let pooled = probe.await;
+    pool.close().await;
+    Ok(pooled?)
+}
+
 /// How long the self-test waits for its own notification.
 pub(super) const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -59,17 +102,29 @@ const POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// The longest pause between two reconnection attempts of the listener.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
-/// Starts listening: the names of the queues other nodes insert into. When the self-test's
-/// notification does not come back (a pooler in transaction mode), the names come from polling
-/// once a second instead, and a warning says so.
+/// Starts listening: the names of the queues other nodes insert into. Behind a pooler in
+/// transaction mode (`pooled`, found at connect), or when the self-test's notification does not
+/// come back, the names come from polling once a second instead, and a warning says so.
 pub(super) async fn listen(
     pool: &PgPool,
     probe_timeout: Duration,
     send_probe: bool,
+    pooled: bool,
 ) -> Result<Option<mpsc::UnboundedReceiver<Notification>>, StoreError> {
     let channel: String = sqlx::query_scalar(&format!("SELECT {CHANNEL_SQL}"))
         .fetch_one(pool)
         .await?;
+    if pooled {
+        tracing::warn!(
+            channel,
+            "otp_jobs: a connection pooler in transaction mode is in front of the database \
+             (found at connect), where LISTEN receives nothing; polling for available jobs every \
+             {POLL_INTERVAL:?} instead, and queue signals from other nodes do not arrive"
+        );
+        let (sender, receiver) = mpsc::unbounded_channel();
+        tokio::spawn(poll(pool.clone(), sender));
+        return Ok(Some(receiver));
+    }
     let mut listener = connect(pool, &channel).await?;
 
     let probe = format!("{PROBE_PREFIX}{}", fastrand::u64(..));

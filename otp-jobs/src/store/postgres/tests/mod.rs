@@ -2,7 +2,7 @@
 //! `tests/support/postgres.rs`: skipped without a server unless `CI` or `OTP_REQUIRE_POSTGRES`).
 
 #[path = "../../../../tests/support/postgres.rs"]
-mod support;
+pub(crate) mod support;
 
 mod jobs;
 mod nodes;
