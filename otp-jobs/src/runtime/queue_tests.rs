@@ -9,7 +9,7 @@ use crate::store::postgres::tests::support::TestDb;
 use crate::store::{
     Attempt, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Store, StoreFuture,
 };
-use crate::{Job, JobError, JobState, Jobs, JobsConfig, Worker};
+use crate::{Job, JobError, JobState, Jobs, JobsConfig, Worker, WorkerExt};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
