@@ -20,8 +20,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use support::fields::Fields;
 use support::postgres::{TestDb, required};
-use tracing::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, SubscriberExt};
 
 /// A `pgbouncer` process of the test's own, in transaction mode in front of the test server,
@@ -169,17 +169,6 @@ fn server_address(url: &str) -> (String, u16) {
 /// The warnings seen, as their fields.
 #[derive(Clone, Default)]
 struct Warnings(Arc<Mutex<Vec<BTreeMap<String, String>>>>);
-
-struct Fields<'a>(&'a mut BTreeMap<String, String>);
-
-impl Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.insert(
-            field.name().to_owned(),
-            format!("{value:?}").trim_matches('"').to_owned(),
-        );
-    }
-}
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Warnings {
     fn on_event(&self, event: &tracing::Event<'_>, _ctx: Context<'_, S>) {

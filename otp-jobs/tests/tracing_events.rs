@@ -7,7 +7,7 @@ use otp_jobs::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use tracing::field::{Field, Visit};
+use support::fields::Fields;
 use tracing_subscriber::layer::{Context, SubscriberExt};
 
 /// Ends as `kind` says: ok or error.
@@ -46,17 +46,6 @@ type SpanLog = Arc<Mutex<Vec<(String, BTreeMap<String, String>)>>>;
 struct Seen {
     events: Arc<Mutex<Vec<BTreeMap<String, String>>>>,
     spans: SpanLog,
-}
-
-struct Fields<'a>(&'a mut BTreeMap<String, String>);
-
-impl Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.insert(
-            field.name().to_owned(),
-            format!("{value:?}").trim_matches('"').to_owned(),
-        );
-    }
 }
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Seen {

@@ -2,6 +2,7 @@
 //! gives each test a fresh database on every engine.
 #![allow(dead_code)] // each test binary uses a part
 
+pub(crate) mod fields;
 pub(crate) mod postgres;
 
 use otp_jobs::JobsConfig;

@@ -21,18 +21,15 @@ use crate::attr::Kind;
 use crate::model::{contains_reference_or_impl, type_key};
 use crate::server::Server;
 
-pub(crate) fn fallback(server: &Server) -> TokenStream {
-    let item = &server.item;
-    // A server that borrows or has const parameters cannot be one: no surface to stand in.
-    let unsupported = item
-        .generics
-        .params
-        .iter()
-        .any(|param| !matches!(param, GenericParam::Type(_)));
+/// The names of the stand-in surface; `None` for a server that borrows or has const
+/// parameters: it cannot be one, and there is no surface to stand in.
+fn stub_names(server: &Server) -> Option<Names<'_>> {
+    let unsupported =
+        (server.item.generics.params.iter()).any(|param| !matches!(param, GenericParam::Type(_)));
     if unsupported {
-        return quote!(#item);
+        return None;
     }
-    let names = Names {
+    Some(Names {
         server,
         stub: true,
         message_enum: format_ident!("__{}Message", server.ident),
@@ -40,6 +37,13 @@ pub(crate) fn fallback(server: &Server) -> TokenStream {
         ref_ident: format_ident!("{}Ref", server.ident),
         reply_bounds: Vec::new(),
         reply_holders: HashSet::new(),
+    })
+}
+
+pub(crate) fn fallback(server: &Server) -> TokenStream {
+    let item = &server.item;
+    let Some(names) = stub_names(server) else {
+        return quote!(#item);
     };
     let requests = shared::requests(server);
     let client = client::client(&names, &requests);
@@ -86,22 +90,8 @@ pub(crate) fn fallback(server: &Server) -> TokenStream {
 /// generates the server, and a second of anything would be a duplicate.
 pub(crate) fn second_block(server: &Server) -> TokenStream {
     let item = &server.item;
-    let unsupported = item
-        .generics
-        .params
-        .iter()
-        .any(|param| !matches!(param, GenericParam::Type(_)));
-    if unsupported {
+    let Some(names) = stub_names(server) else {
         return quote!(#item);
-    }
-    let names = Names {
-        server,
-        stub: true,
-        message_enum: format_ident!("__{}Message", server.ident),
-        continue_enum: format_ident!("__{}Continue", server.ident),
-        ref_ident: format_ident!("{}Ref", server.ident),
-        reply_bounds: Vec::new(),
-        reply_holders: HashSet::new(),
     };
     let methods = client::methods_impl(&names, &shared::requests(server));
     quote! {
