@@ -1,5 +1,7 @@
 //! The router at the HTTP level, without a socket: `tower::ServiceExt::oneshot` on it.
 
+mod support;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -12,6 +14,7 @@ use otp_core::prelude::*;
 use otp_core::supervisor;
 use otp_observer::{ObserverConfig, router};
 use serde_json::Value;
+use support::send;
 use tower::ServiceExt;
 
 const TOKEN: &str = "http-test-token";
@@ -59,16 +62,6 @@ impl Peer {
 
     #[handle_info(catch_all)]
     fn unexpected(&mut self, _msg: AnyMessage) {}
-}
-
-async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Value) {
-    let response = app.clone().oneshot(request).await.expect("infallible");
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
-        .await
-        .expect("a body");
-    let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, value)
 }
 
 async fn get(app: &Router, path: &str) -> (StatusCode, Value) {

@@ -1,13 +1,15 @@
 //! The queues of an otp-jobs node, with the `jobs` feature: counts by state, retry and cancel.
 #![cfg(feature = "jobs")]
 
+mod support;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use otp_jobs::prelude::*;
 use otp_observer::{ObserverConfig, router};
 use serde_json::Value;
-use tower::ServiceExt;
+use support::send;
 
 const TOKEN: &str = "jobs-test-token";
 
@@ -19,18 +21,6 @@ impl Worker for Ping {
     async fn perform(self, _job: &Job) -> Result<(), JobError> {
         Ok(())
     }
-}
-
-async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Value) {
-    let response = app.clone().oneshot(request).await.expect("infallible");
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
-        .await
-        .expect("a body");
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
 }
 
 async fn post(app: &Router, path: &str, token: Option<&str>) -> (StatusCode, Value) {

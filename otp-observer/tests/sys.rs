@@ -1,6 +1,8 @@
 //! What the observer asks of a process through `sys` and `observe::supervision_trees`: its
 //! state (when allowed), suspend, resume, trace, and the restart counts of the trees.
 
+mod support;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -8,7 +10,7 @@ use otp_core::prelude::*;
 use otp_core::supervisor;
 use otp_observer::{ObserverConfig, router};
 use serde_json::Value;
-use tower::ServiceExt;
+use support::send;
 
 const TOKEN: &str = "sys-test-token";
 
@@ -55,18 +57,6 @@ impl Opaque {
 
     #[handle_info(catch_all)]
     fn unexpected(&mut self, _msg: AnyMessage) {}
-}
-
-async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Value) {
-    let response = app.clone().oneshot(request).await.expect("infallible");
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
-        .await
-        .expect("a body");
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
 }
 
 async fn get(app: &Router, path: &str) -> (StatusCode, Value) {
