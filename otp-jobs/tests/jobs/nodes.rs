@@ -3,7 +3,7 @@
 
 use crate::support::{self, wait_for};
 use crate::workers::{Blocking, Record, probe, register, tag};
-use crate::{node, wait_state};
+use crate::{hold_while_another_queue_runs, node, wait_state};
 use otp_jobs::prelude::*;
 use std::time::Duration;
 
@@ -302,31 +302,9 @@ async fn pause_resume_and_scale_reach_every_node_unless_local() {
             local(&b, "default").await.paused.then_some(())
         })
         .await;
-        let held = Record {
-            tag: tag.clone(),
-            n: 1,
-        }
-        .new_job()
-        .insert(&a)
-        .await
-        .unwrap();
         // A job of another queue, due after several stager rounds, runs meanwhile.
-        let witness = Record {
-            tag: tag.clone(),
-            n: 2,
-        }
-        .new_job()
-        .queue("other")
-        .schedule_in(Duration::from_millis(300))
-        .insert(&b)
-        .await
-        .unwrap();
-        wait_state(&a, witness.id, JobState::Completed).await;
-        assert_eq!(
-            a.job(held.id).await.unwrap().unwrap().state,
-            JobState::Available,
-            "neither node fetched it"
-        );
+        let held = hold_while_another_queue_runs(&a, &b, &tag).await;
+        assert_eq!(held.state, JobState::Available, "neither node fetched it");
 
         b.resume_queue("default").await.unwrap();
         wait_for("a to hear the resume", || async {

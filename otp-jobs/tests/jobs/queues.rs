@@ -1,10 +1,9 @@
 //! Queue control at run time: pause, resume, scale; stats; a queue restarted by its supervisor.
 
 use crate::support::{self, wait_for};
-use crate::wait_state;
 use crate::workers::{Blocking, Record, probe, register, tag};
+use crate::{hold_while_another_queue_runs, wait_state};
 use otp_jobs::prelude::*;
-use std::time::Duration;
 
 fn blocking(tag: &str) -> NewJob {
     Blocking {
@@ -99,30 +98,9 @@ async fn a_paused_queue_fetches_nothing_until_resumed() {
         })
         .await;
         jobs.pause_queue("default").await.unwrap();
-        let held = Record {
-            tag: tag.clone(),
-            n: 1,
-        }
-        .new_job()
-        .insert(&jobs)
-        .await
-        .unwrap();
         // A job in another queue, due after several stager rounds, runs meanwhile.
-        let witness = Record {
-            tag: tag.clone(),
-            n: 2,
-        }
-        .new_job()
-        .queue("other")
-        .schedule_in(Duration::from_millis(300))
-        .insert(&jobs)
-        .await
-        .unwrap();
-        wait_state(&jobs, witness.id, JobState::Completed).await;
-        assert_eq!(
-            jobs.job(held.id).await.unwrap().unwrap().state,
-            JobState::Available
-        );
+        let held = hold_while_another_queue_runs(&jobs, &jobs, &tag).await;
+        assert_eq!(held.state, JobState::Available);
         let stats = jobs.stats().await.unwrap();
         let local = stats.queue("default").unwrap().local.clone().unwrap();
         assert!(local.paused && !local.stalled);
