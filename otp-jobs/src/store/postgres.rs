@@ -4,10 +4,11 @@
 //!   give each attempt a fresh token; every completion presents it (fencing).
 //! - Inserts wake other nodes with `NOTIFY` (payload: the queue's name), received on a dedicated
 //!   `LISTEN` connection that reconnects by itself; a pooler in transaction mode is detected at
-//!   start.
+//!   start, and then nodes poll instead, and every statement is sent unnamed in a transaction
+//!   (see `exec`).
 //! - Heartbeats, leases and every timestamp are the database's clock (`now()`).
 //! - Every value is a bound parameter; the only text spliced into SQL is the schema name, checked
-//!   at [`connect`].
+//!   at [`connect`], and the channel of the pooler probe, a name of the probe's own.
 
 mod exec;
 mod insert;
