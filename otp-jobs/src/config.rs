@@ -183,13 +183,26 @@ impl JobsConfig {
     /// Jobs in the PostgreSQL database at `url` (`postgres://user:pass@host/db`), which many
     /// nodes share.
     ///
-    /// Behind a connection pooler in transaction mode (`PgBouncer`'s `pool_mode = transaction`),
-    /// found at start, LISTEN receives nothing: the node polls for available jobs once a second
-    /// (a warning says so) and queue signals from other nodes do not arrive. Leadership (cron,
-    /// the pruner) is a lease row and the migrations' lock is transaction-scoped, so both hold
-    /// there. The pooler must support prepared statements in that mode (`PgBouncer` 1.21 or
-    /// later with `max_prepared_statements` set): older ones mix up the statements of clients
-    /// that share a server session.
+    /// Behind a connection pooler in transaction mode (`PgBouncer`'s `pool_mode = transaction`,
+    /// any version: no `max_prepared_statements` needed), found at start, jobs work as they do
+    /// straight to the server, with these differences:
+    ///
+    /// - LISTEN receives nothing: the node polls for available jobs once a second (a warning
+    ///   says so), and queue signals from other nodes ([`Jobs::pause_queue`](crate::Jobs::pause_queue)
+    ///   and the like) do not arrive; the `_local` variants work.
+    /// - Each statement is sent unnamed inside a transaction of its own (the pooler gives a
+    ///   client its server session for a transaction, and other clients' prepared statements
+    ///   share it): a BEGIN and a COMMIT around it, and its Parse, which a direct connection
+    ///   does once per connection. Three more round trips per statement: inserts, fetches,
+    ///   completions and heartbeats take about four times the round trips they take straight
+    ///   to the server.
+    /// - The [`schema`](Self::schema) travels as a startup option, which `PgBouncer` refuses
+    ///   ("unsupported startup parameter: options"): set the `search_path` in the pooler's
+    ///   entry for the database instead (`connect_query='SET search_path TO name'`).
+    ///
+    /// Leadership (cron, the pruner) is a lease row and the migrations' lock is
+    /// transaction-scoped, so both hold there. For [`NewJob::insert_in`] behind such a pooler,
+    /// see its documentation.
     #[must_use]
     pub fn postgres(url: impl Into<String>) -> Self {
         Self::new(Engine::Postgres(url.into()))

@@ -107,7 +107,7 @@ pub mod testing;
 mod worker;
 
 pub use config::{JobsConfig, Testing};
-pub use connection::JobsConnection;
+pub use connection::{JobsConnection, UnnamedStatements};
 pub use error::{FailedOutcome, JobError};
 pub use job::{AttemptError, Job, JobState, UnknownJobState};
 pub use jobs::Jobs;

@@ -133,6 +133,13 @@ impl NewJob {
     /// The queues learn of it within the stager's interval (a second by default) after the
     /// commit, rather than at once. The schema must exist ([`Jobs`](crate::Jobs) creates it at
     /// start, or run [`migrations`](crate::migrations) yourself).
+    ///
+    /// Behind a connection pooler in transaction mode (`PgBouncer`'s `pool_mode = transaction`),
+    /// call it in a transaction, which holds one server session for the insert's statements
+    /// (more than one for a unique job that conflicts). Unless the pooler keeps clients' prepared
+    /// statements apart (`PgBouncer` 1.21 or later with `max_prepared_statements`), wrap the
+    /// connection in [`UnnamedStatements`](crate::UnnamedStatements):
+    /// `insert_in(&mut UnnamedStatements(&mut tx))`.
     pub async fn insert_in<C: crate::JobsConnection + ?Sized>(
         self,
         conn: &mut C,

@@ -1,17 +1,19 @@
 //! Behind `PgBouncer` in transaction mode (`pool_mode = transaction`), where LISTEN receives
-//! nothing and session state does not last: jobs inserted through the pooler run, each node
-//! says in a warning that it polls instead, and leadership (cron, the pruner) stays with one
-//! node, since it is a lease row rather than a session lock.
+//! nothing and session state does not last, and clients share server sessions (`PgBouncer`
+//! before 1.21 keeps no prepared statements apart): jobs inserted through the pooler run, each
+//! node says in a warning that it polls instead, leadership (cron, the pruner) stays with one
+//! node, since it is a lease row rather than a session lock, and the other operations (unique
+//! inserts, cancel, retry, stats, queue signals, an insert in a caller's transaction) work.
 //!
 //! The test starts its own `pgbouncer` (the binary, on a free port, with a configuration of its
 //! own in front of the test server) and kills it at the end. Without the binary it skips, unless
-//! `CI` or `OTP_REQUIRE_POSTGRES` is set: then it fails (`scripts/ensure-pgbouncer` installs it).
-//! Ignored for now (see the reason on the test): `scripts/ensure-pgbouncer && cargo test -p
-//! otp-jobs --test pgbouncer -- --ignored` runs it.
+//! `CI` or `OTP_REQUIRE_POSTGRES` is set: then it fails (`scripts/ensure-pgbouncer` installs it,
+//! and `scripts/test` runs it first).
 //! A binary of its own: the tracing subscriber is global.
 
 mod support;
 
+use otp_jobs::UnnamedStatements;
 use otp_jobs::prelude::*;
 use otp_jobs::testing::Filter;
 use serde::{Deserialize, Serialize};
@@ -207,11 +209,6 @@ impl Worker for Tick {
 const JOBS: u32 = 50;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "fails on PgBouncer 1.18 (Debian 12): sqlx 0.8 prepares named statements (sqlx_s_1, \
-            ...) per client connection, which clash in shared server sessions (\"prepared \
-            statement sqlx_s_1 already exists\"), and an unnamed one is replaced by another \
-            client's between its Parse and its Bind; needs every statement in a transaction \
-            when pooled, or PgBouncer 1.21+ with max_prepared_statements"]
 async fn behind_pgbouncer_in_transaction_mode_jobs_run_polled_with_one_leader() {
     let warnings = Warnings::default();
     let subscriber = tracing_subscriber::registry().with(warnings.clone());
@@ -272,23 +269,12 @@ async fn behind_pgbouncer_in_transaction_mode_jobs_run_polled_with_one_leader() 
         .await
         .unwrap();
     for job in &work {
-        let id = job.id;
-        let done = support::wait_for(&format!("job {id} to complete"), || async {
-            inserter
-                .job(id)
-                .await
-                .unwrap()
-                .filter(|job| job.state == JobState::Completed)
-        })
-        .await;
-        assert!(
-            matches!(done.attempted_by.as_deref(), Some("a" | "b")),
-            "{done:?}"
-        );
+        let done = completed(&inserter, job.id).await;
         assert_eq!(done.attempt, 1, "{done:?}");
     }
 
     assert_one_leader(&db, &inserter).await;
+    other_operations(&bouncer, &inserter, &runners[0]).await;
 
     for jobs in runners {
         jobs.shutdown().await.unwrap();
@@ -327,5 +313,87 @@ async fn assert_one_leader(db: &TestDb, inserter: &Jobs) {
             seen_ticks.insert(tick.meta["cron_tick"].to_string()),
             "a tick inserted twice: {ticks:?}"
         );
+    }
+}
+
+/// Waits until job `id` is completed, run by a runner.
+async fn completed(jobs: &Jobs, id: i64) -> Job {
+    let done = support::wait_for(&format!("job {id} to complete"), || async {
+        jobs.job(id)
+            .await
+            .unwrap()
+            .filter(|job| job.state == JobState::Completed)
+    })
+    .await;
+    assert!(
+        matches!(done.attempted_by.as_deref(), Some("a" | "b")),
+        "{done:?}"
+    );
+    done
+}
+
+/// Unique inserts, cancel, retry, stats, a queue signal, and inserts in a caller's transaction
+/// through the pooler.
+async fn other_operations(bouncer: &Bouncer, inserter: &Jobs, runner: &Jobs) {
+    let unique = Unique::new().period(Duration::from_secs(3600));
+    let first = inserter
+        .insert(Work { n: 1000 }.new_job().unique(unique))
+        .await
+        .unwrap();
+    assert!(!first.conflict);
+    let again = inserter
+        .insert(Work { n: 1000 }.new_job().unique(unique))
+        .await
+        .unwrap();
+    assert!(again.conflict, "{again:?}");
+    assert_eq!(again.id, first.id);
+    completed(inserter, first.id).await;
+
+    let later = inserter
+        .insert(
+            Work { n: 1001 }
+                .new_job()
+                .schedule_in(Duration::from_secs(3600)),
+        )
+        .await
+        .unwrap();
+    let cancelled = inserter.cancel(later.id).await.unwrap().unwrap();
+    assert_eq!(cancelled.state, JobState::Cancelled);
+    let retried = inserter.retry(later.id).await.unwrap().unwrap();
+    assert_eq!(retried.state, JobState::Available);
+    completed(inserter, later.id).await;
+
+    let stats = inserter.stats().await.unwrap();
+    assert!(
+        stats
+            .queue("default")
+            .is_some_and(|queue| queue.count(JobState::Completed) >= u64::from(JOBS) + 2),
+        "{stats:?}"
+    );
+    runner.scale_queue("default", 4).await.unwrap();
+
+    // A caller's own transaction through the pooler: the jobs exist when it commits.
+    let pool = sqlx::PgPool::connect(&bouncer.url()).await.unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    let mut ids = Vec::new();
+    for n in 2000..2005 {
+        let job = Work { n }
+            .new_job()
+            .insert_in(&mut UnnamedStatements(&mut tx))
+            .await
+            .unwrap();
+        ids.push(job.id);
+    }
+    let conflict = Work { n: 1000 }
+        .new_job()
+        .unique(unique)
+        .insert_in(&mut UnnamedStatements(&mut tx))
+        .await
+        .unwrap();
+    assert!(conflict.conflict, "{conflict:?}");
+    tx.commit().await.unwrap();
+    pool.close().await;
+    for id in ids {
+        completed(inserter, id).await;
     }
 }

@@ -4,11 +4,13 @@
 //!   give each attempt a fresh token; every completion presents it (fencing).
 //! - Inserts wake other nodes with `NOTIFY` (payload: the queue's name), received on a dedicated
 //!   `LISTEN` connection that reconnects by itself; a pooler in transaction mode is detected at
-//!   start.
+//!   start, and then nodes poll instead, and every statement is sent unnamed in a transaction
+//!   (see `exec`).
 //! - Heartbeats, leases and every timestamp are the database's clock (`now()`).
 //! - Every value is a bound parameter; the only text spliced into SQL is the schema name, checked
-//!   at [`connect`].
+//!   at [`connect`], and the channel of the pooler probe, a name of the probe's own.
 
+mod exec;
 mod insert;
 mod migrate;
 mod notify;
@@ -16,6 +18,7 @@ mod rows;
 #[cfg(test)]
 pub(crate) mod tests;
 
+use self::exec::{Conn, Db};
 use self::rows::{JOB_COLUMNS, job_from_row, jobs_from_rows, micros};
 use super::{
     Attempt, Completion, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Store,
@@ -113,6 +116,12 @@ fn check_schema_name(schema: &str) -> Result<(), StoreError> {
 }
 
 impl PgStore {
+    /// The executor of every statement the store sends outside a transaction of its own: see
+    /// [`exec`].
+    fn db(&self) -> Db<'_> {
+        Db::new(&self.pool, self.pooled)
+    }
+
     /// The pool, for the tests' own queries.
     #[cfg(test)]
     pub(crate) fn pool(&self) -> &PgPool {
@@ -137,7 +146,11 @@ const APPEND_ERROR: &str =
 
 impl Store for PgStore {
     fn migrate(&self) -> StoreFuture<'_, ()> {
-        Box::pin(migrate::run(&self.pool, self.schema.as_deref()))
+        Box::pin(migrate::run(
+            &self.pool,
+            self.schema.as_deref(),
+            self.pooled,
+        ))
     }
 
     fn insert(&self, jobs: Vec<JobInsert>) -> StoreFuture<'_, Vec<Job>> {
@@ -145,13 +158,14 @@ impl Store for PgStore {
             if jobs.is_empty() {
                 return Ok(Vec::new());
             }
-            if insert::is_one_statement(&jobs) {
-                // One statement is atomic by itself: no BEGIN and COMMIT round trips.
+            if insert::is_one_statement(&jobs) && !self.pooled {
+                // One statement is atomic by itself: no BEGIN and COMMIT round trips (behind a
+                // pooler in transaction mode, the transaction pins the server session).
                 let mut conn = self.pool.acquire().await?;
-                return insert_with(&mut conn, jobs).await;
+                return insert_with(&mut conn, jobs, false).await;
             }
             let mut tx = self.pool.begin().await?;
-            let inserted = insert_with(&mut tx, jobs).await?;
+            let inserted = insert_with(&mut tx, jobs, self.pooled).await?;
             tx.commit().await?;
             Ok(inserted)
         })
@@ -179,7 +193,7 @@ impl Store for PgStore {
             .bind(&queue)
             .bind(&node)
             .bind(i64::from(limit))
-            .fetch_all(&self.pool)
+            .fetch_all(self.db())
             .await?;
             let mut attempts = rows
                 .iter()
@@ -241,7 +255,7 @@ impl Store for PgStore {
             .bind(&states)
             .bind(&delays)
             .bind(&errors)
-            .fetch_all(&self.pool)
+            .fetch_all(self.db())
             .await?;
             Ok(batch
                 .iter()
@@ -282,12 +296,12 @@ impl Store for PgStore {
             ))
             .bind(&queue)
             .bind(include_future)
-            .fetch_all(&self.pool)
+            .fetch_all(self.db())
             .await?;
             // And every queue with available jobs, not only those staged now: a wake-up that
             // never came (a caller's transaction committed while LISTEN reconnected, a row
             // written by another program) costs at most one stage interval.
-            queues.extend(notify::available_queues(&self.pool, queue.as_deref()).await?);
+            queues.extend(notify::available_queues(self.db(), queue.as_deref()).await?);
             queues.sort_unstable();
             queues.dedup();
             Ok(queues)
@@ -304,7 +318,7 @@ impl Store for PgStore {
             )
             .bind(node)
             .bind(micros(lease))
-            .execute(&self.pool)
+            .execute(self.db())
             .await?;
             Ok(())
         })
@@ -316,11 +330,11 @@ impl Store for PgStore {
             let mut tx = self.pool.begin().await?;
             sqlx::query("DELETE FROM otp_jobs_nodes WHERE node = $1")
                 .bind(&node)
-                .execute(&mut *tx)
+                .execute(Conn::new(&mut tx, self.pooled))
                 .await?;
             sqlx::query("DELETE FROM otp_jobs_leaders WHERE node = $1")
                 .bind(&node)
-                .execute(&mut *tx)
+                .execute(Conn::new(&mut tx, self.pooled))
                 .await?;
             tx.commit().await?;
             Ok(())
@@ -332,7 +346,7 @@ impl Store for PgStore {
             Ok(sqlx::query_scalar(
                 "SELECT node FROM otp_jobs_nodes WHERE expires_at > now() ORDER BY node",
             )
-            .fetch_all(&self.pool)
+            .fetch_all(self.db())
             .await?)
         })
     }
@@ -355,7 +369,7 @@ impl Store for PgStore {
                  RETURNING {}",
                 qualified_columns("j")
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(self.db())
             .await?;
             let mut jobs = jobs_from_rows(&rows)?;
             jobs.sort_unstable_by_key(|job| job.id);
@@ -379,7 +393,7 @@ impl Store for PgStore {
             .bind(role)
             .bind(&node)
             .bind(micros(lease))
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.db())
             .await?;
             Ok(leader.as_deref() == Some(node.as_str()))
         })
@@ -396,7 +410,7 @@ impl Store for PgStore {
             )
             .bind(micros(max_age))
             .bind(i64::from(limit))
-            .execute(&self.pool)
+            .execute(self.db())
             .await?;
             Ok(result.rows_affected())
         })
@@ -406,7 +420,7 @@ impl Store for PgStore {
         Box::pin(async move {
             let row = sqlx::query(&format!("SELECT {JOB_COLUMNS} FROM otp_jobs WHERE id = $1"))
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.db())
                 .await?;
             row.as_ref().map(job_from_row).transpose()
         })
@@ -427,7 +441,7 @@ impl Store for PgStore {
             .bind(states)
             .bind(filter.args_contain)
             .bind(filter.limit.map(i64::from))
-            .fetch_all(&self.pool)
+            .fetch_all(self.db())
             .await?;
             jobs_from_rows(&rows)
         })
@@ -439,7 +453,7 @@ impl Store for PgStore {
                 "SELECT queue, state, count(*) FROM otp_jobs GROUP BY queue, state \
                  ORDER BY queue, state",
             )
-            .fetch_all(&self.pool)
+            .fetch_all(self.db())
             .await?;
             rows.into_iter()
                 .map(|(queue, state, count)| {
@@ -464,7 +478,7 @@ impl Store for PgStore {
                  RETURNING {JOB_COLUMNS}"
             ))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.db())
             .await?;
             match row {
                 Some(row) => Ok(Some(job_from_row(&row)?)),
@@ -487,7 +501,7 @@ impl Store for PgStore {
         Box::pin(async move {
             sqlx::query(&format!("SELECT pg_notify({}, $1)", notify::CHANNEL_SQL))
                 .bind(payload)
-                .execute(&self.pool)
+                .execute(self.db())
                 .await?;
             Ok(())
         })
@@ -503,7 +517,7 @@ impl Store for PgStore {
                  RETURNING {JOB_COLUMNS}"
             ))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.db())
             .await?;
             let job = match row {
                 Some(row) => Some(job_from_row(&row)?),
@@ -514,7 +528,7 @@ impl Store for PgStore {
             {
                 sqlx::query(&format!("SELECT pg_notify({}, $1)", notify::CHANNEL_SQL))
                     .bind(&job.queue)
-                    .execute(&self.pool)
+                    .execute(self.db())
                     .await?;
             }
             Ok(job)

@@ -3,6 +3,7 @@
 //! index. Each insert statement also sends the `NOTIFY` of the queues it made jobs available in
 //! (delivered when its transaction commits), so that a single insert is one round trip.
 
+use super::exec::Conn;
 use super::notify::CHANNEL_SQL;
 use super::rows::{JOB_COLUMNS, job_from_row, micros};
 use crate::store::{JobInsert, Schedule, StoreError, UniqueInsert};
@@ -16,10 +17,12 @@ const UNIQUE_ROUNDS: usize = 8;
 
 /// Inserts `jobs` in order on `conn`, without beginning or committing a transaction: in the
 /// caller's transaction, the jobs (and their wake-up) exist when it commits and vanish if it
-/// rolls back.
+/// rolls back. With `unnamed`, every statement is sent unnamed (behind a pooler in transaction
+/// mode, `conn` being in a transaction).
 pub(crate) async fn insert_with(
     conn: &mut PgConnection,
     jobs: Vec<JobInsert>,
+    unnamed: bool,
 ) -> Result<Vec<Job>, StoreError> {
     let mut inserted = Vec::with_capacity(jobs.len());
     let mut plain = Vec::new();
@@ -27,12 +30,12 @@ pub(crate) async fn insert_with(
         match job.unique.clone() {
             None => plain.push(job),
             Some(unique) => {
-                inserted.extend(insert_plain(conn, std::mem::take(&mut plain)).await?);
-                inserted.push(insert_unique(conn, &job, &unique).await?);
+                inserted.extend(insert_plain(conn, std::mem::take(&mut plain), unnamed).await?);
+                inserted.push(insert_unique(conn, &job, &unique, unnamed).await?);
             }
         }
     }
-    inserted.extend(insert_plain(conn, plain).await?);
+    inserted.extend(insert_plain(conn, plain, unnamed).await?);
     Ok(inserted)
 }
 
@@ -110,7 +113,11 @@ type Inserted = (i64, String, DateTime<Utc>, DateTime<Utc>);
 
 /// Inserts the batch; returns the jobs inserted, in order. Every job of the batch is inserted,
 /// except a unique one that conflicts (a batch of its own): then none.
-async fn run_insert(conn: &mut PgConnection, columns: Columns) -> Result<Vec<Job>, StoreError> {
+async fn run_insert(
+    conn: &mut PgConnection,
+    columns: Columns,
+    unnamed: bool,
+) -> Result<Vec<Job>, StoreError> {
     let mut rows: Vec<Inserted> = sqlx::query_as(&insert_sql())
         .bind(&columns.queue)
         .bind(&columns.worker)
@@ -121,7 +128,7 @@ async fn run_insert(conn: &mut PgConnection, columns: Columns) -> Result<Vec<Job
         .bind(&columns.delay_us)
         .bind(&columns.at)
         .bind(&columns.unique_key)
-        .fetch_all(&mut *conn)
+        .fetch_all(Conn::new(conn, unnamed))
         .await?;
     if rows.is_empty() {
         return Ok(Vec::new());
@@ -193,6 +200,7 @@ async fn run_insert(conn: &mut PgConnection, columns: Columns) -> Result<Vec<Job
 async fn insert_plain(
     conn: &mut PgConnection,
     jobs: Vec<JobInsert>,
+    unnamed: bool,
 ) -> Result<Vec<Job>, StoreError> {
     if jobs.is_empty() {
         return Ok(Vec::new());
@@ -201,7 +209,7 @@ async fn insert_plain(
     for job in jobs {
         columns.push(job, None);
     }
-    run_insert(conn, columns).await
+    run_insert(conn, columns, unnamed).await
 }
 
 /// Inserts a unique job, or returns the job holding its key marked as a conflict. A holder
@@ -211,13 +219,14 @@ async fn insert_unique(
     conn: &mut PgConnection,
     job: &JobInsert,
     unique: &UniqueInsert,
+    unnamed: bool,
 ) -> Result<Job, StoreError> {
     let states: Vec<&str> = unique.states.iter().map(|state| state.as_str()).collect();
     let period_us = unique.period.map(micros);
     for _ in 0..UNIQUE_ROUNDS {
         let mut columns = Columns::default();
         columns.push(job.clone(), Some(unique.key.clone()));
-        if let Some(job) = run_insert(conn, columns).await?.pop() {
+        if let Some(job) = run_insert(conn, columns, unnamed).await?.pop() {
             return Ok(job);
         }
         let holder = sqlx::query(&format!(
@@ -228,7 +237,7 @@ async fn insert_unique(
         .bind(&unique.key)
         .bind(&states)
         .bind(period_us)
-        .fetch_optional(&mut *conn)
+        .fetch_optional(Conn::new(conn, unnamed))
         .await?;
         let Some(holder) = holder else {
             continue; // gone meanwhile (pruned, or its key released): insert again
@@ -242,7 +251,7 @@ async fn insert_unique(
         sqlx::query("UPDATE otp_jobs SET unique_key = NULL WHERE id = $1 AND unique_key = $2")
             .bind(existing.id)
             .bind(&unique.key)
-            .execute(&mut *conn)
+            .execute(Conn::new(conn, unnamed))
             .await?;
     }
     Err(StoreError::Database(sqlx::Error::Protocol(format!(

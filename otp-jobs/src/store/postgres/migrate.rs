@@ -5,12 +5,19 @@
 //! The migrations are [`crate::migrations::POSTGRES`]; the applied versions are kept in
 //! `otp_jobs_migrations`, apart from the application's own migration table.
 
+use super::exec::Conn;
 use crate::store::StoreError;
 use sqlx::{Executor, PgPool};
 
 /// Applies the migrations not applied yet, in one transaction, creating `schema` first when one
-/// is given (it is also first on every pooled connection's `search_path`).
-pub(super) async fn run(pool: &PgPool, schema: Option<&str>) -> Result<(), StoreError> {
+/// is given (it is also first on every pooled connection's `search_path`). With `pooled` (a
+/// pooler in transaction mode), the statements with parameters are sent unnamed; the others
+/// are simple queries, never prepared.
+pub(super) async fn run(
+    pool: &PgPool,
+    schema: Option<&str>,
+    pooled: bool,
+) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
     // One lock per schema: nodes sharing a schema take turns, tests in their own schemas do not.
     sqlx::query(
@@ -18,7 +25,7 @@ pub(super) async fn run(pool: &PgPool, schema: Option<&str>) -> Result<(), Store
          || coalesce($1, current_schema(), 'public'), 0))",
     )
     .bind(schema)
-    .execute(&mut *tx)
+    .execute(Conn::new(&mut tx, pooled))
     .await?;
     if let Some(schema) = schema {
         // The name was checked by `connect` (letters, digits, underscores), and is quoted.
@@ -31,7 +38,7 @@ pub(super) async fn run(pool: &PgPool, schema: Option<&str>) -> Result<(), Store
     )
     .await?;
     let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM otp_jobs_migrations")
-        .fetch_all(&mut *tx)
+        .fetch_all(Conn::new(&mut tx, pooled))
         .await?;
     for migration in crate::migrations::POSTGRES {
         if applied.contains(&migration.version) {
@@ -41,7 +48,7 @@ pub(super) async fn run(pool: &PgPool, schema: Option<&str>) -> Result<(), Store
         sqlx::query("INSERT INTO otp_jobs_migrations (version, description) VALUES ($1, $2)")
             .bind(migration.version)
             .bind(migration.description)
-            .execute(&mut *tx)
+            .execute(Conn::new(&mut tx, pooled))
             .await?;
         tracing::info!(
             version = migration.version,

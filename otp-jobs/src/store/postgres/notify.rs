@@ -8,10 +8,11 @@
 //! node says so in a warning and polls instead: once a second, the queues that have available
 //! jobs.
 
+use super::exec::Db;
 use crate::runtime::signal::{Notification, QueueSignal};
 use crate::store::StoreError;
-use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+use sqlx::{Executor, PgPool};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -56,8 +57,9 @@ fn notification(payload: &str) -> Option<Notification> {
 /// another one notifies it; without a pooler the notification arrives at once, behind one it
 /// never does (the LISTEN ran in a server session the listener no longer holds; when the
 /// NOTIFY runs in that same session, the notifying connection receives it instead). The NOTIFY
-/// is an unnamed statement (a named one could clash with another client's in a shared server
-/// session); the two connections are closed before this returns.
+/// is a simple query, one message that a pooler runs whole in one server session (a prepared
+/// statement could clash with another client's in a shared session, or be parsed in one session
+/// and bound in another); the two connections are closed before this returns.
 pub(super) async fn transaction_pooler(
     options: &PgConnectOptions,
     timeout: Duration,
@@ -71,10 +73,10 @@ pub(super) async fn transaction_pooler(
     let probe = async {
         let mut listener = PgListener::connect_with(&pool).await?;
         listener.listen(&channel).await?;
-        let notified = sqlx::query("SELECT pg_notify($1, 'probe')")
-            .persistent(false)
-            .bind(&channel)
-            .execute(&pool)
+        // The channel is this function's own (hex digits after a fixed prefix), so it can be
+        // spliced.
+        let notified = pool
+            .execute(sqlx::raw_sql(&format!("NOTIFY \"{channel}\", 'probe'")))
             .await;
         match notified {
             Ok(_) => {}
@@ -112,7 +114,7 @@ pub(super) async fn listen(
     pooled: bool,
 ) -> Result<Option<mpsc::UnboundedReceiver<Notification>>, StoreError> {
     let channel: String = sqlx::query_scalar(&format!("SELECT {CHANNEL_SQL}"))
-        .fetch_one(pool)
+        .fetch_one(Db::new(pool, pooled))
         .await?;
     if pooled {
         tracing::warn!(
@@ -122,7 +124,7 @@ pub(super) async fn listen(
              {POLL_INTERVAL:?} instead, and queue signals from other nodes do not arrive"
         );
         let (sender, receiver) = mpsc::unbounded_channel();
-        tokio::spawn(poll(pool.clone(), sender));
+        tokio::spawn(poll(pool.clone(), true, sender));
         return Ok(Some(receiver));
     }
     let mut listener = connect(pool, &channel).await?;
@@ -157,7 +159,7 @@ pub(super) async fn listen(
                  {POLL_INTERVAL:?} instead"
             );
             drop(listener);
-            tokio::spawn(poll(pool.clone(), sender));
+            tokio::spawn(poll(pool.clone(), false, sender));
             return Ok(Some(receiver));
         }
     }
@@ -202,7 +204,7 @@ async fn forward(
             // The connection was lost and sqlx has listened again on a new one.
             Ok(None) => {
                 tracing::warn!(channel, "otp_jobs: LISTEN connection lost, reconnected");
-                wake_available(&pool, &sender).await;
+                wake_available(Db::new(&pool, false), &sender).await;
             }
             Err(sqlx::Error::PoolClosed) => return,
             Err(error) => {
@@ -212,7 +214,7 @@ async fn forward(
                     return;
                 };
                 listener = again;
-                wake_available(&pool, &sender).await;
+                wake_available(Db::new(&pool, false), &sender).await;
             }
         }
     }
@@ -246,8 +248,9 @@ async fn reconnect(
     }
 }
 
-/// Without LISTEN: every [`POLL_INTERVAL`], the queues that have available jobs.
-async fn poll(pool: PgPool, sender: mpsc::UnboundedSender<Notification>) {
+/// Without LISTEN: every [`POLL_INTERVAL`], the queues that have available jobs (`pooled`:
+/// behind a pooler in transaction mode).
+async fn poll(pool: PgPool, pooled: bool, sender: mpsc::UnboundedSender<Notification>) {
     loop {
         tokio::select! {
             () = sender.closed() => return,
@@ -256,13 +259,13 @@ async fn poll(pool: PgPool, sender: mpsc::UnboundedSender<Notification>) {
         if pool.is_closed() {
             return;
         }
-        wake_available(&pool, &sender).await;
+        wake_available(Db::new(&pool, pooled), &sender).await;
     }
 }
 
 /// Sends the name of every queue with available jobs (best effort).
-async fn wake_available(pool: &PgPool, sender: &mpsc::UnboundedSender<Notification>) {
-    match available_queues(pool, None).await {
+async fn wake_available(db: Db<'_>, sender: &mpsc::UnboundedSender<Notification>) {
+    match available_queues(db, None).await {
         Ok(queues) => {
             for queue in queues {
                 let _ = sender.send(Notification::Available(queue));
@@ -275,7 +278,7 @@ async fn wake_available(pool: &PgPool, sender: &mpsc::UnboundedSender<Notificati
 /// The queues that have available jobs (only `queue`, when given), by name. A skip scan over
 /// the fetch index: one index probe per queue, however many jobs wait.
 pub(super) async fn available_queues(
-    pool: &PgPool,
+    db: Db<'_>,
     queue: Option<&str>,
 ) -> Result<Vec<String>, sqlx::Error> {
     if let Some(queue) = queue {
@@ -284,7 +287,7 @@ pub(super) async fn available_queues(
                  SELECT 1 FROM otp_jobs WHERE state = 'available' AND queue = $1)",
         )
         .bind(queue)
-        .fetch_all(pool)
+        .fetch_all(db)
         .await;
     }
     sqlx::query_scalar(
@@ -297,6 +300,6 @@ pub(super) async fn available_queues(
              FROM queues AS q WHERE q.queue IS NOT NULL) \
          SELECT queue FROM queues WHERE queue IS NOT NULL",
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }

@@ -6,6 +6,7 @@ pub(crate) mod support;
 
 mod jobs;
 mod nodes;
+mod pooled;
 
 use super::{PgStore, connect, insert_with};
 use crate::store::{

@@ -162,7 +162,7 @@ async fn an_insert_wakes_a_listener_on_another_connection() {
 
     // A job inserted in a caller's transaction wakes nodes when the transaction commits.
     let mut tx = other_node.pool().begin().await.unwrap();
-    let inserted = insert_with(&mut tx, vec![job("reports", json!({}))])
+    let inserted = insert_with(&mut tx, vec![job("reports", json!({}))], false)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -190,7 +190,7 @@ async fn a_rolled_back_transaction_leaves_no_job() {
         return;
     };
     let mut tx = store.pool().begin().await.unwrap();
-    let inserted = insert_with(&mut tx, vec![job("q", json!({}))])
+    let inserted = insert_with(&mut tx, vec![job("q", json!({}))], false)
         .await
         .unwrap();
     tx.rollback().await.unwrap();
