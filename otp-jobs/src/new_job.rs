@@ -53,7 +53,7 @@ pub struct NewJob {
 
 impl NewJob {
     /// A job of `value`'s worker, with the worker's queue, attempts, priority and uniqueness.
-    /// ([`WorkerExt::new_job`] calls this.)
+    /// ([`WorkerExt::new_job`](crate::WorkerExt::new_job) calls this.)
     pub fn new<W: Worker>(value: &W) -> Self {
         Self {
             worker: W::NAME,
