@@ -63,7 +63,7 @@ impl Shared {
 /// | `GET /api/overview` | the same overview once |
 /// | `GET /api/processes/{pid}` | one process in full (`<0.42>` or `42`) |
 /// | `POST /api/processes/{pid}/{kill,suspend,resume,trace}` | an action (token needed; `trace?on=true`) |
-/// | `GET /api/jobs` | the queues, with the `jobs` feature and [`ObserverConfig::jobs`] |
+/// | `GET /api/jobs` | the queues, with the `jobs` feature and `ObserverConfig::jobs` |
 /// | `POST /api/jobs/{id}/{retry,cancel}` | a job action (token needed) |
 ///
 /// Every request is a `tracing` event (target `otp_observer`), and so is every action, done or
