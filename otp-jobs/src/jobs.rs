@@ -7,7 +7,7 @@ use crate::runtime::lifeline::{self, Lifeline};
 use crate::runtime::pruner::Pruner;
 use crate::runtime::queue::{Queue, QueueArgs};
 use crate::runtime::stager::Stager;
-use crate::runtime::{Shared, lock};
+use crate::runtime::{QueueShared, Shared, lock};
 use crate::{Job, JobsConfig, JobsError, NewJob, Testing};
 use otp_core::{
     Child, ChildSpec, ChildType, ExitReason, Pid, Shutdown, StartError, Strategy, SupervisorRef,
@@ -17,14 +17,60 @@ use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex, Weak};
 use std::time::Duration;
 
-/// The running runtimes by the pid of their supervisor, for [`Child::handle`].
-static RUNNING: LazyLock<Mutex<HashMap<u64, Weak<Shared>>>> = LazyLock::new(Mutex::default);
+/// The runtimes of this OS process by the pid number of their supervisor: for
+/// [`Child::handle`], and for a start under the node name of one that ended
+/// ([`stop_ended_runtimes`]).
+static RUNNING: LazyLock<Mutex<HashMap<u64, Runtime>>> = LazyLock::new(Mutex::default);
+
+/// A runtime of this OS process.
+struct Runtime {
+    supervisor: Pid,
+    shared: Weak<Shared>,
+    /// Its queues, which its running attempts report to.
+    queues: Vec<Arc<QueueShared>>,
+}
+
+impl Runtime {
+    fn new(supervisor: Pid, shared: &Arc<Shared>) -> Self {
+        Runtime {
+            supervisor,
+            shared: Arc::downgrade(shared),
+            queues: shared.queues.values().cloned().collect(),
+        }
+    }
+
+    /// Stops the attempts still running: the runtime's supervisor has ended (killed by its
+    /// parent, say), so no queue of it records their outcomes. Their jobs stay executing, for a
+    /// lifeline or the next start under the node's name to rescue.
+    fn stop_attempts(&self) {
+        for queue in &self.queues {
+            queue.stop_attempts();
+        }
+    }
+}
+
+/// Forgets the runtimes whose supervisor has ended, stopping the attempts they still run:
+/// at a start under the same node name, before its rescue, so that no job runs twice at once
+/// in this OS process (their queues died with their supervisor; the attempts, plain tasks,
+/// did not).
+fn stop_ended_runtimes() {
+    lock(&RUNNING).retain(|_, runtime| {
+        let alive = runtime.supervisor.is_alive();
+        if !alive {
+            runtime.stop_attempts();
+        }
+        alive
+    });
+}
 
 /// A running jobs node: insert jobs, query them, control its queues. Cheap to clone.
 ///
 /// Started by [`Jobs::start_link`], or as a child of a supervisor (`Jobs(config)` in
 /// `supervisor!`): a supervisor of its own whose children are the lifeline, the stager, one
-/// process per queue, the pruner and cron, each restarted on a crash.
+/// process per queue, the pruner and cron, each restarted on a crash. Its running jobs end
+/// with it: when that supervisor is killed (by its parent, say), the attempts it ran are
+/// stopped and their jobs left executing, for the lifeline of another node, or this node's next
+/// start, to rescue; a job never runs twice at once in one OS process.
 ///
 /// ```
 /// use otp_jobs::prelude::*;
@@ -87,7 +133,9 @@ impl Jobs {
         let shared = Arc::new(Shared::new(store, node, config));
         if !manual {
             // A node that starts runs nothing yet: jobs an earlier run under this name left
-            // executing are orphans, rescued now along with any dead node's.
+            // executing are orphans, rescued now along with any dead node's (once the attempts
+            // an earlier run in this OS process still has are stopped).
+            stop_ended_runtimes();
             shared.store.leave(&shared.node).await?;
             lifeline::rescue(&shared).await;
             shared
@@ -120,9 +168,16 @@ impl Jobs {
                 });
             }
         }
-        let mut running = lock(&RUNNING);
-        running.retain(|_, shared| shared.strong_count() > 0);
-        running.insert(supervisor.pid().id(), Arc::downgrade(&shared));
+        let runtime = Runtime::new(supervisor.pid(), &shared);
+        if !manual {
+            // The attempts end with the runtime, as linked processes would.
+            let watched = Runtime::new(supervisor.pid(), &shared);
+            tokio::spawn(async move {
+                watched.supervisor.wait_exit().await;
+                watched.stop_attempts();
+            });
+        }
+        lock(&RUNNING).insert(supervisor.pid().id(), runtime);
         Ok(Jobs { shared, supervisor })
     }
 
@@ -288,7 +343,7 @@ impl Child for Jobs {
     }
 
     fn handle(pid: &Pid) -> Option<Jobs> {
-        let shared = lock(&RUNNING).get(&pid.id())?.upgrade()?;
+        let shared = lock(&RUNNING).get(&pid.id())?.shared.upgrade()?;
         let supervisor = SupervisorRef::from_pid(pid)?;
         Some(Jobs { shared, supervisor })
     }

@@ -211,6 +211,25 @@ impl QueueShared {
         lock(&self.running).len()
     }
 
+    /// Stops the running attempts (their runtime ended): their jobs stay executing, for a
+    /// lifeline to rescue.
+    pub(crate) fn stop_attempts(&self) {
+        let stopped: Vec<i64> = lock(&self.running)
+            .drain()
+            .map(|(id, task)| {
+                task.abort();
+                id
+            })
+            .collect();
+        if !stopped.is_empty() {
+            tracing::warn!(
+                queue = %self.name,
+                jobs = ?stopped,
+                "the jobs runtime ended: stopped its running jobs, left executing for the lifeline"
+            );
+        }
+    }
+
     /// Sends a [`Barrier`] to the queue's process; `None` when no process runs (so no fetch is
     /// under way). The answer is awaited on the receiver.
     pub(crate) fn barrier(&self) -> Option<tokio::sync::oneshot::Receiver<()>> {

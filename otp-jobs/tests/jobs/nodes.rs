@@ -159,6 +159,50 @@ async fn past_the_grace_a_job_is_stopped_and_run_again_after_restart() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_killed_and_started_again_under_its_name_runs_no_job_twice_at_once() {
+    for engine in support::engines().await {
+        let db = engine.db().await;
+        let tag = tag("killed-restarted");
+        let config = register(db.config()).queue("blocking", 1).node("a");
+        let first = Jobs::start(config.clone()).await.unwrap();
+        let job = Blocking {
+            tag: tag.clone(),
+            block: vec![1],
+            fail: false,
+        }
+        .new_job()
+        .insert(&first)
+        .await
+        .unwrap();
+        wait_for("attempt 1 to start", || async {
+            probe(&tag)
+                .logged()
+                .contains(&"start a 1".to_owned())
+                .then_some(())
+        })
+        .await;
+        // Killed with its whole tree, as a parent supervisor's brutal kill does, then started
+        // again under the same name (the parent's restart): attempt 1 must not go on beside
+        // attempt 2.
+        let pid = first.pid();
+        pid.kill();
+        pid.wait_exit().await;
+        let again = Jobs::start(config).await.unwrap();
+        let done = wait_state(&again, job.id, JobState::Completed).await;
+        assert_eq!(done.attempt, 2);
+        // A permit given now goes to attempt 1 if it still waits at the gate; it was stopped,
+        // so the permit is there to take.
+        probe(&tag).gate.add_permits(1);
+        assert!(
+            probe(&tag).gate.try_acquire().is_ok(),
+            "attempt 1 was still running beside attempt 2"
+        );
+        assert_eq!(probe(&tag).logged(), ["start a 1", "start a 2", "end a 2"]);
+        again.shutdown().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_pruner_deletes_old_finished_jobs() {
     for engine in support::engines().await {
         let db = engine.db().await;
