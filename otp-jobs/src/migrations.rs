@@ -29,8 +29,15 @@ pub const SQLITE: &[Migration] = &[Migration {
 }];
 
 /// The PostgreSQL schema, in order (applied in the schema first on the `search_path`).
-pub const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    description: "create jobs, nodes and leaders",
-    sql: include_str!("../migrations/postgres/0001_create_jobs.sql"),
-}];
+pub const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "create jobs, nodes and leaders",
+        sql: include_str!("../migrations/postgres/0001_create_jobs.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "index only finished jobs for the pruner",
+        sql: include_str!("../migrations/postgres/0002_partial_prune_index.sql"),
+    },
+];

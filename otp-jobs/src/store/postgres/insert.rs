@@ -10,6 +10,7 @@ use crate::store::{JobInsert, Schedule, StoreError, UniqueInsert};
 use crate::{Job, JobState};
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
+use std::sync::LazyLock;
 
 /// How many times a unique insert clears a stale holder and tries again before it reports the
 /// holder as the conflict (each round needs another insert to have raced it).
@@ -85,21 +86,35 @@ impl Columns {
 /// final `SELECT` (a one-row count), so that it runs; `pg_notify` is queued and sent at commit.
 /// It returns only what the database decided (id, state, times): the rest of each job is what
 /// was inserted, and reading the JSON columns back would cost as much as the insert.
-fn insert_sql() -> String {
+///
+/// Plain jobs (no `unique_key`) cannot conflict, and take no `ON CONFLICT`: with one, every row
+/// is a speculative insertion (a lock taken and released, and one more WAL record each).
+fn insert_sql(unique: bool) -> String {
+    let (key_column, key_value, key_type, key_name, on_conflict) = if unique {
+        (
+            ", unique_key",
+            ", t.unique_key",
+            ", $9::text[]",
+            ", unique_key",
+            "ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING ",
+        )
+    } else {
+        ("", "", "", "", "")
+    };
     format!(
         "WITH inserted AS (INSERT INTO otp_jobs (state, queue, worker, args, meta, max_attempts, priority, \
-             scheduled_at, unique_key) \
+             scheduled_at{key_column}) \
          SELECT CASE WHEN t.due > now() THEN 'scheduled' ELSE 'available' END, t.queue, \
-             t.worker, t.args, t.meta, t.max_attempts, t.priority, t.due, t.unique_key \
+             t.worker, t.args, t.meta, t.max_attempts, t.priority, t.due{key_value} \
          FROM (SELECT s.*, CASE WHEN s.delay_us IS NOT NULL \
                    THEN now() + s.delay_us * interval '1 microsecond' \
                    ELSE coalesce(s.at, now()) END AS due \
                FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[], $5::int[], \
-                   $6::smallint[], $7::bigint[], $8::timestamptz[], $9::text[]) \
+                   $6::smallint[], $7::bigint[], $8::timestamptz[]{key_type}) \
                WITH ORDINALITY AS s(queue, worker, args, meta, max_attempts, priority, \
-                   delay_us, at, unique_key, ord)) AS t \
+                   delay_us, at{key_name}, ord)) AS t \
          ORDER BY t.ord \
-         ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING \
+         {on_conflict}\
          RETURNING id, state, queue, inserted_at, scheduled_at), \
          notified AS (SELECT count(pg_notify({CHANNEL_SQL}, q.queue)) AS queues \
              FROM (SELECT DISTINCT queue FROM inserted WHERE state = 'available') AS q) \
@@ -107,6 +122,12 @@ fn insert_sql() -> String {
              CROSS JOIN notified"
     )
 }
+
+/// The insert of plain jobs, built once.
+static PLAIN_SQL: LazyLock<String> = LazyLock::new(|| insert_sql(false));
+
+/// The insert of a unique job, built once.
+static UNIQUE_SQL: LazyLock<String> = LazyLock::new(|| insert_sql(true));
 
 /// What the database decided for an inserted job: id, state, `inserted_at`, `scheduled_at`.
 type Inserted = (i64, String, DateTime<Utc>, DateTime<Utc>);
@@ -118,7 +139,10 @@ async fn run_insert(
     columns: Columns,
     unnamed: bool,
 ) -> Result<Vec<Job>, StoreError> {
-    let mut rows: Vec<Inserted> = sqlx::query_as(&insert_sql())
+    // A batch is unique jobs only if it holds a key (one job: see `insert_unique`).
+    let unique = columns.unique_key.iter().any(Option::is_some);
+    let sql = if unique { &*UNIQUE_SQL } else { &*PLAIN_SQL };
+    let mut query = sqlx::query_as(sql)
         .bind(&columns.queue)
         .bind(&columns.worker)
         .bind(&columns.args)
@@ -126,10 +150,11 @@ async fn run_insert(
         .bind(&columns.max_attempts)
         .bind(&columns.priority)
         .bind(&columns.delay_us)
-        .bind(&columns.at)
-        .bind(&columns.unique_key)
-        .fetch_all(Conn::new(conn, unnamed))
-        .await?;
+        .bind(&columns.at);
+    if unique {
+        query = query.bind(&columns.unique_key);
+    }
+    let mut rows: Vec<Inserted> = query.fetch_all(Conn::new(conn, unnamed)).await?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }

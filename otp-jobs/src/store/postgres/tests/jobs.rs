@@ -461,6 +461,55 @@ async fn the_pruner_deletes_old_finished_jobs_only() {
 }
 
 #[tokio::test]
+async fn a_schema_of_the_first_version_migrates_to_the_partial_prune_index() {
+    let Some(db) = support::TestDb::new().await else {
+        return;
+    };
+    let store = connect(db.base_url(), Some(db.schema())).await.unwrap();
+    // The schema as the first version left it, with a finished job and a waiting one.
+    sqlx::raw_sql(crate::migrations::POSTGRES[0].sql)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sql(
+        &store,
+        "CREATE TABLE otp_jobs_migrations (version bigint PRIMARY KEY, \
+         description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+    )
+    .await;
+    sql(
+        &store,
+        "INSERT INTO otp_jobs_migrations (version, description) VALUES (1, 'first')",
+    )
+    .await;
+    sql(
+        &store,
+        "INSERT INTO otp_jobs (state, queue, worker, finished_at) VALUES \
+         ('completed', 'q', 'w', now() - interval '2 minutes'), ('available', 'q', 'w', NULL)",
+    )
+    .await;
+    store.migrate().await.unwrap();
+    let versions: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM otp_jobs_migrations ORDER BY version")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(versions, [1, 2]);
+    let index: String = sqlx::query_scalar(
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'otp_jobs_prune'",
+    )
+    .bind(db.schema())
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert!(index.contains("WHERE"), "{index}");
+    assert_eq!(store.prune(Duration::from_secs(60), 100).await.unwrap(), 1);
+    let left = store.list(JobFilter::default()).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].state, JobState::Available);
+}
+
+#[tokio::test]
 async fn counts_by_queue_and_state() {
     let Some((_db, store)) = store().await else {
         return;
