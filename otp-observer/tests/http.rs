@@ -2,8 +2,6 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
@@ -398,55 +396,4 @@ async fn events_stream_overviews_at_a_bounded_rate() {
     for pair in arrivals.windows(2) {
         assert!(pair[1] - pair[0] >= interval, "{:?}", pair[1] - pair[0]);
     }
-}
-
-/// A `tracing` writer into a buffer the test reads.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-#[tokio::test]
-async fn requests_and_actions_are_tracing_events() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    let _default = tracing::subscriber::set_default(subscriber);
-    let app = with_token();
-    let idle = Idle::start(()).await.expect("started");
-    let path = format!("/api/processes/{}/kill", idle.pid().id());
-    let _ = get(&app, "/api/overview").await;
-    let _ = post(&app, &path, None).await;
-    let _ = post(&app, &path, Some(TOKEN)).await;
-    idle.pid().wait_exit().await;
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(
-        log.contains("observer request") && log.contains("/api/overview"),
-        "{log}"
-    );
-    assert!(
-        log.contains("observer action refused") && log.contains("unauthorized"),
-        "{log}"
-    );
-    assert!(
-        log.contains("observer action done") && log.contains("action=\"kill\""),
-        "{log}"
-    );
-    assert!(!log.contains(TOKEN), "the token is never logged");
 }
