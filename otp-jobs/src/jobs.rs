@@ -49,10 +49,10 @@ impl Runtime {
     }
 }
 
-/// Forgets the runtimes whose supervisor has ended, stopping the attempts they still run:
-/// at a start under the same node name, before its rescue, so that no job runs twice at once
-/// in this OS process (their queues died with their supervisor; the attempts, plain tasks,
-/// did not).
+/// Forgets the runtimes whose supervisor has ended, stopping the attempts they still run (their
+/// queues died with their supervisor; the attempts, plain tasks, did not). Called at every
+/// start before its rescue, so that a start under an ended runtime's node name never runs that
+/// runtime's jobs beside it, whether or not the runtime's own watcher has run yet.
 fn stop_ended_runtimes() {
     lock(&RUNNING).retain(|_, runtime| {
         let alive = runtime.supervisor.is_alive();
