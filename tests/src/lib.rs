@@ -7,6 +7,7 @@
 
 pub mod chaos;
 pub mod flaky;
+pub mod log_capture;
 pub mod memory;
 pub mod node;
 pub mod observe;

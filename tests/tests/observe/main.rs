@@ -3,7 +3,6 @@
 //!
 //! One module per behaviour; they share one test binary so the suite builds and links quickly.
 
-mod log_capture;
 mod supervision_tree;
 mod sys_get_state;
 mod sys_suspend_resume;

@@ -4,7 +4,7 @@
 use otp_core::prelude::*;
 use otp_core::sys;
 
-use super::log_capture::capture;
+use otp_behaviour_tests::log_capture::capture;
 
 struct Tick;
 struct Later;
@@ -48,7 +48,7 @@ async fn the_next_n_messages_are_logged_by_kind_and_name_then_tracing_stops() {
     account.deposit(1);
     account.balance().await.unwrap();
 
-    let lines = logs.sys_lines();
+    let lines = logs.lines_with("otp_core::sys");
     assert_eq!(lines.len(), 4, "{lines:#?}");
     let pid = account.pid().to_string();
     for line in &lines {
@@ -82,7 +82,12 @@ async fn a_trace_of_zero_stops_a_trace_at_once() {
     sys::trace(&account.pid(), 0).await.unwrap();
     account.deposit(2);
     assert_eq!(account.balance().await.unwrap(), 3);
-    assert_eq!(logs.sys_lines().len(), 1, "{:#?}", logs.sys_lines());
+    assert_eq!(
+        logs.lines_with("otp_core::sys").len(),
+        1,
+        "{:#?}",
+        logs.lines_with("otp_core::sys")
+    );
 }
 
 #[tokio::test]
@@ -91,5 +96,9 @@ async fn a_server_never_traced_logs_nothing() {
     let account = Account::start(Account { balance: 0 }).await.unwrap();
     account.deposit(1);
     assert_eq!(account.balance().await.unwrap(), 1);
-    assert!(logs.sys_lines().is_empty(), "{:#?}", logs.sys_lines());
+    assert!(
+        logs.lines_with("otp_core::sys").is_empty(),
+        "{:#?}",
+        logs.lines_with("otp_core::sys")
+    );
 }
