@@ -1,1 +1,2 @@
-//! Compile tests live in `ui/`, run by `tests/ui.rs`.
+//! Compile tests live in `ui/`: the fail cases are run by `tests/ui.rs` (trybuild), the pass
+//! cases by `tests/pass.rs`.

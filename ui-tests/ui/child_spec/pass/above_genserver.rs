@@ -37,7 +37,7 @@ impl Probe {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let spec = ChildSpec::of::<Endpoint>(4000);
     assert_eq!(spec.id(), "web");
     assert_eq!(spec.restart(), Restart::Transient);

@@ -29,7 +29,7 @@ worker!(Integer, shutdown = 2500);
 worker!(Unset, id = "unset");
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     assert_eq!(
         ChildSpec::of::<Brutal>(Brutal).shutdown(),
         Shutdown::BrutalKill

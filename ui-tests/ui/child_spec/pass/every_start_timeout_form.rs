@@ -29,7 +29,7 @@ worker!(WithOthers, restart = transient, start_timeout = "1h", shutdown = "5s");
 worker!(Unset, id = "unset");
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let millis = |millis| Some(Duration::from_millis(millis));
     assert_eq!(ChildSpec::of::<Word>(Word).start_timeout(), None);
     assert_eq!(ChildSpec::of::<Infinity>(Infinity).start_timeout(), None);

@@ -12,7 +12,7 @@ impl Endpoint {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-fn main() {
+pub(crate) fn main() {
     let _tree = supervisor! {
         strategy: one_for_one,
         children: [Endpoint(Endpoint)],

@@ -38,7 +38,7 @@ impl Plain {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let job = ChildSpec::of::<Job>(Job);
     assert!(job.is_significant());
     assert_eq!(job.restart(), Restart::Transient);

@@ -29,7 +29,7 @@ impl Totals {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let totals = Totals::start(Totals { sum: 0 }).await.unwrap();
     assert_eq!(totals.add_pair((1, 2)).await, Ok(3));
     assert_eq!(totals.add_doubled(5).await, Ok(13));

@@ -90,7 +90,7 @@ impl Counter {
 }
 
 #[tokio::main]
-async fn main() {
+pub(crate) async fn main() {
     let log = Arc::new(Mutex::new(Vec::new()));
     let counter = Counter::start((5, log.clone())).await.unwrap();
     assert_eq!(counter.get().await, Ok(5));

@@ -17,7 +17,7 @@ impl Idle {
 fn assert_client<T: Clone + Send + Sync + Eq + std::fmt::Debug + 'static>() {}
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     assert_client::<IdleRef>();
     let idle = Idle::options()
         .name("ui-idle")

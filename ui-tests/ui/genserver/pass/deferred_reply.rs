@@ -32,7 +32,7 @@ impl Reports {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let reports: ReportsRef = Reports::start(Reports { made: 0 }).await.unwrap();
     let text: Result<String, CallError> = reports.generate(3).await;
     assert_eq!(text, Ok("xxx".to_owned()));

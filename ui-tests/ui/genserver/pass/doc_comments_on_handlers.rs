@@ -37,7 +37,7 @@ impl Counter {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let counter = Counter::start(1).await.unwrap();
     counter.add(2);
     assert_eq!(counter.get().await, Ok(3));

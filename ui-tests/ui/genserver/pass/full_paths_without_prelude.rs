@@ -22,7 +22,7 @@ impl Echo {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let echo = Echo::start(Echo).await.unwrap();
     assert_eq!(echo.echo("a".into()).await, Ok("a".to_owned()));
     assert_eq!(echo.later("b".into()).await, Ok("b".to_owned()));

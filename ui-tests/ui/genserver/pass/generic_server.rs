@@ -60,7 +60,7 @@ where
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let words: StackRef<String> = Stack::start(vec!["a".to_owned()]).await.unwrap();
     words.push("b".to_owned());
     assert_eq!(words.pop().await, Ok(Some("b".to_owned())));

@@ -34,7 +34,7 @@ impl Registry {
 }
 
 #[tokio::main]
-async fn main() {
+pub(crate) async fn main() {
     let registry = Registry::start(Registry { callbacks: Vec::new() }).await.unwrap();
     assert_eq!(registry.add(Box::new(|text: &str| text.len())).await.unwrap(), 1);
     let made = registry.make(2).await.unwrap();

@@ -26,7 +26,7 @@ impl Config {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let config = Config::start("8080".into()).await.unwrap();
     assert_eq!(config.port().await, Ok(8080));
     assert!(matches!(

@@ -22,7 +22,7 @@ impl Counter {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let counter: Result<CounterRef, StartError> = Counter::start(7).await;
     assert_eq!(counter.unwrap().get().await, Ok(7));
 }

@@ -55,7 +55,7 @@ fn assert_send<T: Send>(value: T) -> T {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     assert_eq!(<Queue<String> as GenServer>::MAILBOX_CAPACITY, Some(1024));
     assert_eq!(Tiny::MAILBOX_CAPACITY, Some(8));
 

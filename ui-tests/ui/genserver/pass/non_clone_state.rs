@@ -31,7 +31,7 @@ impl Handle {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let file = File::open(std::env::current_exe().unwrap()).unwrap();
     let (sender, receiver) = oneshot::channel();
     let handle = Handle::start(Handle {

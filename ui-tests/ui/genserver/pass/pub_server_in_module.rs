@@ -43,7 +43,7 @@ async fn add_twice(counter: &CounterRef, amount: u32) -> Snapshot {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let counter = Counter::options()
         .name("ui-pub-counter")
         .start(1)

@@ -29,7 +29,7 @@ impl Parser {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let parser = Parser::start(Parser).await.unwrap();
     let ok: Result<Result<u32, ParseIntError>, CallError> = parser.parse("12".into()).await;
     assert_eq!(ok, Ok(Ok(12)));

@@ -50,7 +50,7 @@ impl Point {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let point = Point::start(Point { x: 1, y: 2 }).await.unwrap();
     assert_eq!(point.snapshot().await, Ok(Some(Point { x: 0, y: 0 })));
     let old: Point = point.swap(Point { x: 5, y: 5 }).await.unwrap();

@@ -81,7 +81,7 @@ impl Counter {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let log = Arc::new(Mutex::new(Vec::new()));
     let counter: CounterRef = Counter::start((5, log.clone())).await.unwrap();
     let value: Result<u32, CallError> = counter.get().await;

@@ -71,7 +71,7 @@ mod hidden {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let public: PublicRef = Public::start(Public).await.unwrap();
     assert_eq!(public.ping().await, Ok(1));
 

@@ -55,7 +55,7 @@ mod hidden {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let counter: counter::CounterRef = counter::Counter::start(2).await.unwrap();
     counter.add(3);
     assert_eq!(counter.get().await, Ok(5));

@@ -17,7 +17,7 @@ impl Counter {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let counter = Counter::start(Counter { count: 3 }).await.unwrap();
     assert_eq!(counter.get().await, Ok(3));
     let linked = Counter::start_link(Counter { count: 4 }).await.unwrap();

@@ -27,7 +27,7 @@ async fn finish(sup: &SupervisorRef, name: &str) {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let never: SupervisorSpec = supervisor! {
         strategy: one_for_one,
         auto_shutdown: never,

@@ -12,7 +12,7 @@ impl Worker {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let tree = supervisor! {
         strategy: one_for_one,
         children: [],

@@ -29,7 +29,7 @@ impl Worker {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let grace = Shutdown::Timeout(Duration::from_millis(50));
     let sup = supervisor! {
         strategy: one_for_one,

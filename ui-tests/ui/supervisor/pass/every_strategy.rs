@@ -56,7 +56,7 @@ async fn restarted_after_killing_b(tree: SupervisorSpec) -> [bool; 3] {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let [one_for_one, one_for_all, rest_for_one] = trees();
     assert_eq!(
         restarted_after_killing_b(one_for_one).await,

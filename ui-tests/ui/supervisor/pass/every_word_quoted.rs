@@ -24,7 +24,7 @@ impl Quoted {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     for spec in [ChildSpec::of::<Bare>(Bare), ChildSpec::of::<Quoted>(Quoted)] {
         assert_eq!(spec.restart(), Restart::Transient);
         assert_eq!(spec.shutdown(), Shutdown::BrutalKill);

@@ -59,7 +59,7 @@ impl Endpoint {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let repo_config = RepoConfig {
         url: "postgres://localhost/app".to_owned(),
     };

@@ -18,7 +18,7 @@ impl Worker {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+pub(crate) async fn main() {
     let sup = supervisor! {
         strategy: one_for_one,
         max_restarts: 0,

@@ -56,7 +56,7 @@ mod mailers {
     }
 }
 
-fn main() {
+pub(crate) fn main() {
     assert_eq!(GenerateReport::NAME, "reports.generate");
     assert_eq!(GenerateReport::QUEUE, "reports");
     assert_eq!(GenerateReport::MAX_ATTEMPTS, 3);

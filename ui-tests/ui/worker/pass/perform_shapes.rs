@@ -43,7 +43,7 @@ impl Webhook {
 }
 
 #[tokio::main]
-async fn main() {
+pub(crate) async fn main() {
     assert!(perform_job(Ping).await.is_ok());
     let error = perform_job(Import { path: "users.csv".into() }).await.unwrap_err();
     assert_eq!(error.to_string(), "users.csv");

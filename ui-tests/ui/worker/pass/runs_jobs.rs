@@ -27,7 +27,7 @@ impl SendEmail {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = JobsConfig::sqlite_memory()
         .queue("mailers", 10)
         .worker::<SendEmail>()

@@ -18,7 +18,7 @@ impl GenerateReport {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = JobsConfig::sqlite_memory()
         .worker::<GenerateReport>()
         .testing(Testing::Manual);
