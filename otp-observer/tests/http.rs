@@ -12,7 +12,7 @@ use otp_core::prelude::*;
 use otp_core::supervisor;
 use otp_observer::{ObserverConfig, router};
 use serde_json::Value;
-use support::send;
+use support::{get, post, send};
 use tower::ServiceExt;
 
 const TOKEN: &str = "http-test-token";
@@ -60,22 +60,6 @@ impl Peer {
 
     #[handle_info(catch_all)]
     fn unexpected(&mut self, _msg: AnyMessage) {}
-}
-
-async fn get(app: &Router, path: &str) -> (StatusCode, Value) {
-    send(
-        app,
-        Request::get(path).body(Body::empty()).expect("a request"),
-    )
-    .await
-}
-
-async fn post(app: &Router, path: &str, token: Option<&str>) -> (StatusCode, Value) {
-    let mut request = Request::post(path);
-    if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
-    send(app, request.body(Body::empty()).expect("a request")).await
 }
 
 fn code(body: &Value) -> &str {

@@ -9,7 +9,7 @@ use axum::http::{Request, StatusCode};
 use otp_jobs::prelude::*;
 use otp_observer::{ObserverConfig, router};
 use serde_json::Value;
-use support::send;
+use support::{post, send};
 
 const TOKEN: &str = "jobs-test-token";
 
@@ -21,14 +21,6 @@ impl Worker for Ping {
     async fn perform(self, _job: &Job) -> Result<(), JobError> {
         Ok(())
     }
-}
-
-async fn post(app: &Router, path: &str, token: Option<&str>) -> (StatusCode, Value) {
-    let mut request = Request::post(path);
-    if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
-    send(app, request.body(Body::empty()).expect("a request")).await
 }
 
 async fn queue(app: &Router, name: &str) -> Value {

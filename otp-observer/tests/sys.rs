@@ -3,14 +3,12 @@
 
 mod support;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use otp_core::prelude::*;
 use otp_core::supervisor;
 use otp_observer::{ObserverConfig, router};
 use serde_json::Value;
-use support::send;
+use support::{get, post};
 
 const TOKEN: &str = "sys-test-token";
 
@@ -59,22 +57,6 @@ impl Opaque {
     fn unexpected(&mut self, _msg: AnyMessage) {}
 }
 
-async fn get(app: &Router, path: &str) -> (StatusCode, Value) {
-    send(
-        app,
-        Request::get(path).body(Body::empty()).expect("a request"),
-    )
-    .await
-}
-
-async fn post(app: &Router, path: &str) -> (StatusCode, Value) {
-    let request = Request::post(path)
-        .header("authorization", format!("Bearer {TOKEN}"))
-        .body(Body::empty())
-        .expect("a request");
-    send(app, request).await
-}
-
 fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or_default()
 }
@@ -115,11 +97,11 @@ async fn suspend_and_resume() {
     let app = router(ObserverConfig::new().token(TOKEN));
     let counter = Counter::start(1).await.expect("started");
     let id = counter.pid().id();
-    let (status, body) = post(&app, &format!("/api/processes/{id}/suspend")).await;
+    let (status, body) = post(&app, &format!("/api/processes/{id}/suspend"), Some(TOKEN)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (_, detail) = get(&app, &format!("/api/processes/{id}")).await;
     assert_eq!(detail["status"], "suspended");
-    let (status, body) = post(&app, &format!("/api/processes/{id}/resume")).await;
+    let (status, body) = post(&app, &format!("/api/processes/{id}/resume"), Some(TOKEN)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(counter.get().await.expect("it answers again"), 1);
     let (_, detail) = get(&app, &format!("/api/processes/{id}")).await;
@@ -131,13 +113,23 @@ async fn trace_toggles() {
     let app = router(ObserverConfig::new().token(TOKEN));
     let counter = Counter::start(1).await.expect("started");
     let id = counter.pid().id();
-    let (status, body) = post(&app, &format!("/api/processes/{id}/trace?on=true")).await;
+    let (status, body) = post(
+        &app,
+        &format!("/api/processes/{id}/trace?on=true"),
+        Some(TOKEN),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
         get(&app, &format!("/api/processes/{id}")).await.1["traced"],
         true
     );
-    let (status, _) = post(&app, &format!("/api/processes/{id}/trace?on=false")).await;
+    let (status, _) = post(
+        &app,
+        &format!("/api/processes/{id}/trace?on=false"),
+        Some(TOKEN),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         get(&app, &format!("/api/processes/{id}")).await.1["traced"],
@@ -151,7 +143,7 @@ async fn a_busy_process_times_out_with_a_clear_error() {
     let counter = Counter::start(1).await.expect("started");
     counter.hang();
     let id = counter.pid().id();
-    let (status, body) = post(&app, &format!("/api/processes/{id}/suspend")).await;
+    let (status, body) = post(&app, &format!("/api/processes/{id}/suspend"), Some(TOKEN)).await;
     assert_eq!(
         (status, code(&body)),
         (StatusCode::GATEWAY_TIMEOUT, "timeout")

@@ -12,12 +12,9 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
 use otp_core::prelude::*;
 use otp_observer::{ObserverConfig, router};
-use serde_json::Value;
-use support::send;
+use support::{get, post};
 
 const TOKEN: &str = "tracing-test-token";
 
@@ -32,22 +29,6 @@ impl Idle {
 
     #[handle_info(catch_all)]
     fn unexpected(&mut self, _msg: AnyMessage) {}
-}
-
-async fn get(app: &Router, path: &str) -> (StatusCode, Value) {
-    send(
-        app,
-        Request::get(path).body(Body::empty()).expect("a request"),
-    )
-    .await
-}
-
-async fn post(app: &Router, path: &str, token: Option<&str>) -> (StatusCode, Value) {
-    let mut request = Request::post(path);
-    if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
-    send(app, request.body(Body::empty()).expect("a request")).await
 }
 
 fn with_token() -> Router {

@@ -1,4 +1,7 @@
 //! What the HTTP tests share: one request through the router, its status and JSON body.
+//!
+//! Every test binary compiles this module and uses a part of it.
+#![allow(dead_code)]
 
 use axum::Router;
 use axum::body::Body;
@@ -17,4 +20,22 @@ pub(crate) async fn send(app: &Router, request: Request<Body>) -> (StatusCode, V
         status,
         serde_json::from_slice(&bytes).unwrap_or(Value::Null),
     )
+}
+
+/// A GET of `path`.
+pub(crate) async fn get(app: &Router, path: &str) -> (StatusCode, Value) {
+    send(
+        app,
+        Request::get(path).body(Body::empty()).expect("a request"),
+    )
+    .await
+}
+
+/// A POST of `path`, with `token` as its bearer credential when given.
+pub(crate) async fn post(app: &Router, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+    let mut request = Request::post(path);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    send(app, request.body(Body::empty()).expect("a request")).await
 }
