@@ -27,10 +27,7 @@ pub(crate) mod sealed {
 impl sealed::Sealed for sqlx::SqliteConnection {
     fn insert_new_jobs(&mut self, jobs: Vec<NewJob>) -> sealed::InsertFuture<'_> {
         Box::pin(async move {
-            let jobs = jobs
-                .into_iter()
-                .map(NewJob::resolve)
-                .collect::<Result<Vec<_>, _>>()?;
+            let jobs = NewJob::resolve_all(jobs)?;
             Ok(crate::store::insert_sqlite_jobs(self, jobs).await?)
         })
     }
@@ -41,10 +38,7 @@ impl JobsConnection for sqlx::SqliteConnection {}
 impl sealed::Sealed for sqlx::PgConnection {
     fn insert_new_jobs(&mut self, jobs: Vec<NewJob>) -> sealed::InsertFuture<'_> {
         Box::pin(async move {
-            let jobs = jobs
-                .into_iter()
-                .map(NewJob::resolve)
-                .collect::<Result<Vec<_>, _>>()?;
+            let jobs = NewJob::resolve_all(jobs)?;
             Ok(crate::store::postgres::insert_with(self, jobs, false).await?)
         })
     }
@@ -101,10 +95,7 @@ pub struct UnnamedStatements<'c>(pub &'c mut sqlx::PgConnection);
 impl sealed::Sealed for UnnamedStatements<'_> {
     fn insert_new_jobs(&mut self, jobs: Vec<NewJob>) -> sealed::InsertFuture<'_> {
         Box::pin(async move {
-            let jobs = jobs
-                .into_iter()
-                .map(NewJob::resolve)
-                .collect::<Result<Vec<_>, _>>()?;
+            let jobs = NewJob::resolve_all(jobs)?;
             Ok(crate::store::postgres::insert_with(self.0, jobs, true).await?)
         })
     }

@@ -245,10 +245,7 @@ impl Jobs {
         &self,
         jobs: impl IntoIterator<Item = NewJob>,
     ) -> Result<Vec<Job>, JobsError> {
-        let inserts = jobs
-            .into_iter()
-            .map(NewJob::resolve)
-            .collect::<Result<Vec<_>, _>>()?;
+        let inserts = NewJob::resolve_all(jobs)?;
         let jobs = self.shared.store.insert(inserts).await?;
         for job in &jobs {
             if job.conflict {

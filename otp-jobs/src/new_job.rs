@@ -149,6 +149,13 @@ impl NewJob {
             .ok_or_else(|| JobsError::Config("the insert returned no job".to_owned()))
     }
 
+    /// The inserts as the store takes them, in order; the first invalid job's error if any.
+    pub(crate) fn resolve_all(
+        jobs: impl IntoIterator<Item = NewJob>,
+    ) -> Result<Vec<JobInsert>, JobsError> {
+        jobs.into_iter().map(NewJob::resolve).collect()
+    }
+
     /// The insert as the store takes it, every option checked and the unique key computed.
     pub(crate) fn resolve(self) -> Result<JobInsert, JobsError> {
         let args = self.args.map_err(|reason| JobsError::Args {
