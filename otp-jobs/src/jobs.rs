@@ -50,9 +50,10 @@ impl Runtime {
 }
 
 /// Forgets the runtimes whose supervisor has ended, stopping the attempts they still run (their
-/// queues died with their supervisor; the attempts, plain tasks, did not). Called at every
-/// start before its rescue, so that a start under an ended runtime's node name never runs that
-/// runtime's jobs beside it, whether or not the runtime's own watcher has run yet.
+/// queues died with their supervisor; the attempts, plain tasks, did not). Called by each
+/// runtime's watcher when its supervisor ends, and at every start before its rescue, so that a
+/// start under an ended runtime's node name never runs that runtime's jobs beside it, whether
+/// or not the runtime's own watcher has run yet.
 fn stop_ended_runtimes() {
     lock(&RUNNING).retain(|_, runtime| {
         let alive = runtime.supervisor.is_alive();
@@ -168,16 +169,19 @@ impl Jobs {
                 });
             }
         }
-        let runtime = Runtime::new(supervisor.pid(), &shared);
+        lock(&RUNNING).insert(
+            supervisor.pid().id(),
+            Runtime::new(supervisor.pid(), &shared),
+        );
         if !manual {
-            // The attempts end with the runtime, as linked processes would.
-            let watched = Runtime::new(supervisor.pid(), &shared);
+            // The attempts end with the runtime, as linked processes would (registered first,
+            // so that a runtime that ends at once is found).
+            let watched = supervisor.pid();
             tokio::spawn(async move {
-                watched.supervisor.wait_exit().await;
-                watched.stop_attempts();
+                watched.wait_exit().await;
+                stop_ended_runtimes();
             });
         }
-        lock(&RUNNING).insert(supervisor.pid().id(), runtime);
         Ok(Jobs { shared, supervisor })
     }
 
