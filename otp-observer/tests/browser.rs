@@ -7,6 +7,8 @@
 //! Without them the test says so and passes, unless `OTP_REQUIRE_BROWSER=1` is set (as
 //! `scripts/test` sets it): then it fails.
 
+mod support;
+
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child as OsChild, Command, Stdio};
@@ -16,21 +18,9 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use otp_core::prelude::*;
 use otp_core::{SupervisorRef, supervisor};
 use otp_observer::{Observer, ObserverConfig};
+use support::Idle;
 
 const TOKEN: &str = "e2e-token-4f1c";
-
-struct Idle;
-
-#[genserver]
-impl Idle {
-    #[init]
-    fn init(_args: ()) -> Self {
-        Idle
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, _msg: AnyMessage) {}
-}
 
 /// A program found by its usual Debian path, an environment variable, or the `PATH`.
 fn program(variable: &str, names: &[&str]) -> Option<PathBuf> {

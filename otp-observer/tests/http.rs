@@ -12,28 +12,10 @@ use otp_core::prelude::*;
 use otp_core::supervisor;
 use otp_observer::{ObserverConfig, router};
 use serde_json::Value;
-use support::{get, post, send};
+use support::{Idle, get, post, send};
 use tower::ServiceExt;
 
 const TOKEN: &str = "http-test-token";
-
-struct Idle;
-
-#[genserver]
-impl Idle {
-    #[init]
-    fn init(_args: ()) -> Self {
-        Idle
-    }
-
-    #[handle_call]
-    fn ping(&mut self) -> bool {
-        true
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, _msg: AnyMessage) {}
-}
 
 /// Calls `other`, which calls `back` (this very peer, busy): each waits on the other.
 #[derive(Clone)]

@@ -12,24 +12,10 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
-use otp_core::prelude::*;
 use otp_observer::{ObserverConfig, router};
-use support::{get, post};
+use support::{Idle, get, post};
 
 const TOKEN: &str = "tracing-test-token";
-
-struct Idle;
-
-#[genserver]
-impl Idle {
-    #[init]
-    fn init(_args: ()) -> Self {
-        Idle
-    }
-
-    #[handle_info(catch_all)]
-    fn unexpected(&mut self, _msg: AnyMessage) {}
-}
 
 fn with_token() -> Router {
     router(ObserverConfig::new().token(TOKEN))

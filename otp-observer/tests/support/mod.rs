@@ -1,4 +1,5 @@
-//! What the HTTP tests share: one request through the router, its status and JSON body.
+//! What the observer tests share: one request through the router, its status and JSON body;
+//! and a server that does nothing, to observe.
 //!
 //! Every test binary compiles this module and uses a part of it.
 #![allow(dead_code)]
@@ -6,6 +7,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use otp_core::prelude::*;
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -38,4 +40,23 @@ pub(crate) async fn post(app: &Router, path: &str, token: Option<&str>) -> (Stat
         request = request.header("authorization", format!("Bearer {token}"));
     }
     send(app, request.body(Body::empty()).expect("a request")).await
+}
+
+/// A server that does nothing but answer `ping`.
+pub(crate) struct Idle;
+
+#[genserver]
+impl Idle {
+    #[init]
+    fn init(_args: ()) -> Self {
+        Idle
+    }
+
+    #[handle_call]
+    fn ping(&mut self) -> bool {
+        true
+    }
+
+    #[handle_info(catch_all)]
+    fn unexpected(&mut self, _msg: AnyMessage) {}
 }
