@@ -6,7 +6,7 @@ use futures_util::FutureExt;
 use otp_behaviour_tests::memory::exclusive;
 use otp_core::prelude::*;
 
-use super::measure::flat_across;
+use super::measure::{IN_FLIGHT, flat_across};
 
 struct Idle;
 
@@ -23,7 +23,7 @@ async fn abandoned_waits_leave_live_bytes_flat() {
     let _alone = exclusive().await;
     let server = Idle::start(Idle).await.unwrap();
     let pid = server.pid();
-    flat_across("abandoned wait_exit", WAITS, async |n| {
+    flat_across("abandoned wait_exit", WAITS, IN_FLIGHT, async |n| {
         // Polled once, then dropped: as a `select!` drops the branch that lost.
         if n % 2 == 0 {
             assert_eq!(pid.wait_exit().now_or_never(), None, "the server lives");

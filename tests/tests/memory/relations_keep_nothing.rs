@@ -5,7 +5,7 @@
 use otp_behaviour_tests::memory::exclusive;
 use otp_core::prelude::*;
 
-use super::measure::flat_across;
+use super::measure::{IN_FLIGHT, flat_across};
 
 const EVENTS: usize = 20_000;
 
@@ -72,7 +72,7 @@ async fn watcher() -> WatcherRef {
 async fn link_and_unlink_leave_live_bytes_flat() {
     let _alone = exclusive().await;
     let (a, b) = (watcher().await, watcher().await);
-    flat_across("link + unlink", EVENTS, async |_| {
+    flat_across("link + unlink", EVENTS, IN_FLIGHT, async |_| {
         assert_eq!(a.link_to(b.pid()).await, Ok(Ok(())));
         a.unlink_from(b.pid()).await.unwrap();
     })
@@ -88,7 +88,7 @@ async fn link_and_unlink_leave_live_bytes_flat() {
 async fn monitor_and_demonitor_leave_live_bytes_flat() {
     let _alone = exclusive().await;
     let (watching, target) = (watcher().await, watcher().await);
-    flat_across("monitor + demonitor", EVENTS, async |_| {
+    flat_across("monitor + demonitor", EVENTS, IN_FLIGHT, async |_| {
         let monitor = watching.watch(target.pid()).await.unwrap();
         assert_eq!(watching.unwatch(monitor).await, Ok(true), "still active");
     })
@@ -103,12 +103,17 @@ async fn monitor_and_demonitor_leave_live_bytes_flat() {
 async fn monitors_of_processes_that_exit_leave_live_bytes_flat() {
     let _alone = exclusive().await;
     let watching = watcher().await;
-    flat_across("monitor of a process that exits", EVENTS, async |_| {
-        let target = watcher().await;
-        watching.watch(target.pid()).await.unwrap();
-        target.pid().kill();
-        target.pid().wait_exit().await;
-    })
+    flat_across(
+        "monitor of a process that exits",
+        EVENTS,
+        IN_FLIGHT,
+        async |_| {
+            let target = watcher().await;
+            watching.watch(target.pid()).await.unwrap();
+            target.pid().kill();
+            target.pid().wait_exit().await;
+        },
+    )
     .await;
     // Every `Down` came, and was handled before the reply to this call.
     assert_eq!(watching.counts().await, Ok((1_000 + EVENTS, 0)));
@@ -120,12 +125,17 @@ async fn trapped_links_to_processes_that_exit_leave_live_bytes_flat() {
     let _alone = exclusive().await;
     let trapping = watcher().await;
     assert_eq!(trapping.trap().await, Ok(false));
-    flat_across("link to a process that exits", EVENTS, async |_| {
-        let target = watcher().await;
-        assert_eq!(trapping.link_to(target.pid()).await, Ok(Ok(())));
-        target.pid().kill();
-        target.pid().wait_exit().await;
-    })
+    flat_across(
+        "link to a process that exits",
+        EVENTS,
+        IN_FLIGHT,
+        async |_| {
+            let target = watcher().await;
+            assert_eq!(trapping.link_to(target.pid()).await, Ok(Ok(())));
+            target.pid().kill();
+            target.pid().wait_exit().await;
+        },
+    )
     .await;
     assert_eq!(trapping.counts().await, Ok((0, 1_000 + EVENTS)));
     trapping.stop(ExitReason::Normal).await.unwrap();

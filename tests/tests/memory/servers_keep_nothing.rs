@@ -7,7 +7,7 @@ use otp_behaviour_tests::memory::exclusive;
 use otp_core::Agent;
 use otp_core::prelude::*;
 
-use super::measure::flat_across;
+use super::measure::{IN_FLIGHT, flat_across};
 
 const PROCESSES: usize = 20_000;
 
@@ -77,20 +77,30 @@ async fn start_and_end(n: usize) -> ExitReason {
 async fn servers_started_and_ended_leave_live_bytes_flat() {
     let _alone = exclusive().await;
     quiet_injected_panics();
-    flat_across("server started and ended", PROCESSES, async |n| {
-        let reason = start_and_end(n).await;
-        assert!(reason != ExitReason::NoProc, "{reason}");
-    })
+    flat_across(
+        "server started and ended",
+        PROCESSES,
+        IN_FLIGHT,
+        async |n| {
+            let reason = start_and_end(n).await;
+            assert!(reason != ExitReason::NoProc, "{reason}");
+        },
+    )
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agents_started_and_stopped_leave_live_bytes_flat() {
     let _alone = exclusive().await;
-    flat_across("agent started and stopped", PROCESSES, async |n| {
-        let agent = Agent::options().start(move || n).await.expect("starts");
-        assert_eq!(agent.get(|n| *n).await, Ok(n));
-        agent.stop().await.expect("stops");
-    })
+    flat_across(
+        "agent started and stopped",
+        PROCESSES,
+        IN_FLIGHT,
+        async |n| {
+            let agent = Agent::options().start(move || n).await.expect("starts");
+            assert_eq!(agent.get(|n| *n).await, Ok(n));
+            agent.stop().await.expect("stops");
+        },
+    )
     .await;
 }
