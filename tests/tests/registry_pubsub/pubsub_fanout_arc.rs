@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use futures_util::{StreamExt, stream};
 use otp_core::prelude::*;
 use otp_core::{PubSub, PubSubOptions, PubSubRef};
 
@@ -60,10 +61,14 @@ impl Subscriber {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broadcast_to_ten_thousand_shares_one_arc_and_never_clones_the_payload() {
     let pubsub = PubSub::start(PubSubOptions::default()).await.unwrap();
-    let mut subscribers = Vec::with_capacity(SUBSCRIBERS);
-    for _ in 0..SUBSCRIBERS {
-        subscribers.push(Subscriber::start(pubsub.clone()).await.unwrap());
-    }
+    // Started and asked 64 at a time: one at a time, the two workers would spend the test
+    // waking each other.
+    let subscribers: Vec<SubscriberRef> = stream::iter(0..SUBSCRIBERS)
+        .map(|_| Subscriber::start(pubsub.clone()))
+        .buffer_unordered(64)
+        .map(Result::unwrap)
+        .collect()
+        .await;
     assert_eq!(pubsub.subscribers("fanout"), SUBSCRIBERS);
 
     let payload = Arc::new(Payload {
@@ -75,13 +80,15 @@ async fn a_broadcast_to_ten_thousand_shares_one_arc_and_never_clones_the_payload
 
     assert_eq!(pubsub.broadcast("fanout", payload.clone()), SUBSCRIBERS);
     let address = Arc::as_ptr(&payload) as usize;
-    for subscriber in &subscribers {
-        assert_eq!(
-            subscriber.received().await.unwrap(),
-            (1, address, 1 << 20),
-            "one message, the shared allocation"
-        );
-    }
+    stream::iter(&subscribers)
+        .for_each_concurrent(64, async |subscriber| {
+            assert_eq!(
+                subscriber.received().await.unwrap(),
+                (1, address, 1 << 20),
+                "one message, the shared allocation"
+            );
+        })
+        .await;
     assert_eq!(PAYLOAD_CLONES.load(Ordering::SeqCst), 0, "never cloned");
     // Ours and one per subscriber, which each keeps.
     assert_eq!(Arc::strong_count(&payload), SUBSCRIBERS + 1);
