@@ -46,44 +46,36 @@ pub(crate) trait Process: Send + Sync + 'static {
 }
 
 /// The identity and exit bookkeeping of one process.
-///
-/// Laid out by hand (`repr(C)`): `id`, which every caller reads on every call, comes first, and
-/// the fields the run loop writes on every message (`handled`, `in_hand`, `status`, `pended`)
-/// come last, more than a cache line (64 bytes) after it, with `relations` between. Written on
-/// the same line as `id`, they made each call from another thread fetch that line again from the
-/// server's core. Within each end, the fields go from the widest to the narrowest, so the cell
-/// has no padding.
-#[repr(C)]
 pub(crate) struct ProcessCell {
     id: u64,
+    /// What the process is doing, for introspection: a [`Status`] as a byte.
+    status: AtomicU8,
+    dying: AtomicBool,
+    /// Set by a kill or a fatal exit signal: the process runs no more callbacks.
+    doomed: AtomicBool,
+    trap_exit: AtomicBool,
+    /// A callback went pending (awaited) since the run loop last looked: the loop then publishes
+    /// its counts at the next message, so a server busy in slow handlers shows them per message.
+    pended: std::sync::atomic::AtomicBool,
     relations: Mutex<Relations>,
-    /// The id of the process whose reply a call of this one waits for; 0 when none.
-    waiting_on: AtomicU64,
     /// Messages handled, for introspection: written by the run loop only, when it waits and
     /// after each run of messages (see `run_loop::Turn`), read by whoever looks.
     handled: AtomicU64,
     /// When the process was made, in seconds since the first process was (see [`started`]).
     started_at: u32,
-    /// Its place in the process table (`observe::process_table`), set when it is added.
-    table_slot: AtomicU32,
-    /// When that wait began: milliseconds on the wait-for clock, wrapping (see
-    /// [`Self::begin_waiting`]).
-    waiting_since: AtomicU32,
-    /// How many messages the run loop took from the mailbox and has not handled yet: published
-    /// when it takes a batch, when it waits and after each run of messages.
-    in_hand: AtomicU32,
-    dying: AtomicBool,
-    /// Set by a kill or a fatal exit signal: the process runs no more callbacks.
-    doomed: AtomicBool,
-    trap_exit: AtomicBool,
     /// The 128-byte blocks of its task (the future and tokio's cell around it), saturated; set
     /// once it is spawned.
     task_blocks: AtomicU8,
-    /// What the process is doing, for introspection: a [`Status`] as a byte.
-    status: AtomicU8,
-    /// A callback went pending (awaited) since the run loop last looked: the loop then publishes
-    /// its counts at the next message, so a server busy in slow handlers shows them per message.
-    pended: std::sync::atomic::AtomicBool,
+    /// How many messages the run loop took from the mailbox and has not handled yet: published
+    /// when it takes a batch, when it waits and after each run of messages.
+    in_hand: AtomicU32,
+    /// Its place in the process table (`observe::process_table`), set when it is added.
+    table_slot: AtomicU32,
+    /// The id of the process whose reply a call of this one waits for; 0 when none.
+    waiting_on: AtomicU64,
+    /// When that wait began: milliseconds on the wait-for clock, wrapping (see
+    /// [`Self::begin_waiting`]).
+    waiting_since: AtomicU32,
 }
 
 /// The clock of `started_at`: when the first process was made, on the system clock and on the
