@@ -8,11 +8,21 @@ use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 
+use indexmap::IndexMap;
+use smallvec::SmallVec;
+
 use crate::Pid;
 
 use super::{RegistryError, RegistryKey};
 
-type Entries<K, V> = HashMap<K, Vec<(Pid, V)>>;
+/// The entries under one key, by holder: a process's values under it (a duplicate registry
+/// lets it register the same key more than once). Indexed by pid so that an exit or an
+/// unregister removes a holder in O(1): a topic whose n subscribers all exit costs O(n), not
+/// O(n²). The last holder takes a removed one's place, so the order is not kept (lookups
+/// promise none, as Elixir's do not).
+type Slot<V> = IndexMap<Pid, SmallVec<[V; 1]>>;
+
+type Entries<K, V> = HashMap<K, Slot<V>>;
 
 /// The entries of one registry, split into partitions by the key's hash.
 pub(crate) struct Storage<K, V> {
@@ -94,7 +104,7 @@ where
                 // A dead holder whose exit is still being processed: replace it.
                 slot.clear();
             }
-            slot.push((pid.clone(), value));
+            slot.entry(pid.clone()).or_default().push(value);
         }
         // A process gets one exit hook per registry, at its first key; its entry in `by_pid`
         // stays (maybe empty) until it exits, so later keys do not add hooks.
@@ -138,7 +148,7 @@ where
                 .write()
                 .unwrap_or_else(PoisonError::into_inner);
             if let Some(slot) = entries.get_mut(key) {
-                slot.retain(|(holder, _)| holder != pid);
+                slot.swap_remove(pid);
                 if slot.is_empty() {
                     entries.remove(key);
                 }
@@ -164,7 +174,7 @@ where
                 .write()
                 .unwrap_or_else(PoisonError::into_inner);
             if let Some(slot) = entries.get_mut(&key) {
-                slot.retain(|(holder, _)| holder != pid);
+                slot.swap_remove(pid);
                 if slot.is_empty() {
                     entries.remove(&key);
                 }
@@ -186,14 +196,10 @@ where
         let Some(slot) = key.__get(&entries) else {
             return Vec::new();
         };
-        if self.unique {
-            slot.iter()
-                .filter(|(holder, _)| holder.is_alive())
-                .cloned()
-                .collect()
-        } else {
-            slot.clone()
-        }
+        slot.iter()
+            .filter(|(holder, _)| !self.unique || holder.is_alive())
+            .flat_map(|(holder, values)| values.iter().map(|value| (holder.clone(), value.clone())))
+            .collect()
     }
 
     /// Every entry for which `keep` holds, across partitions.
@@ -202,7 +208,10 @@ where
         for partition in &self.partitions {
             let entries = partition.read().unwrap_or_else(PoisonError::into_inner);
             for (key, slot) in entries.iter() {
-                for (pid, value) in slot {
+                for (pid, value) in slot
+                    .iter()
+                    .flat_map(|(pid, values)| values.iter().map(move |value| (pid, value)))
+                {
                     if keep(key, pid, value) {
                         found.push((key.clone(), pid.clone(), value.clone()));
                     }
@@ -220,7 +229,8 @@ where
                     .read()
                     .unwrap_or_else(PoisonError::into_inner)
                     .values()
-                    .map(Vec::len)
+                    .flat_map(IndexMap::values)
+                    .map(SmallVec::len)
                     .sum::<usize>()
             })
             .sum()
