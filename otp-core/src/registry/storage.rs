@@ -196,10 +196,15 @@ where
         let Some(slot) = key.__get(&entries) else {
             return Vec::new();
         };
-        slot.iter()
-            .filter(|(holder, _)| !self.unique || holder.is_alive())
-            .flat_map(|(holder, values)| values.iter().map(|value| (holder.clone(), value.clone())))
-            .collect()
+        // One value per holder is the common case (always, in a unique registry): sized for it.
+        let mut found = Vec::with_capacity(slot.len());
+        for (holder, values) in slot {
+            if self.unique && !holder.is_alive() {
+                continue;
+            }
+            found.extend(values.iter().map(|value| (holder.clone(), value.clone())));
+        }
+        found
     }
 
     /// Every entry for which `keep` holds, across partitions.
