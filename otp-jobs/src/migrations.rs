@@ -22,11 +22,18 @@ pub struct Migration {
 }
 
 /// The SQLite schema, in order.
-pub const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    description: "create jobs, nodes and leaders",
-    sql: include_str!("../migrations/sqlite/0001_create_jobs.sql"),
-}];
+pub const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "create jobs, nodes and leaders",
+        sql: include_str!("../migrations/sqlite/0001_create_jobs.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "index due jobs for the stager, and only finished jobs for the pruner",
+        sql: include_str!("../migrations/sqlite/0002_stage_and_prune_indexes.sql"),
+    },
+];
 
 /// The PostgreSQL schema, in order (applied in the schema first on the `search_path`).
 pub const POSTGRES: &[Migration] = &[

@@ -278,33 +278,12 @@ impl Store for PgStore {
     fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Vec<String>> {
         let queue = queue.map(str::to_owned);
         Box::pin(async move {
-            // The staged queues are notified, so that every node's queues wake, not only the
-            // stager's.
-            let mut queues: Vec<String> = sqlx::query_scalar(&format!(
-                "WITH staged AS ( \
-                     UPDATE otp_jobs SET state = 'available' WHERE id IN ( \
-                         SELECT id FROM otp_jobs \
-                         WHERE state IN ('scheduled', 'retryable') \
-                             AND ($1::text IS NULL OR queue = $1) \
-                             AND ($2 OR scheduled_at <= now()) \
-                         FOR UPDATE SKIP LOCKED) \
-                     RETURNING queue), \
-                 queues AS (SELECT DISTINCT queue FROM staged) \
-                 SELECT queue FROM queues, LATERAL (SELECT pg_notify({}, queue)) AS n \
-                 ORDER BY queue",
-                notify::CHANNEL_SQL
-            ))
-            .bind(&queue)
-            .bind(include_future)
-            .fetch_all(self.db())
-            .await?;
-            // And every queue with available jobs, not only those staged now: a wake-up that
-            // never came (a caller's transaction committed while LISTEN reconnected, a row
-            // written by another program) costs at most one stage interval.
-            queues.extend(notify::available_queues(self.db(), queue.as_deref()).await?);
-            queues.sort_unstable();
-            queues.dedup();
-            Ok(queues)
+            let sql = stage_sql(queue.is_some(), include_future);
+            let mut staged = sqlx::query_scalar::<_, String>(&sql);
+            if let Some(queue) = &queue {
+                staged = staged.bind(queue);
+            }
+            Ok(staged.fetch_all(self.db()).await?)
         })
     }
 
@@ -543,4 +522,52 @@ fn qualified_columns(alias: &str) -> String {
         .map(|column| format!("{alias}.{column}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The stager's tick, one statement: makes the due scheduled and retryable jobs available (all
+/// of them when `include_future`, for testing; in queue `$1` only when `in_queue`), notifies
+/// the queues they went to, so that every node's queues wake, and names those queues with every
+/// queue that has available jobs. The last part is the safety net for a wake-up that never came
+/// (a caller's transaction committed while LISTEN reconnected, a row written by another
+/// program): it costs at most one stage interval.
+///
+/// The conditions are written out rather than as `($2 OR scheduled_at <= now())`: under a
+/// generic plan, a condition on a parameter keeps PostgreSQL from searching `otp_jobs_stage` by
+/// time, and it reads every waiting job on every tick. The due jobs are locked first and then
+/// updated by id, so the update reads them by primary key, not by a scan.
+fn stage_sql(in_queue: bool, include_future: bool) -> String {
+    let due = if include_future {
+        ""
+    } else {
+        "AND scheduled_at <= now()"
+    };
+    let (in_queue, in_queue_j) = if in_queue {
+        ("AND queue = $1", "AND j.queue = $1")
+    } else {
+        ("", "")
+    };
+    format!(
+        "WITH RECURSIVE due AS ( \
+             SELECT id FROM otp_jobs \
+             WHERE state IN ('scheduled', 'retryable') {due} {in_queue} \
+             FOR UPDATE SKIP LOCKED), \
+         staged AS ( \
+             UPDATE otp_jobs AS j SET state = 'available' FROM due WHERE j.id = due.id \
+             RETURNING j.queue), \
+         notified AS ( \
+             SELECT s.queue FROM (SELECT DISTINCT queue FROM staged) AS s, \
+                 LATERAL (SELECT pg_notify({channel}, s.queue)) AS n), \
+         available(queue) AS ( \
+             (SELECT queue FROM otp_jobs WHERE state = 'available' {in_queue} \
+              ORDER BY queue LIMIT 1) \
+             UNION ALL \
+             SELECT (SELECT j.queue FROM otp_jobs AS j \
+                     WHERE j.state = 'available' AND j.queue > a.queue {in_queue_j} \
+                     ORDER BY j.queue LIMIT 1) \
+             FROM available AS a WHERE a.queue IS NOT NULL) \
+         SELECT queue FROM notified \
+         UNION SELECT queue FROM available WHERE queue IS NOT NULL \
+         ORDER BY queue",
+        channel = notify::CHANNEL_SQL,
+    )
 }

@@ -316,3 +316,87 @@ async fn a_corrupt_row_is_a_typed_error() {
     let error = store.get(inserted[0].id).await.unwrap_err();
     assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
 }
+
+/// The query plan of `sql` (with `?1` bound to a queue name when it has one), one line per step.
+async fn plan(store: &SqliteStore, sql: &str) -> String {
+    let explain = format!("EXPLAIN QUERY PLAN {sql}");
+    let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
+    if sql.contains("?1") {
+        query = query.bind("q");
+    }
+    let rows = query.fetch_all(&store.pool).await.unwrap();
+    rows.into_iter()
+        .map(|(_, _, _, step)| step)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn the_stager_finds_due_jobs_on_their_own_index_without_reading_waiting_ones() {
+    let store = store().await;
+    for in_queue in [false, true] {
+        let (names, staged) = stage_sql(in_queue, false);
+        for sql in [names, staged] {
+            let plan = plan(&store, &sql).await;
+            assert!(
+                plan.contains("USING INDEX otp_jobs_stage (scheduled_at<?)"),
+                "{sql}\n{plan}"
+            );
+            assert!(!plan.contains("SCAN otp_jobs"), "{sql}\n{plan}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn staging_with_nothing_due_takes_no_write_lock() {
+    let dir = std::env::temp_dir().join(format!("otp-jobs-stage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = SqliteStore::open(&dir.join("jobs.db"), 4).await.unwrap();
+    store.migrate().await.unwrap();
+    let mut later = job("later");
+    later.schedule = Schedule::In(Duration::from_secs(3600));
+    store.insert(vec![later, job("now")]).await.unwrap();
+    // Another connection holds the write lock: a stage with nothing due still answers.
+    let writer = store.pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let staged = tokio::time::timeout(Duration::from_secs(5), store.stage(None, false)).await;
+    assert_eq!(staged.unwrap().unwrap(), ["now"]);
+    writer.rollback().await.unwrap();
+    store.pool.close().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_database_of_the_first_version_migrates_to_the_stage_and_prune_indexes() {
+    let store = SqliteStore::memory().await.unwrap();
+    sqlx::raw_sql(crate::migrations::SQLITE[0].sql)
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    sqlx::raw_sql(
+        "CREATE TABLE otp_jobs_migrations (version INTEGER PRIMARY KEY, \
+             description TEXT NOT NULL, applied_at INTEGER NOT NULL); \
+         INSERT INTO otp_jobs_migrations VALUES (1, 'first', 0);",
+    )
+    .execute(&store.pool)
+    .await
+    .unwrap();
+    store.insert(vec![job("q")]).await.unwrap();
+    store.migrate().await.unwrap();
+    let indexes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
+         AND name IN ('otp_jobs_stage', 'otp_jobs_prune') ORDER BY name",
+    )
+    .fetch_all(&store.pool)
+    .await
+    .unwrap();
+    assert_eq!(indexes.len(), 2, "{indexes:?}");
+    assert!(
+        indexes[0].1.contains("WHERE state IN ('completed'"),
+        "{indexes:?}"
+    );
+    assert!(
+        indexes[1].1.contains("WHERE state IN ('scheduled'"),
+        "{indexes:?}"
+    );
+    assert_eq!(store.fetch("q", "n", 10).await.unwrap().len(), 1);
+}

@@ -265,7 +265,7 @@ async fn poll(pool: PgPool, pooled: bool, sender: mpsc::UnboundedSender<Notifica
 
 /// Sends the name of every queue with available jobs (best effort).
 async fn wake_available(db: Db<'_>, sender: &mpsc::UnboundedSender<Notification>) {
-    match available_queues(db, None).await {
+    match available_queues(db).await {
         Ok(queues) => {
             for queue in queues {
                 let _ = sender.send(Notification::Available(queue));
@@ -275,21 +275,9 @@ async fn wake_available(db: Db<'_>, sender: &mpsc::UnboundedSender<Notification>
     }
 }
 
-/// The queues that have available jobs (only `queue`, when given), by name. A skip scan over
-/// the fetch index: one index probe per queue, however many jobs wait.
-pub(super) async fn available_queues(
-    db: Db<'_>,
-    queue: Option<&str>,
-) -> Result<Vec<String>, sqlx::Error> {
-    if let Some(queue) = queue {
-        return sqlx::query_scalar(
-            "SELECT $1::text WHERE EXISTS ( \
-                 SELECT 1 FROM otp_jobs WHERE state = 'available' AND queue = $1)",
-        )
-        .bind(queue)
-        .fetch_all(db)
-        .await;
-    }
+/// The queues that have available jobs, by name. A skip scan over the fetch index: one index
+/// probe per queue, however many jobs wait.
+async fn available_queues(db: Db<'_>) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "WITH RECURSIVE queues(queue) AS ( \
              (SELECT queue FROM otp_jobs WHERE state = 'available' ORDER BY queue LIMIT 1) \

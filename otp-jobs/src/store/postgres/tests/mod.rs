@@ -7,8 +7,9 @@ pub(crate) mod support;
 mod jobs;
 mod nodes;
 mod pooled;
+mod stage;
 
-use super::{PgStore, connect, insert_with};
+use super::{PgStore, connect, insert_with, stage_sql};
 use crate::store::{
     Completion, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Schedule, Store,
     StoreError, UniqueInsert,
