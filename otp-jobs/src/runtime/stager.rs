@@ -1,5 +1,7 @@
 //! The stager: every second (by default) makes due scheduled and retryable jobs available and
-//! wakes the local queues that have available jobs. One cheap transaction per interval.
+//! wakes the local queues that have available jobs. One statement per interval, which finds the
+//! due jobs on an index by time: a job waiting for a later time is not read (on SQLite, the
+//! write lock is taken only when a job is due).
 
 use super::Shared;
 use otp_core::prelude::*;
