@@ -14,6 +14,7 @@ mod exec;
 mod insert;
 mod migrate;
 mod notify;
+mod ping;
 mod rows;
 #[cfg(test)]
 pub(crate) mod tests;
@@ -79,7 +80,7 @@ pub(crate) async fn connect_pool(
     // Behind a pooler in transaction mode LISTEN receives nothing, and the self-test of
     // `notifications` could not even send its NOTIFY: it is found here, before the pool.
     let pooled = notify::transaction_pooler(&options, notify::PROBE_TIMEOUT).await?;
-    let pool = PgPoolOptions::new()
+    let pool = ping::test_before_lending(PgPoolOptions::new())
         .max_connections(pool_size)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(options)
@@ -173,7 +174,7 @@ impl Store for PgStore {
 
     fn fetch(&self, queue: &str, node: &str, limit: u32) -> StoreFuture<'_, Vec<Attempt>> {
         let (queue, node) = (queue.to_owned(), node.to_owned());
-        Box::pin(async move {
+        Box::pin(ping::untested(async move {
             if limit == 0 {
                 return Ok(Vec::new());
             }
@@ -212,11 +213,11 @@ impl Store for PgStore {
                 ))
             });
             Ok(attempts)
-        })
+        }))
     }
 
     fn complete(&self, batch: Vec<CompletionRequest>) -> StoreFuture<'_, Vec<CompletionOutcome>> {
-        Box::pin(async move {
+        Box::pin(ping::untested(async move {
             if batch.is_empty() {
                 return Ok(Vec::new());
             }
@@ -272,24 +273,24 @@ impl Store for PgStore {
                     }
                 })
                 .collect())
-        })
+        }))
     }
 
     fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Vec<String>> {
         let queue = queue.map(str::to_owned);
-        Box::pin(async move {
+        Box::pin(ping::untested(async move {
             let sql = stage_sql(queue.is_some(), include_future);
             let mut staged = sqlx::query_scalar::<_, String>(&sql);
             if let Some(queue) = &queue {
                 staged = staged.bind(queue);
             }
             Ok(staged.fetch_all(self.db()).await?)
-        })
+        }))
     }
 
     fn heartbeat(&self, node: &str, lease: Duration) -> StoreFuture<'_, ()> {
         let node = node.to_owned();
-        Box::pin(async move {
+        Box::pin(ping::untested(async move {
             sqlx::query(
                 "INSERT INTO otp_jobs_nodes (node, expires_at) \
                  VALUES ($1, now() + $2 * interval '1 microsecond') \
@@ -300,7 +301,7 @@ impl Store for PgStore {
             .execute(self.db())
             .await?;
             Ok(())
-        })
+        }))
     }
 
     fn leave(&self, node: &str) -> StoreFuture<'_, ()> {
@@ -331,7 +332,7 @@ impl Store for PgStore {
     }
 
     fn rescue_orphans(&self) -> StoreFuture<'_, Vec<Job>> {
-        Box::pin(async move {
+        Box::pin(ping::untested(async move {
             // Only jobs whose node has no live lease; how long a job has run never matters.
             let rows = sqlx::query(&format!(
                 "UPDATE otp_jobs AS j SET \
@@ -353,12 +354,12 @@ impl Store for PgStore {
             let mut jobs = jobs_from_rows(&rows)?;
             jobs.sort_unstable_by_key(|job| job.id);
             Ok(jobs)
-        })
+        }))
     }
 
     fn try_lead(&self, role: &str, node: &str, lease: Duration) -> StoreFuture<'_, bool> {
         let (role, node) = (role.to_owned(), node.to_owned());
-        Box::pin(async move {
+        Box::pin(ping::untested(async move {
             // Takes the role when free or expired, keeps it when held; the row lock of the
             // upsert orders contenders.
             let leader: Option<String> = sqlx::query_scalar(
@@ -375,11 +376,11 @@ impl Store for PgStore {
             .fetch_optional(self.db())
             .await?;
             Ok(leader.as_deref() == Some(node.as_str()))
-        })
+        }))
     }
 
     fn prune(&self, max_age: Duration, limit: u32) -> StoreFuture<'_, u64> {
-        Box::pin(async move {
+        Box::pin(ping::untested(async move {
             let result = sqlx::query(
                 "DELETE FROM otp_jobs WHERE id IN ( \
                      SELECT id FROM otp_jobs \
@@ -392,7 +393,7 @@ impl Store for PgStore {
             .execute(self.db())
             .await?;
             Ok(result.rows_affected())
-        })
+        }))
     }
 
     fn get(&self, id: i64) -> StoreFuture<'_, Option<Job>> {

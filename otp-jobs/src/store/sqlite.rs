@@ -53,6 +53,9 @@ impl SqliteStore {
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(pool_size)
+            // A ping is a round trip to the connection's worker thread; a file does not go
+            // away between two statements as a server connection can.
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         Ok(Self { pool })

@@ -6,6 +6,7 @@ pub(crate) mod support;
 
 mod jobs;
 mod nodes;
+mod ping;
 mod pooled;
 mod stage;
 
