@@ -3,7 +3,11 @@
 //!
 //! ```text
 //! jobs [--quick] [--runs N] [--engine sqlite|postgres] [--only NAME] [--metric NAME]... [--reverse]
+//!      [--waiting N]
 //! ```
+//!
+//! `--waiting N` schedules N jobs an hour ahead for the idle row instead of 10,000 (0 for none):
+//! what a waiting job costs is the difference.
 //!
 //! `--metric` keeps only the rows it names (repeat it for several): `insert_one`, `insert_all`,
 //! `concurrency_10`, `concurrency_100`, `idle`.
@@ -58,6 +62,10 @@ fn main() -> ExitCode {
         match arg.as_str() {
             "--quick" => sizes = Sizes::QUICK,
             "--reverse" => reverse = true,
+            "--waiting" => match args.next().and_then(|n| n.parse().ok()) {
+                Some(n) => sizes.scheduled = n,
+                None => return usage("--waiting takes a number of jobs"),
+            },
             "--runs" => match args.next().and_then(|n| n.parse().ok()) {
                 Some(n) if n > 0 => runs = n,
                 _ => return usage("--runs takes a number above 0"),
@@ -144,7 +152,7 @@ fn main() -> ExitCode {
 fn usage(problem: &str) -> ExitCode {
     eprintln!(
         "{problem}\nusage: jobs [--quick] [--runs N] [--engine sqlite|postgres] [--only NAME] \
-         [--metric NAME]... [--reverse]"
+         [--metric NAME]... [--reverse] [--waiting N]"
     );
     ExitCode::from(2)
 }
