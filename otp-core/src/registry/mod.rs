@@ -27,6 +27,7 @@
 //! which `PubSub` makes per broadcast, cost none.
 
 mod server;
+mod slot;
 mod storage;
 
 use std::borrow::Borrow;

@@ -8,21 +8,12 @@ use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 
-use indexmap::IndexMap;
-use smallvec::SmallVec;
-
 use crate::Pid;
 
+use super::slot::Slot;
 use super::{RegistryError, RegistryKey};
 
-/// The entries under one key, by holder: a process's values under it (a duplicate registry
-/// lets it register the same key more than once). Indexed by pid so that an exit or an
-/// unregister removes a holder in O(1): a topic whose n subscribers all exit costs O(n), not
-/// O(n²). The last holder takes a removed one's place, so the order is not kept (lookups
-/// promise none, as Elixir's do not).
-type Slot<V> = IndexMap<Pid, SmallVec<[V; 1]>>;
-
-type Entries<K, V> = HashMap<K, Slot<V>>;
+type Entries<K, V> = HashMap<K, Slot<Pid, V>>;
 
 /// The entries of one registry, split into partitions by the key's hash.
 pub(crate) struct Storage<K, V> {
@@ -96,7 +87,7 @@ where
                 .unwrap_or_else(PoisonError::into_inner);
             let slot = entries.entry(key.clone()).or_default();
             if self.unique
-                && let Some((holder, _)) = slot.first()
+                && let Some(holder) = slot.first_holder()
             {
                 if holder.is_alive() {
                     return Err(RegistryError::AlreadyRegistered(holder.clone()));
@@ -104,7 +95,7 @@ where
                 // A dead holder whose exit is still being processed: replace it.
                 slot.clear();
             }
-            slot.entry(pid.clone()).or_default().push(value);
+            slot.push(pid.clone(), value);
         }
         // A process gets one exit hook per registry, at its first key; its entry in `by_pid`
         // stays (maybe empty) until it exits, so later keys do not add hooks.
@@ -148,7 +139,7 @@ where
                 .write()
                 .unwrap_or_else(PoisonError::into_inner);
             if let Some(slot) = entries.get_mut(key) {
-                slot.swap_remove(pid);
+                slot.remove(pid);
                 if slot.is_empty() {
                     entries.remove(key);
                 }
@@ -174,7 +165,7 @@ where
                 .write()
                 .unwrap_or_else(PoisonError::into_inner);
             if let Some(slot) = entries.get_mut(&key) {
-                slot.swap_remove(pid);
+                slot.remove(pid);
                 if slot.is_empty() {
                     entries.remove(&key);
                 }
@@ -196,14 +187,12 @@ where
         let Some(slot) = key.__get(&entries) else {
             return Vec::new();
         };
-        // One value per holder is the common case (always, in a unique registry): sized for it.
         let mut found = Vec::with_capacity(slot.len());
-        for (holder, values) in slot {
-            if self.unique && !holder.is_alive() {
-                continue;
+        slot.for_each(|holder, value| {
+            if !self.unique || holder.is_alive() {
+                found.push((holder.clone(), value.clone()));
             }
-            found.extend(values.iter().map(|value| (holder.clone(), value.clone())));
-        }
+        });
         found
     }
 
@@ -213,14 +202,11 @@ where
         for partition in &self.partitions {
             let entries = partition.read().unwrap_or_else(PoisonError::into_inner);
             for (key, slot) in entries.iter() {
-                for (pid, value) in slot
-                    .iter()
-                    .flat_map(|(pid, values)| values.iter().map(move |value| (pid, value)))
-                {
+                slot.for_each(|pid, value| {
                     if keep(key, pid, value) {
                         found.push((key.clone(), pid.clone(), value.clone()));
                     }
-                }
+                });
             }
         }
         found
@@ -234,8 +220,7 @@ where
                     .read()
                     .unwrap_or_else(PoisonError::into_inner)
                     .values()
-                    .flat_map(IndexMap::values)
-                    .map(SmallVec::len)
+                    .map(Slot::len)
                     .sum::<usize>()
             })
             .sum()
