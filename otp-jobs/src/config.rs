@@ -124,6 +124,7 @@ pub struct JobsConfig {
     pub(crate) prune_limit: u32,
     pub(crate) lease: Duration,
     pub(crate) stage_interval: Duration,
+    pub(crate) max_stage_interval: Duration,
     pub(crate) testing: Testing,
     pub(crate) schema: Option<String>,
     pub(crate) pool_size: Option<u32>,
@@ -160,6 +161,7 @@ impl JobsConfig {
             prune_limit: 10_000,
             lease: Duration::from_secs(30),
             stage_interval: Duration::from_secs(1),
+            max_stage_interval: Duration::from_secs(60),
             testing: Testing::Disabled,
             schema: None,
             pool_size: None,
@@ -283,10 +285,35 @@ impl JobsConfig {
         self
     }
 
-    /// How often the stager makes due jobs available and wakes the queues (default 1 s).
+    /// How often the stager makes due jobs available and wakes the queues that have available
+    /// jobs, where the node hears no notifications (default 1 s): on SQLite, and on PostgreSQL
+    /// behind a connection pooler in transaction mode. Where PostgreSQL's LISTEN works, the
+    /// stager instead sleeps until the earliest waiting job is due (an insert of a scheduled job
+    /// notifies every node, a retry or a snooze tells the local stager), at most
+    /// [`max_stage_interval`](Self::max_stage_interval): an idle node runs no query for it.
     #[must_use]
     pub fn stage_interval(mut self, interval: Duration) -> Self {
         self.stage_interval = interval;
+        self
+    }
+
+    /// Where PostgreSQL's LISTEN works, the longest the stager sleeps between two rounds
+    /// (default 60 s). It bounds the delay of a job made due by something that notifies no
+    /// node: a row written by another program, or a retry recorded by a node that died before
+    /// its own stager ran.
+    ///
+    /// ```
+    /// use otp_jobs::JobsConfig;
+    /// use std::time::Duration;
+    ///
+    /// let config = JobsConfig::postgres("postgres://127.0.0.1/app")
+    ///     .stage_interval(Duration::from_millis(500))
+    ///     .max_stage_interval(Duration::from_secs(300));
+    /// # let _ = config;
+    /// ```
+    #[must_use]
+    pub fn max_stage_interval(mut self, interval: Duration) -> Self {
+        self.max_stage_interval = interval;
         self
     }
 
@@ -388,9 +415,12 @@ impl JobsConfig {
                 }
             )));
         }
-        if self.lease < Duration::from_millis(30) || self.stage_interval.is_zero() {
+        if self.lease < Duration::from_millis(30)
+            || self.stage_interval.is_zero()
+            || self.max_stage_interval.is_zero()
+        {
             return Err(JobsError::Config(
-                "the lease must be at least 30 ms and the stage interval above zero".to_owned(),
+                "the lease must be at least 30 ms, and the stage intervals above zero".to_owned(),
             ));
         }
         Ok(())

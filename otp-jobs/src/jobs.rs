@@ -14,6 +14,7 @@ use otp_core::{
     SupervisorSpec,
 };
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, LazyLock, Mutex, Weak};
 use std::time::Duration;
 
@@ -160,11 +161,20 @@ impl Jobs {
             // PostgreSQL's LISTEN: other nodes' inserts wake the local queues, and their queue
             // signals control them.
             if let Some(mut notifications) = shared.store.notifications().await? {
+                // From now on the stager sleeps until the next due job (every insert of a
+                // scheduled job notifies it): a round now finds when that is.
+                shared.listening.store(true, Ordering::Release);
+                shared.due_in(Duration::ZERO);
                 let weak = Arc::downgrade(&shared);
                 tokio::spawn(async move {
                     while let Some(notification) = notifications.recv().await {
-                        let Some(shared) = weak.upgrade() else { break };
+                        let Some(shared) = weak.upgrade() else { return };
                         shared.notified(notification);
+                    }
+                    // The listener ended (its pool closed): the stager polls again.
+                    if let Some(shared) = weak.upgrade() {
+                        shared.listening.store(false, Ordering::Release);
+                        shared.due_in(Duration::ZERO);
                     }
                 });
             }

@@ -62,9 +62,14 @@
 //!   [`Jobs::scale_queue`] change that at run time on every node (on PostgreSQL, through
 //!   `NOTIFY`), their `_local` variants on this node only. A pause returns once a fetch under
 //!   way has ended: a job inserted afterwards is not taken by a paused queue.
-//! - The stager makes due scheduled and retryable jobs available every second. Inserts wake the
-//!   local queue at once (on PostgreSQL, every node's, through LISTEN/NOTIFY); a job inserted in
-//!   the caller's transaction ([`NewJob::insert_in`]) is found by the stager's next round.
+//! - The stager makes due scheduled and retryable jobs available. On PostgreSQL with LISTEN
+//!   working, it sleeps until the earliest waiting job is due (an insert of a scheduled job
+//!   notifies every node of its due time; a retry or a snooze tells the local stager), at most
+//!   [`JobsConfig::max_stage_interval`]: an idle node runs no query for it. Elsewhere (SQLite,
+//!   a pooler in transaction mode) it runs every [`JobsConfig::stage_interval`] (a second).
+//!   Inserts wake the local queue at once (on PostgreSQL, every node's, through LISTEN/NOTIFY,
+//!   sent when the transaction commits for [`NewJob::insert_in`]); on SQLite a job inserted in
+//!   the caller's transaction is found by the stager's next round.
 //! - Unique jobs ([`Unique`]): a database unique index on a digest of the compared fields decides,
 //!   so concurrent inserts never duplicate; a duplicate insert returns the existing job with
 //!   [`Job::conflict`] set.

@@ -130,8 +130,9 @@ impl NewJob {
     /// PostgreSQL, dereferenced to its connection: `insert_in(&mut *tx)`), so that the job
     /// exists exactly when the rows it is about do: rolled back, there is no job.
     ///
-    /// The queues learn of it within the stager's interval (a second by default) after the
-    /// commit, rather than at once. The schema must exist ([`Jobs`](crate::Jobs) creates it at
+    /// On PostgreSQL the insert's `NOTIFY` goes out when the transaction commits, and wakes the
+    /// queues then; on SQLite they learn of it at the stager's next round (within
+    /// [`stage_interval`](crate::JobsConfig::stage_interval), a second by default). The schema must exist ([`Jobs`](crate::Jobs) creates it at
     /// start, or run [`migrations`](crate::migrations) yourself).
     ///
     /// Behind a connection pooler in transaction mode (`PgBouncer`'s `pool_mode = transaction`),

@@ -227,12 +227,13 @@ async fn behind_pgbouncer_in_transaction_mode_jobs_run_polled_with_one_leader() 
             .node(name)
             .worker::<Work>()
             .worker::<Tick>()
-            .stage_interval(Duration::from_secs(3600))
+            .stage_interval(Duration::from_millis(200))
             .lease(Duration::from_secs(3))
             .prune_interval(Duration::from_millis(100))
             .prune_after(Duration::from_secs(3600))
     };
-    // Inserts only: the runners' queues are woken by nothing but their polling.
+    // Inserts only: the runners' queues are woken by nothing but their stagers' rounds, every
+    // stage interval (no LISTEN behind this pooler).
     let inserter = Jobs::start(node("inserter").testing(Testing::Manual))
         .await
         .unwrap();

@@ -10,6 +10,8 @@ pub(crate) mod queue;
 mod queue_tests;
 pub(crate) mod signal;
 pub(crate) mod stager;
+#[cfg(test)]
+mod stager_tests;
 
 use self::signal::{Notification, QueueAction};
 
@@ -21,6 +23,7 @@ use otp_core::Pid;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::AbortHandle;
@@ -50,6 +53,11 @@ pub(crate) struct Shared {
     pub(crate) grace_deadline: Mutex<Option<Instant>>,
     /// Notified when a queue's running jobs finish.
     pub(crate) settled: Notify,
+    /// Set while the node hears notifications (PostgreSQL's LISTEN works): the stager then
+    /// sleeps until the next job is due, rather than running every stage interval.
+    pub(crate) listening: AtomicBool,
+    /// The stager's process, while it runs.
+    pub(crate) stager: Mutex<Option<Pid>>,
 }
 
 impl Shared {
@@ -69,6 +77,8 @@ impl Shared {
             fetching_stopped: AtomicBool::new(false),
             grace_deadline: Mutex::new(None),
             settled: Notify::new(),
+            listening: AtomicBool::new(false),
+            stager: Mutex::new(None),
         }
     }
 
@@ -79,11 +89,26 @@ impl Shared {
         }
     }
 
-    /// Applies what another node said: a wake-up, or a queue signal (not this node's own echo;
-    /// ignored for a queue that does not run here).
+    /// Tells the stager that a job waits until `delay` from now: it runs a round then, if it
+    /// would sleep longer.
+    pub(crate) fn due_in(&self, delay: Duration) {
+        if let Some(pid) = lock(&self.stager).as_ref() {
+            pid.send(stager::DueIn(delay));
+        }
+    }
+
+    /// Whether the node hears notifications, so that the stager may sleep until the next due
+    /// job.
+    pub(crate) fn is_listening(&self) -> bool {
+        self.listening.load(Ordering::Acquire)
+    }
+
+    /// Applies what a node said: a wake-up, a due time, or a queue signal (not this node's own
+    /// echo; ignored for a queue that does not run here).
     pub(crate) fn notified(&self, notification: Notification) {
         match notification {
             Notification::Available(queue) => self.wake(&queue),
+            Notification::Due(delay) => self.due_in(delay),
             Notification::Signal(signal) => {
                 if signal.from == self.node {
                     return;

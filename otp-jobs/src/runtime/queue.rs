@@ -241,8 +241,19 @@ impl Queue {
             let count = outcomes.len().min(pending.len());
             pending.drain(..count).collect()
         };
+        let mut next_due: Option<Duration> = None;
         for (finished, outcome) in recorded.iter().zip(outcomes) {
             log_outcome(finished, *outcome);
+            if *outcome == CompletionOutcome::Applied
+                && let Completion::Retry { backoff: delay, .. } | Completion::Snooze { delay } =
+                    &finished.completion
+            {
+                next_due = Some(next_due.map_or(*delay, |due| due.min(*delay)));
+            }
+        }
+        // The stager may sleep longer than that (no node notifies a retry).
+        if let Some(delay) = next_due {
+            self.shared.due_in(delay);
         }
     }
 

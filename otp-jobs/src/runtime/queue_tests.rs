@@ -7,7 +7,7 @@ use super::lock;
 use crate::runtime::signal::{Notification, QueueSignal};
 use crate::store::postgres::tests::support::TestDb;
 use crate::store::{
-    Attempt, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Store, StoreFuture,
+    Attempt, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Staged, Store, StoreFuture,
 };
 use crate::{Job, JobError, JobState, Jobs, JobsConfig, Worker, WorkerExt};
 use std::collections::{HashMap, HashSet};
@@ -78,7 +78,7 @@ impl Store for Gated {
     fn multi_node(&self) -> bool {
         self.inner.multi_node()
     }
-    fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Vec<String>> {
+    fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Staged> {
         self.inner.stage(queue, include_future)
     }
     fn heartbeat(&self, node: &str, lease: Duration) -> StoreFuture<'_, ()> {

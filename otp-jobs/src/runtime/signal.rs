@@ -32,6 +32,8 @@ pub(crate) struct QueueSignal {
 pub(crate) enum Notification {
     /// The queue has available jobs (an insert, the stager, a retry).
     Available(String),
+    /// A job was inserted that waits until this long from now (the earliest of its batch).
+    Due(std::time::Duration),
     /// A queue control signal.
     Signal(QueueSignal),
 }

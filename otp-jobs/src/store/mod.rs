@@ -96,6 +96,17 @@ pub(crate) enum CompletionOutcome {
     Fenced,
 }
 
+/// What a round of the stager did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Staged {
+    /// The queues that got jobs, with every queue that has available jobs, by name.
+    pub(crate) queues: Vec<String>,
+    /// How long until the earliest job still waiting (scheduled or retryable) is due, by the
+    /// database's clock; `None` when no job waits, or when the engine does not say (SQLite,
+    /// whose stager runs every interval).
+    pub(crate) next_due: Option<Duration>,
+}
+
 /// A query over jobs, for the testing helpers and the observer.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct JobFilter {
@@ -163,8 +174,9 @@ pub(crate) trait Store: Send + Sync + 'static {
     }
 
     /// Makes due scheduled and retryable jobs available (all of them when `include_future`, for
-    /// testing), in `queue` or in every queue; returns the queues that got jobs.
-    fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Vec<String>>;
+    /// testing), in `queue` or in every queue; returns the queues that got jobs (with those
+    /// that have available jobs) and when the next waiting job is due.
+    fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Staged>;
 
     /// Records that `node` is alive for `lease` from the database's now.
     fn heartbeat(&self, node: &str, lease: Duration) -> StoreFuture<'_, ()>;
@@ -199,12 +211,12 @@ pub(crate) trait Store: Send + Sync + 'static {
     /// will be refused); returns it after the change, `None` if there is no such job.
     fn cancel(&self, id: i64) -> StoreFuture<'_, Option<Job>>;
 
-    /// What other nodes say: wake-ups when any node makes jobs available in a queue, and queue
-    /// control signals. `None` when the engine has none: SQLite (one node; the runtime wakes its
-    /// own queues on insert). Behind a pooler in transaction mode, where LISTEN silently receives
-    /// nothing (found at connect by notifying itself), PostgreSQL's wake-ups come from polling
-    /// once a second instead (the queues with available jobs), signals do not come, and a
-    /// warning says so.
+    /// What every node says, this one included: wake-ups when a node makes jobs available in a
+    /// queue or inserts a scheduled job, and queue control signals. `None` when the engine has
+    /// none: SQLite (one node; the runtime wakes its own queues on insert), and PostgreSQL behind
+    /// a pooler in transaction mode, where LISTEN silently receives nothing (found at connect,
+    /// or when the listener does not hear itself; a warning says so). Without notifications the
+    /// stager runs every stage interval and wakes the queues that have available jobs.
     fn notifications(&self) -> StoreFuture<'_, Option<UnboundedReceiver<Notification>>>;
 
     /// Sends a queue control signal to every other node (PostgreSQL's `NOTIFY`); nothing on

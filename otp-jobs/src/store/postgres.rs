@@ -22,7 +22,7 @@ pub(crate) mod tests;
 use self::exec::{Conn, Db};
 use self::rows::{JOB_COLUMNS, job_from_row, jobs_from_rows, micros};
 use super::{
-    Attempt, Completion, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Store,
+    Attempt, Completion, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Staged, Store,
     StoreError, StoreFuture,
 };
 use crate::runtime::signal::{Notification, QueueSignal};
@@ -276,15 +276,21 @@ impl Store for PgStore {
         }))
     }
 
-    fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Vec<String>> {
+    fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Staged> {
         let queue = queue.map(str::to_owned);
         Box::pin(ping::untested(async move {
             let sql = stage_sql(queue.is_some(), include_future);
-            let mut staged = sqlx::query_scalar::<_, String>(&sql);
+            let mut staged = sqlx::query_as::<_, (Vec<String>, Option<i64>)>(&sql);
             if let Some(queue) = &queue {
                 staged = staged.bind(queue);
             }
-            Ok(staged.fetch_all(self.db()).await?)
+            let (queues, next_due_ms) = staged.fetch_one(self.db()).await?;
+            Ok(Staged {
+                queues,
+                // Negative when the job fell due since the statement began: a round at once.
+                next_due: next_due_ms
+                    .map(|ms| Duration::from_millis(u64::try_from(ms).unwrap_or(0))),
+            })
         }))
     }
 
@@ -525,22 +531,35 @@ fn qualified_columns(alias: &str) -> String {
         .join(", ")
 }
 
-/// The stager's tick, one statement: makes the due scheduled and retryable jobs available (all
+/// The stager's round, one statement: makes the due scheduled and retryable jobs available (all
 /// of them when `include_future`, for testing; in queue `$1` only when `in_queue`), notifies
 /// the queues they went to, so that every node's queues wake, and names those queues with every
 /// queue that has available jobs. The last part is the safety net for a wake-up that never came
-/// (a caller's transaction committed while LISTEN reconnected, a row written by another
-/// program): it costs at most one stage interval.
+/// (a row written by another program, a notification lost while LISTEN reconnected). The one
+/// row also says in how many milliseconds (rounded up, by the database's clock) the earliest
+/// job still waiting is due, so that the stager sleeps until then.
 ///
 /// The conditions are written out rather than as `($2 OR scheduled_at <= now())`: under a
 /// generic plan, a condition on a parameter keeps PostgreSQL from searching `otp_jobs_stage` by
-/// time, and it reads every waiting job on every tick. The due jobs are locked first and then
-/// updated by id, so the update reads them by primary key, not by a scan.
+/// time, and it reads every waiting job on every round. The due jobs are locked first and then
+/// updated by id, so the update reads them by primary key, not by a scan. The next due time is
+/// the first entry of the same index past now.
 fn stage_sql(in_queue: bool, include_future: bool) -> String {
     let due = if include_future {
         ""
     } else {
         "AND scheduled_at <= now()"
+    };
+    // Staging every job (for testing) leaves none waiting; the subquery would still see them.
+    let next_due = if include_future {
+        "NULL::bigint".to_owned()
+    } else {
+        format!(
+            "(SELECT ceil(extract(epoch FROM min(scheduled_at) - clock_timestamp()) * 1000)::bigint \
+              FROM otp_jobs WHERE state IN ('scheduled', 'retryable') AND scheduled_at > now() \
+              {})",
+            if in_queue { "AND queue = $1" } else { "" }
+        )
     };
     let (in_queue, in_queue_j) = if in_queue {
         ("AND queue = $1", "AND j.queue = $1")
@@ -566,9 +585,10 @@ fn stage_sql(in_queue: bool, include_future: bool) -> String {
                      WHERE j.state = 'available' AND j.queue > a.queue {in_queue_j} \
                      ORDER BY j.queue LIMIT 1) \
              FROM available AS a WHERE a.queue IS NOT NULL) \
-         SELECT queue FROM notified \
-         UNION SELECT queue FROM available WHERE queue IS NOT NULL \
-         ORDER BY queue",
+         SELECT ARRAY(SELECT queue FROM notified \
+                      UNION SELECT queue FROM available WHERE queue IS NOT NULL \
+                      ORDER BY queue), \
+             {next_due}",
         channel = notify::CHANNEL_SQL,
     )
 }

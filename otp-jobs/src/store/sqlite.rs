@@ -6,7 +6,7 @@
 
 use super::{
     Attempt, Completion, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Schedule,
-    Store, StoreError, StoreFuture,
+    Staged, Store, StoreError, StoreFuture,
 };
 use crate::runtime::signal::{Notification, QueueSignal};
 use crate::{AttemptError, Job, JobState};
@@ -413,10 +413,10 @@ impl Store for SqliteStore {
         })
     }
 
-    fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Vec<String>> {
+    fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Staged> {
         let queue = queue.map(str::to_owned);
         Box::pin(async move {
-            // The stager's tick, every second: when nothing is due (the common case), one read
+            // The stager's round, every stage interval: when nothing is due (the common case), one read
             // and no write lock. Every queue with available jobs is named, not only those staged
             // now: that wakes a queue for the jobs a caller's own transaction inserted, which no
             // wake-up reached. The due jobs are found on their own index (`otp_jobs_stage`), so
@@ -441,7 +441,12 @@ impl Store for SqliteStore {
             }
             queues.sort_unstable();
             queues.dedup();
-            Ok(queues)
+            // The stager runs every interval here: a job inserted in a caller's transaction
+            // wakes nothing, so the next due time would not be enough.
+            Ok(Staged {
+                queues,
+                next_due: None,
+            })
         })
     }
 

@@ -155,12 +155,12 @@ async fn stage_makes_due_jobs_available_and_names_their_queues() {
     let inserted = store.insert(vec![later, past]).await.unwrap();
     assert_eq!(inserted[0].state, JobState::Scheduled);
     assert_eq!(inserted[1].state, JobState::Available);
-    assert_eq!(store.stage(None, false).await.unwrap(), ["past"]);
+    assert_eq!(store.stage(None, false).await.unwrap().queues, ["past"]);
     assert_eq!(
         store.get(inserted[0].id).await.unwrap().unwrap().state,
         JobState::Scheduled
     );
-    let mut queues = store.stage(None, true).await.unwrap();
+    let mut queues = store.stage(None, true).await.unwrap().queues;
     queues.sort();
     assert_eq!(queues, ["later", "past"]);
 }
@@ -359,7 +359,7 @@ async fn staging_with_nothing_due_takes_no_write_lock() {
     // Another connection holds the write lock: a stage with nothing due still answers.
     let writer = store.pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
     let staged = tokio::time::timeout(Duration::from_secs(5), store.stage(None, false)).await;
-    assert_eq!(staged.unwrap().unwrap(), ["now"]);
+    assert_eq!(staged.unwrap().unwrap().queues, ["now"]);
     writer.rollback().await.unwrap();
     store.pool.close().await;
     std::fs::remove_dir_all(&dir).unwrap();

@@ -4,7 +4,7 @@
 //! (delivered when its transaction commits), so that a single insert is one round trip.
 
 use super::exec::Conn;
-use super::notify::CHANNEL_SQL;
+use super::notify::{CHANNEL_SQL, DUE_PREFIX};
 use super::rows::{JOB_COLUMNS, job_from_row, micros};
 use crate::store::{JobInsert, Schedule, StoreError, UniqueInsert};
 use crate::{Job, JobState};
@@ -82,8 +82,10 @@ impl Columns {
 }
 
 /// The insert of a batch: `scheduled_at` from the database's now, the state from it; with the
-/// `NOTIFY` of each queue it made jobs available in. The notifying part is referenced by the
-/// final `SELECT` (a one-row count), so that it runs; `pg_notify` is queued and sent at commit.
+/// `NOTIFY` of each queue it made jobs available in, and for scheduled jobs one `NOTIFY` saying
+/// in how many milliseconds the earliest of them is due (so that each node's stager, which
+/// sleeps until the next due job, wakes in time). The notifying parts are referenced by the
+/// final `SELECT` (one-row counts), so that they run; `pg_notify` is queued and sent at commit.
 /// It returns only what the database decided (id, state, times): the rest of each job is what
 /// was inserted, and reading the JSON columns back would cost as much as the insert.
 ///
@@ -117,9 +119,13 @@ fn insert_sql(unique: bool) -> String {
          {on_conflict}\
          RETURNING id, state, queue, inserted_at, scheduled_at), \
          notified AS (SELECT count(pg_notify({CHANNEL_SQL}, q.queue)) AS queues \
-             FROM (SELECT DISTINCT queue FROM inserted WHERE state = 'available') AS q) \
+             FROM (SELECT DISTINCT queue FROM inserted WHERE state = 'available') AS q), \
+         due AS (SELECT count(pg_notify({CHANNEL_SQL}, '{DUE_PREFIX}' || \
+                     greatest(0, ceil(extract(epoch FROM d.at - clock_timestamp()) * 1000))::bigint)) \
+             FROM (SELECT min(scheduled_at) AS at FROM inserted WHERE state = 'scheduled') AS d \
+             WHERE d.at IS NOT NULL) \
          SELECT i.id, i.state, i.inserted_at, i.scheduled_at FROM inserted AS i \
-             CROSS JOIN notified"
+             CROSS JOIN notified CROSS JOIN due"
     )
 }
 

@@ -1,12 +1,14 @@
 //! Wake-ups between nodes: an insert sends `NOTIFY` with the queue's name as its only payload;
-//! each node LISTENs on a dedicated connection and hands the names to its queues. Queue control
-//! signals (pause, resume, scale) travel on the same channel, as JSON after [`SIGNAL_PREFIX`].
+//! each node LISTENs on a dedicated connection and hands the names to its queues. An insert of
+//! scheduled jobs sends, after [`DUE_PREFIX`], in how many milliseconds the earliest is due, for
+//! the stagers. Queue control signals (pause, resume, scale) travel on the same channel, as JSON
+//! after [`SIGNAL_PREFIX`].
 //!
 //! The channel is per schema (`otp_jobs.<schema>`), so that schemas sharing a database do not
 //! wake each other. Behind a pooler in transaction mode LISTEN silently receives nothing: found
 //! at connect ([`transaction_pooler`]), or when the listener's own self-test gets no echo, the
-//! node says so in a warning and polls instead: once a second, the queues that have available
-//! jobs.
+//! node says so in a warning and gets no notifications: its stager polls instead, once a stage
+//! interval, and wakes the queues that have available jobs.
 
 use super::exec::Db;
 use crate::runtime::signal::{Notification, QueueSignal};
@@ -27,6 +29,10 @@ const PROBE_PREFIX: &str = "otp_jobs:probe:";
 /// The payload prefix of a queue control signal, followed by the signal as JSON.
 const SIGNAL_PREFIX: &str = "otp_jobs:signal:";
 
+/// The payload prefix of an insert of scheduled jobs, followed by the milliseconds until the
+/// earliest of them is due.
+pub(super) const DUE_PREFIX: &str = "otp_jobs:due:";
+
 /// The `NOTIFY` payload of a signal.
 pub(super) fn signal_payload(signal: &QueueSignal) -> String {
     // A struct of strings and numbers always serializes.
@@ -34,11 +40,20 @@ pub(super) fn signal_payload(signal: &QueueSignal) -> String {
     format!("{SIGNAL_PREFIX}{json}")
 }
 
-/// What a payload says: a queue's name, a signal, or nothing (the self-test's, or a signal that
-/// does not read, logged).
+/// What a payload says: a queue's name, a due time, a signal, or nothing (the self-test's, or a
+/// signal or due time that does not read, logged).
 fn notification(payload: &str) -> Option<Notification> {
     if payload.starts_with(PROBE_PREFIX) {
         return None;
+    }
+    if let Some(millis) = payload.strip_prefix(DUE_PREFIX) {
+        return match millis.parse() {
+            Ok(millis) => Some(Notification::Due(Duration::from_millis(millis))),
+            Err(error) => {
+                tracing::warn!(payload, %error, "otp_jobs: a due time that does not read");
+                None
+            }
+        };
     }
     if let Some(json) = payload.strip_prefix(SIGNAL_PREFIX) {
         return match serde_json::from_str(json) {
@@ -98,15 +113,12 @@ pub(super) async fn transaction_pooler(
 /// How long the self-test waits for its own notification.
 pub(super) const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// How often the fallback polls when LISTEN does not work.
-const POLL_INTERVAL: Duration = Duration::from_secs(1);
-
 /// The longest pause between two reconnection attempts of the listener.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
-/// Starts listening: the names of the queues other nodes insert into. Behind a pooler in
-/// transaction mode (`pooled`, found at connect), or when the self-test's notification does not
-/// come back, the names come from polling once a second instead, and a warning says so.
+/// Starts listening: the names of the queues nodes insert into, due times and signals. Behind a
+/// pooler in transaction mode (`pooled`, found at connect), or when the self-test's
+/// notification does not come back, `None`, and a warning says that the node polls instead.
 pub(super) async fn listen(
     pool: &PgPool,
     probe_timeout: Duration,
@@ -121,11 +133,10 @@ pub(super) async fn listen(
             channel,
             "otp_jobs: a connection pooler in transaction mode is in front of the database \
              (found at connect), where LISTEN receives nothing; polling for available jobs every \
-             {POLL_INTERVAL:?} instead, and queue signals from other nodes do not arrive"
+             stage interval instead (the stager's round), and queue signals from other nodes do \
+             not arrive"
         );
-        let (sender, receiver) = mpsc::unbounded_channel();
-        tokio::spawn(poll(pool.clone(), true, sender));
-        return Ok(Some(receiver));
+        return Ok(None);
     }
     let mut listener = connect(pool, &channel).await?;
 
@@ -156,11 +167,9 @@ pub(super) async fn listen(
                 channel,
                 "otp_jobs: LISTEN did not receive this node's own NOTIFY within {probe_timeout:?} \
                  (a connection pooler in transaction mode?); polling for available jobs every \
-                 {POLL_INTERVAL:?} instead"
+                 stage interval instead (the stager's round)"
             );
-            drop(listener);
-            tokio::spawn(poll(pool.clone(), false, sender));
-            return Ok(Some(receiver));
+            return Ok(None);
         }
     }
 
@@ -180,8 +189,9 @@ async fn connect(pool: &PgPool, channel: &str) -> Result<PgListener, sqlx::Error
 }
 
 /// Hands notifications to `sender` until its receiver is dropped, reconnecting when the
-/// connection is lost; after a reconnection, wakes every queue that has available jobs (their
-/// notifications may have been missed).
+/// connection is lost; after a reconnection, asks the stager for a round now (notifications may
+/// have been missed meanwhile: the round stages what is due, wakes every queue that has
+/// available jobs, and finds the next due time).
 async fn forward(
     mut listener: PgListener,
     pool: PgPool,
@@ -204,7 +214,7 @@ async fn forward(
             // The connection was lost and sqlx has listened again on a new one.
             Ok(None) => {
                 tracing::warn!(channel, "otp_jobs: LISTEN connection lost, reconnected");
-                wake_available(Db::new(&pool, false), &sender).await;
+                let _ = sender.send(Notification::Due(Duration::ZERO));
             }
             Err(sqlx::Error::PoolClosed) => return,
             Err(error) => {
@@ -214,7 +224,7 @@ async fn forward(
                     return;
                 };
                 listener = again;
-                wake_available(Db::new(&pool, false), &sender).await;
+                let _ = sender.send(Notification::Due(Duration::ZERO));
             }
         }
     }
@@ -246,48 +256,4 @@ async fn reconnect(
             }
         }
     }
-}
-
-/// Without LISTEN: every [`POLL_INTERVAL`], the queues that have available jobs (`pooled`:
-/// behind a pooler in transaction mode).
-async fn poll(pool: PgPool, pooled: bool, sender: mpsc::UnboundedSender<Notification>) {
-    loop {
-        tokio::select! {
-            () = sender.closed() => return,
-            () = tokio::time::sleep(POLL_INTERVAL) => {}
-        }
-        if pool.is_closed() {
-            return;
-        }
-        wake_available(Db::new(&pool, pooled), &sender).await;
-    }
-}
-
-/// Sends the name of every queue with available jobs (best effort).
-async fn wake_available(db: Db<'_>, sender: &mpsc::UnboundedSender<Notification>) {
-    match available_queues(db).await {
-        Ok(queues) => {
-            for queue in queues {
-                let _ = sender.send(Notification::Available(queue));
-            }
-        }
-        Err(error) => tracing::debug!(%error, "otp_jobs: could not read the available queues"),
-    }
-}
-
-/// The queues that have available jobs, by name. A skip scan over the fetch index: one index
-/// probe per queue, however many jobs wait.
-async fn available_queues(db: Db<'_>) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "WITH RECURSIVE queues(queue) AS ( \
-             (SELECT queue FROM otp_jobs WHERE state = 'available' ORDER BY queue LIMIT 1) \
-             UNION ALL \
-             SELECT (SELECT j.queue FROM otp_jobs AS j \
-                     WHERE j.state = 'available' AND j.queue > q.queue \
-                     ORDER BY j.queue LIMIT 1) \
-             FROM queues AS q WHERE q.queue IS NOT NULL) \
-         SELECT queue FROM queues WHERE queue IS NOT NULL",
-    )
-    .fetch_all(db)
-    .await
 }

@@ -400,25 +400,42 @@ async fn the_stager_makes_due_jobs_available() {
     let mut other = job("c", json!({}));
     other.schedule = Schedule::In(Duration::from_secs(3600));
     let jobs = store.insert(vec![due, later, other]).await.unwrap();
-    assert!(store.stage(None, false).await.unwrap().is_empty());
+    let staged = store.stage(None, false).await.unwrap();
+    assert!(staged.queues.is_empty());
+    // The earliest waiting job is due in a second: the stager sleeps that long.
+    let next = staged.next_due.unwrap();
+    assert!(next <= Duration::from_secs(1), "{next:?}");
     sql(
         &store,
         "UPDATE otp_jobs SET scheduled_at = now() - interval '1 second' WHERE queue = 'a'",
     )
     .await;
-    assert_eq!(store.stage(None, false).await.unwrap(), ["a"]);
+    let staged = store.stage(None, false).await.unwrap();
+    assert_eq!(staged.queues, ["a"]);
+    let next = staged.next_due.unwrap();
+    assert!(
+        next > Duration::from_secs(3590) && next <= Duration::from_secs(3600),
+        "the next waiting job is an hour away: {next:?}"
+    );
     assert_eq!(
         store.get(jobs[0].id).await.unwrap().unwrap().state,
         JobState::Available
     );
-    assert_eq!(store.stage(Some("b"), true).await.unwrap(), ["b"]);
+    assert_eq!(store.stage(Some("b"), true).await.unwrap().queues, ["b"]);
     assert_eq!(
         store.get(jobs[2].id).await.unwrap().unwrap().state,
         JobState::Scheduled
     );
     // Queues with available jobs are named even when nothing was staged now.
-    assert_eq!(store.stage(None, false).await.unwrap(), ["a", "b"]);
-    assert!(store.stage(Some("c"), false).await.unwrap().is_empty());
+    assert_eq!(store.stage(None, false).await.unwrap().queues, ["a", "b"]);
+    assert!(
+        store
+            .stage(Some("c"), false)
+            .await
+            .unwrap()
+            .queues
+            .is_empty()
+    );
 
     // A retryable job comes back when its backoff is over.
     let attempt = store.fetch("a", "node", 1).await.unwrap().remove(0);
@@ -427,7 +444,7 @@ async fn the_stager_makes_due_jobs_available() {
         error: "again".into(),
     };
     complete(&store, attempt.job.id, attempt.token, retry).await;
-    assert_eq!(store.stage(Some("a"), false).await.unwrap(), ["a"]);
+    assert_eq!(store.stage(Some("a"), false).await.unwrap().queues, ["a"]);
     assert_eq!(store.fetch("a", "node", 1).await.unwrap()[0].job.attempt, 2);
 }
 

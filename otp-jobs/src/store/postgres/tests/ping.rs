@@ -51,7 +51,7 @@ async fn a_callers_statement_survives_ended_sessions_and_the_runtimes_fails_once
         }
         staged = store.stage(None, false).await;
     }
-    assert_eq!(staged.unwrap(), Vec::<String>::new());
+    assert_eq!(staged.unwrap().queues, Vec::<String>::new());
 
     end_sessions(&db).await;
     assert!(store.get(1).await.unwrap().is_none());

@@ -1,6 +1,7 @@
-//! The stager's statement, run every second on every node, finds the due jobs by searching
+//! The stager's statement, run on every node, finds the due jobs by searching
 //! their index by time, under the plan PostgreSQL keeps for a statement it runs often (the
-//! generic one): a job that waits for its time is not read on each tick.
+//! generic one): a job that waits for its time is not read on each round, and the next due time
+//! is one entry of that index.
 
 use super::{stage_sql, store};
 
@@ -29,6 +30,12 @@ async fn the_stager_searches_due_jobs_by_time_under_a_generic_plan() {
         let plan = plan.join("\n");
         assert!(
             plan.contains("otp_jobs_stage") && plan.contains("Index Cond: (scheduled_at <= now())"),
+            "{plan}"
+        );
+        // The next due time: the first entry of the same index past now.
+        assert!(
+            plan.lines()
+                .any(|line| line.contains("Index Cond:") && line.contains("(scheduled_at > now())")),
             "{plan}"
         );
     }

@@ -1,0 +1,208 @@
+//! The stager on PostgreSQL with LISTEN working: it sleeps until the next job is due, so an idle
+//! node runs no round, and a scheduled job (inserted by another node), a retry and a snooze
+//! still run when they are due although the stage interval is an hour. The store is wrapped to
+//! count the rounds.
+
+use crate::runtime::signal::{Notification, QueueSignal};
+use crate::store::postgres::tests::support::TestDb;
+use crate::store::{
+    Attempt, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Staged, Store, StoreFuture,
+};
+use crate::{Job, JobError, JobState, Jobs, JobsConfig, Testing, Worker, WorkerExt};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// A store that counts the stager's rounds (`stage` over every queue); every call goes through.
+struct Counted {
+    inner: Arc<dyn Store>,
+    rounds: AtomicU32,
+}
+
+impl Store for Counted {
+    fn migrate(&self) -> StoreFuture<'_, ()> {
+        self.inner.migrate()
+    }
+    fn insert(&self, jobs: Vec<JobInsert>) -> StoreFuture<'_, Vec<Job>> {
+        self.inner.insert(jobs)
+    }
+    fn fetch(&self, queue: &str, node: &str, limit: u32) -> StoreFuture<'_, Vec<Attempt>> {
+        self.inner.fetch(queue, node, limit)
+    }
+    fn complete(&self, batch: Vec<CompletionRequest>) -> StoreFuture<'_, Vec<CompletionOutcome>> {
+        self.inner.complete(batch)
+    }
+    fn concurrent_writes(&self) -> bool {
+        self.inner.concurrent_writes()
+    }
+    fn multi_node(&self) -> bool {
+        self.inner.multi_node()
+    }
+    fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Staged> {
+        if queue.is_none() {
+            self.rounds.fetch_add(1, Ordering::SeqCst);
+        }
+        self.inner.stage(queue, include_future)
+    }
+    fn heartbeat(&self, node: &str, lease: Duration) -> StoreFuture<'_, ()> {
+        self.inner.heartbeat(node, lease)
+    }
+    fn leave(&self, node: &str) -> StoreFuture<'_, ()> {
+        self.inner.leave(node)
+    }
+    fn live_nodes(&self) -> StoreFuture<'_, Vec<String>> {
+        self.inner.live_nodes()
+    }
+    fn rescue_orphans(&self) -> StoreFuture<'_, Vec<Job>> {
+        self.inner.rescue_orphans()
+    }
+    fn try_lead(&self, role: &str, node: &str, lease: Duration) -> StoreFuture<'_, bool> {
+        self.inner.try_lead(role, node, lease)
+    }
+    fn prune(&self, max_age: Duration, limit: u32) -> StoreFuture<'_, u64> {
+        self.inner.prune(max_age, limit)
+    }
+    fn get(&self, id: i64) -> StoreFuture<'_, Option<Job>> {
+        self.inner.get(id)
+    }
+    fn list(&self, filter: JobFilter) -> StoreFuture<'_, Vec<Job>> {
+        self.inner.list(filter)
+    }
+    fn counts(&self) -> StoreFuture<'_, Vec<(String, JobState, u64)>> {
+        self.inner.counts()
+    }
+    fn cancel(&self, id: i64) -> StoreFuture<'_, Option<Job>> {
+        self.inner.cancel(id)
+    }
+    fn notifications(&self) -> StoreFuture<'_, Option<UnboundedReceiver<Notification>>> {
+        self.inner.notifications()
+    }
+    fn signal(&self, signal: &QueueSignal) -> StoreFuture<'_, ()> {
+        self.inner.signal(signal)
+    }
+    fn retry(&self, id: i64) -> StoreFuture<'_, Option<Job>> {
+        self.inner.retry(id)
+    }
+}
+
+/// How many times `Flaky` ran.
+static PERFORMED: AtomicU32 = AtomicU32::new(0);
+
+/// Fails its first attempt (retried 200 ms later), snoozes its second for 200 ms, then
+/// completes.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Flaky;
+
+impl Worker for Flaky {
+    const NAME: &'static str = "Flaky";
+
+    fn backoff(_attempt: u32) -> Duration {
+        Duration::from_millis(200)
+    }
+
+    async fn perform(self, _job: &Job) -> Result<(), JobError> {
+        // Only one test runs a `Flaky` job.
+        match PERFORMED.fetch_add(1, Ordering::SeqCst) {
+            0 => Err(JobError::msg("the first attempt fails")),
+            1 => Err(JobError::snooze(Duration::from_millis(200))),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A node whose stager would poll once an hour, on a counted store; and a second node, on the
+/// same schema, that only inserts.
+async fn nodes(db: &TestDb) -> (Jobs, Arc<Counted>, Jobs) {
+    let config = JobsConfig::postgres(db.url())
+        .worker::<Flaky>()
+        .stage_interval(Duration::from_secs(3600))
+        .max_stage_interval(Duration::from_secs(3600));
+    let counted = Arc::new(Counted {
+        inner: config.open_store().await.unwrap(),
+        rounds: AtomicU32::new(0),
+    });
+    let store: Arc<dyn Store> = counted.clone();
+    let runner = JobsConfig {
+        store: Arc::new(tokio::sync::OnceCell::new_with(Some(store))),
+        ..config.clone().queue("default", 5).node("runner")
+    };
+    let runner = Jobs::start(runner).await.unwrap();
+    let inserter = Jobs::start(
+        JobsConfig::postgres(db.url())
+            .worker::<Flaky>()
+            .node("inserter")
+            .testing(Testing::Manual),
+    )
+    .await
+    .unwrap();
+    (runner, counted, inserter)
+}
+
+/// Waits until job `id` is completed (at most 15 s).
+async fn completed(jobs: &Jobs, id: i64) -> Job {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let job = jobs.job(id).await.unwrap().unwrap();
+        if job.state == JobState::Completed {
+            return job;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "job {id} did not complete: {job:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_listen_an_idle_node_runs_no_stager_round() {
+    let Some(db) = TestDb::new().await else {
+        return;
+    };
+    let (runner, counted, inserter) = nodes(&db).await;
+    assert!(runner.shared.is_listening(), "LISTEN works here");
+    // A job an hour away: the stager sleeps until then.
+    inserter
+        .insert(Flaky.new_job().schedule_in(Duration::from_secs(3600)))
+        .await
+        .unwrap();
+    // The rounds at start (the stager's first, and one when LISTEN began), settled.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = counted.rounds.load(Ordering::SeqCst);
+    assert!((1..=3).contains(&before), "{before} rounds at start");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        counted.rounds.load(Ordering::SeqCst),
+        before,
+        "a round while nothing was due"
+    );
+    runner.shutdown().await.unwrap();
+    inserter.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_listen_a_scheduled_job_a_retry_and_a_snooze_run_when_due() {
+    let Some(db) = TestDb::new().await else {
+        return;
+    };
+    let (runner, counted, inserter) = nodes(&db).await;
+    // Inserted by another node: its NOTIFY says when the job is due.
+    let job = inserter
+        .insert(Flaky.new_job().schedule_in(Duration::from_millis(300)))
+        .await
+        .unwrap();
+    assert_eq!(job.state, JobState::Scheduled);
+    let done = completed(&runner, job.id).await;
+    // Attempt 1 failed, the retry (attempt 2) snoozed and gave its attempt back, attempt 2 again
+    // completed: each was staged by a round that the runner's own outcome asked for.
+    assert_eq!(done.attempt, 2, "{done:?}");
+    assert_eq!(done.errors.len(), 1, "{done:?}");
+    let rounds = counted.rounds.load(Ordering::SeqCst);
+    assert!(
+        (3..=12).contains(&rounds),
+        "a round when due for each of the three waits (and at start): {rounds}"
+    );
+    runner.shutdown().await.unwrap();
+    inserter.shutdown().await.unwrap();
+}
