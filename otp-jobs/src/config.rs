@@ -287,20 +287,24 @@ impl JobsConfig {
 
     /// How often the stager makes due jobs available and wakes the queues that have available
     /// jobs, where the node hears no notifications (default 1 s): on SQLite, and on PostgreSQL
-    /// behind a connection pooler in transaction mode. Where PostgreSQL's LISTEN works, the
-    /// stager instead sleeps until the earliest waiting job is due (an insert of a scheduled job
-    /// notifies every node, a retry or a snooze tells the local stager), at most
-    /// [`max_stage_interval`](Self::max_stage_interval): an idle node runs no query for it.
+    /// behind a connection pooler in transaction mode. On a SQLite file, a round finds first
+    /// whether anything was committed since the last one (a read of the WAL index, no
+    /// statement), and is skipped when nothing was and no job fell due. Where PostgreSQL's
+    /// LISTEN works, the stager instead sleeps until the earliest waiting job is due (an insert
+    /// of a scheduled job notifies every node, a retry or a snooze tells the local stager). Either
+    /// way an idle node runs no query for it, and a round runs at least every
+    /// [`max_stage_interval`](Self::max_stage_interval).
     #[must_use]
     pub fn stage_interval(mut self, interval: Duration) -> Self {
         self.stage_interval = interval;
         self
     }
 
-    /// Where PostgreSQL's LISTEN works, the longest the stager sleeps between two rounds
-    /// (default 60 s). It bounds the delay of a job made due by something that notifies no
-    /// node: a row written by another program, or a retry recorded by a node that died before
-    /// its own stager ran.
+    /// The longest the stager goes without a round where it can tell that nothing needs one
+    /// (default 60 s): with PostgreSQL's LISTEN, and on a SQLite file. It bounds the delay of a
+    /// job made due by something that notifies no node (a row written by another program, a
+    /// retry recorded by a node that died before its own stager ran), and how long a stalled
+    /// queue can go unflagged by [`Jobs::stats`](crate::Jobs::stats) when nothing is inserted.
     ///
     /// ```
     /// use otp_jobs::JobsConfig;

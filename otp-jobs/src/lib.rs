@@ -64,9 +64,12 @@
 //!   way has ended: a job inserted afterwards is not taken by a paused queue.
 //! - The stager makes due scheduled and retryable jobs available. On PostgreSQL with LISTEN
 //!   working, it sleeps until the earliest waiting job is due (an insert of a scheduled job
-//!   notifies every node of its due time; a retry or a snooze tells the local stager), at most
-//!   [`JobsConfig::max_stage_interval`]: an idle node runs no query for it. Elsewhere (SQLite,
-//!   a pooler in transaction mode) it runs every [`JobsConfig::stage_interval`] (a second).
+//!   notifies every node of its due time; a retry or a snooze tells the local stager). On a
+//!   SQLite file it looks every [`JobsConfig::stage_interval`] (a second) whether anything was
+//!   committed (the WAL index, no statement) and runs only then or when a job falls due.
+//!   Either way an idle node runs no query for it, and a round runs at least every
+//!   [`JobsConfig::max_stage_interval`]. Behind a pooler in transaction mode it runs every
+//!   stage interval.
 //!   Inserts wake the local queue at once (on PostgreSQL, every node's, through LISTEN/NOTIFY,
 //!   sent when the transaction commits for [`NewJob::insert_in`]); on SQLite a job inserted in
 //!   the caller's transaction is found by the stager's next round.

@@ -62,8 +62,8 @@ pub struct LocalQueue {
     pub last_fetch: Option<DateTime<Utc>>,
     /// It has available jobs and free slots, is not paused, and a wake-up (an insert's, the
     /// stager's) has waited more than five stage intervals for it to fetch: a queue that
-    /// silently stopped, or whose fetches keep failing. Where LISTEN works and no job is
-    /// inserted, the stager's wake-up comes at least every
+    /// silently stopped, or whose fetches keep failing. When no job is inserted, the stager's
+    /// wake-up comes at least every
     /// [`max_stage_interval`](crate::JobsConfig::max_stage_interval).
     pub stalled: bool,
 }

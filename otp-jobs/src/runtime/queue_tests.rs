@@ -78,6 +78,9 @@ impl Store for Gated {
     fn multi_node(&self) -> bool {
         self.inner.multi_node()
     }
+    fn data_version(&self) -> Option<u64> {
+        self.inner.data_version()
+    }
     fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Staged> {
         self.inner.stage(queue, include_future)
     }

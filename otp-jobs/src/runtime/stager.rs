@@ -10,7 +10,10 @@
 //!   [`max_stage_interval`](crate::JobsConfig::max_stage_interval). An idle node runs none.
 //! - elsewhere (SQLite, a pooler in transaction mode), every
 //!   [`stage_interval`](crate::JobsConfig::stage_interval): the round is also how queues learn
-//!   of jobs that no wake-up announced.
+//!   of jobs that no wake-up announced. Where the store can tell cheaply that nothing was
+//!   committed since the last round (a SQLite file, by its WAL index), the round is skipped
+//!   until something is, or a job falls due, or the last round is
+//!   [`max_stage_interval`](crate::JobsConfig::max_stage_interval) old.
 
 use super::{Shared, lock};
 use otp_core::prelude::*;
@@ -25,6 +28,17 @@ pub(crate) struct Stager {
     /// this one's was replaced by an earlier one, and is ignored).
     next: Option<(TimerRef, Instant)>,
     round: u64,
+    /// What the last round found, while polling.
+    last: Option<LastRound>,
+}
+
+/// What the last round found: when it ran, the database's data version before it (see
+/// [`Store::data_version`](crate::store::Store::data_version)), and when the next waiting job
+/// is due.
+struct LastRound {
+    at: Instant,
+    version: Option<u64>,
+    due_at: Option<Instant>,
 }
 
 /// Run a round, unless a later call replaced it.
@@ -47,6 +61,7 @@ impl Stager {
             shared,
             next: None,
             round: 0,
+            last: None,
         };
         // A round at once: jobs that fell due while no stager ran.
         stager.schedule(Duration::ZERO, ctx);
@@ -60,12 +75,35 @@ impl Stager {
         }
         self.next = None;
         let config = &self.shared.config;
+        let listening = self.shared.is_listening();
+        // Polling: skipped when nothing was committed since the last round and nothing fell
+        // due, unless that round is `max_stage_interval` old.
+        let version = if listening {
+            None
+        } else {
+            self.shared.store.data_version()
+        };
+        let now = Instant::now();
+        if let Some(last) = &self.last
+            && version.is_some()
+            && version == last.version
+            && last.due_at.is_none_or(|due_at| now < due_at)
+            && now < last.at + config.max_stage_interval
+        {
+            self.schedule(config.stage_interval, ctx);
+            return;
+        }
         let pause = match self.shared.store.stage(None, false).await {
             Ok(staged) => {
                 for queue in &staged.queues {
                     self.shared.wake(queue);
                 }
-                if self.shared.is_listening() {
+                self.last = Some(LastRound {
+                    at: now,
+                    version,
+                    due_at: staged.next_due.map(|due| now + due),
+                });
+                if listening {
                     staged
                         .next_due
                         .map_or(config.max_stage_interval, |due| {
@@ -78,6 +116,7 @@ impl Stager {
             }
             Err(error) => {
                 tracing::warn!(%error, "stager: could not stage jobs");
+                self.last = None;
                 config.stage_interval
             }
         };

@@ -1,6 +1,8 @@
-//! The stager on PostgreSQL with LISTEN working: it sleeps until the next job is due, so an idle
-//! node runs no round, and a scheduled job (inserted by another node), a retry and a snooze
-//! still run when they are due although the stage interval is an hour. The store is wrapped to
+//! The stager where it can tell that nothing needs a round. On PostgreSQL with LISTEN working
+//! it sleeps until the next job is due, so an idle node runs no round, and a scheduled job
+//! (inserted by another node), a retry and a snooze still run when they are due although the
+//! stage interval is an hour. On a SQLite file it skips the rounds while nothing is committed,
+//! and finds a job that another program committed at its next round. The store is wrapped to
 //! count the rounds.
 
 use crate::runtime::signal::{Notification, QueueSignal};
@@ -38,6 +40,9 @@ impl Store for Counted {
     }
     fn multi_node(&self) -> bool {
         self.inner.multi_node()
+    }
+    fn data_version(&self) -> Option<u64> {
+        self.inner.data_version()
     }
     fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Staged> {
         if queue.is_none() {
@@ -153,6 +158,113 @@ async fn completed(jobs: &Jobs, id: i64) -> Job {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+/// A SQLite file in a directory of its own, removed when dropped.
+struct SqliteFile(std::path::PathBuf);
+
+impl SqliteFile {
+    fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "otp-jobs-stager-{}-{}",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn path(&self) -> std::path::PathBuf {
+        self.0.join("jobs.db")
+    }
+}
+
+impl Drop for SqliteFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Does nothing.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Noop;
+
+impl Worker for Noop {
+    const NAME: &'static str = "Noop";
+
+    async fn perform(self, _job: &Job) -> Result<(), JobError> {
+        Ok(())
+    }
+}
+
+/// A node on a SQLite file whose stager looks every 50 ms, on a counted store.
+async fn sqlite_node(file: &SqliteFile) -> (Jobs, Arc<Counted>) {
+    let config = JobsConfig::sqlite(file.path())
+        .worker::<Noop>()
+        .stage_interval(Duration::from_millis(50))
+        .max_stage_interval(Duration::from_secs(3600));
+    let counted = Arc::new(Counted {
+        inner: config.open_store().await.unwrap(),
+        rounds: AtomicU32::new(0),
+    });
+    let store: Arc<dyn Store> = counted.clone();
+    let config = JobsConfig {
+        store: Arc::new(tokio::sync::OnceCell::new_with(Some(store))),
+        ..config.queue("default", 5)
+    };
+    (Jobs::start(config).await.unwrap(), counted)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_sqlite_file_an_idle_node_runs_no_stager_round() {
+    let file = SqliteFile::new();
+    let (jobs, counted) = sqlite_node(&file).await;
+    jobs.insert(Noop.new_job().schedule_in(Duration::from_secs(3600)))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = counted.rounds.load(Ordering::SeqCst);
+    assert!((1..=4).contains(&before), "{before} rounds at start");
+    // Twenty stage intervals with nothing committed and nothing due.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        counted.rounds.load(Ordering::SeqCst),
+        before,
+        "a round while nothing changed"
+    );
+    jobs.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_sqlite_file_jobs_another_program_commits_run() {
+    let file = SqliteFile::new();
+    let (jobs, counted) = sqlite_node(&file).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let idle = counted.rounds.load(Ordering::SeqCst);
+    // Another program's connection: no wake-up reaches the node, only its commit.
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
+        "sqlite://{}",
+        file.path().display()
+    ))
+    .await
+    .unwrap();
+    let now = Noop.new_job().insert_in(&mut conn).await.unwrap();
+    let due = Noop
+        .new_job()
+        .schedule_in(Duration::from_millis(300))
+        .insert_in(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(due.state, JobState::Scheduled);
+    for job in [now, due] {
+        completed(&jobs, job.id).await;
+    }
+    assert!(
+        counted.rounds.load(Ordering::SeqCst) > idle,
+        "found by a round"
+    );
+    drop(conn);
+    jobs.shutdown().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -173,6 +173,15 @@ pub(crate) trait Store: Send + Sync + 'static {
         true
     }
 
+    /// A reading that changes whenever any connection commits a write to the database (this
+    /// node's or another program's), cheap enough to take every stage interval; `None` when the
+    /// engine cannot tell (PostgreSQL, whose notifications say what changed; SQLite in memory).
+    /// Where it is equal to the last round's, and no job has fallen due since, the stager skips
+    /// its round.
+    fn data_version(&self) -> Option<u64> {
+        None
+    }
+
     /// Makes due scheduled and retryable jobs available (all of them when `include_future`, for
     /// testing), in `queue` or in every queue; returns the queues that got jobs (with those
     /// that have available jobs) and when the next waiting job is due.

@@ -4,6 +4,9 @@
 //! transactions never deadlock upgrading a read lock, and wait up to the busy timeout for it.
 //! Times are integer microseconds since the epoch from SQLite's own clock.
 
+mod wal_index;
+
+use self::wal_index::WalIndex;
 use super::{
     Attempt, Completion, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Schedule,
     Staged, Store, StoreError, StoreFuture,
@@ -39,6 +42,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone)]
 pub(crate) struct SqliteStore {
     pool: SqlitePool,
+    /// The file database's WAL index, which tells whether anything was committed; `None` in
+    /// memory.
+    wal_index: Option<WalIndex>,
 }
 
 impl SqliteStore {
@@ -58,7 +64,10 @@ impl SqliteStore {
             .test_before_acquire(false)
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            wal_index: Some(WalIndex::beside(path)),
+        })
     }
 
     /// A private in-memory database, gone when the store is dropped: one connection, kept open.
@@ -80,7 +89,10 @@ impl SqliteStore {
             .max_lifetime(None)
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            wal_index: None,
+        })
     }
 
     async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
@@ -160,9 +172,11 @@ fn jobs_from_rows(rows: &[SqliteRow]) -> Result<Vec<Job>, StoreError> {
         .collect()
 }
 
-/// The stager's two statements: the queues with available jobs and whether any job is due (a
-/// `NULL` row), then the update that makes the due jobs available. `?1` is the queue when
-/// `in_queue`; `include_future` stages jobs whatever their time (for testing).
+/// The stager's two statements. The first reads, in rows of (queue, due in microseconds): each
+/// queue with available jobs `(queue, NULL)`, whether any job is due `(NULL, NULL)`, and when the
+/// earliest job still waiting is due `(NULL, microseconds)` (not when `include_future`, which
+/// stages them all). The second is the update that makes the due jobs available. `?1` is the
+/// queue when `in_queue`; `include_future` stages jobs whatever their time (for testing).
 fn stage_sql(in_queue: bool, include_future: bool) -> (String, String) {
     let in_queue = if in_queue { "AND queue = ?1" } else { "" };
     // Written out rather than `(?2 OR scheduled_at <= ..)`: a condition on a bound flag keeps
@@ -174,11 +188,22 @@ fn stage_sql(in_queue: bool, include_future: bool) -> (String, String) {
     } else {
         format!("AND scheduled_at <= {NOW}")
     };
+    let next_due = if include_future {
+        String::new()
+    } else {
+        format!(
+            "UNION ALL \
+             SELECT NULL, min(scheduled_at) - {NOW} FROM otp_jobs INDEXED BY otp_jobs_stage \
+                 WHERE state IN ('scheduled', 'retryable') AND scheduled_at > {NOW} {in_queue} \
+                 HAVING min(scheduled_at) IS NOT NULL"
+        )
+    };
     let names = format!(
-        "SELECT DISTINCT queue FROM otp_jobs WHERE state = 'available' {in_queue} \
+        "SELECT DISTINCT queue, NULL FROM otp_jobs WHERE state = 'available' {in_queue} \
          UNION ALL \
-         SELECT NULL WHERE EXISTS (SELECT 1 FROM otp_jobs INDEXED BY otp_jobs_stage \
-             WHERE state IN ('scheduled', 'retryable') {due} {in_queue})"
+         SELECT NULL, NULL WHERE EXISTS (SELECT 1 FROM otp_jobs INDEXED BY otp_jobs_stage \
+             WHERE state IN ('scheduled', 'retryable') {due} {in_queue}) \
+         {next_due}"
     );
     let staged = format!(
         "UPDATE otp_jobs INDEXED BY otp_jobs_stage SET state = 'available' \
@@ -346,6 +371,10 @@ impl Store for SqliteStore {
         false
     }
 
+    fn data_version(&self) -> Option<u64> {
+        self.wal_index.as_ref()?.version()
+    }
+
     fn multi_node(&self) -> bool {
         false
     }
@@ -416,19 +445,27 @@ impl Store for SqliteStore {
     fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Staged> {
         let queue = queue.map(str::to_owned);
         Box::pin(async move {
-            // The stager's round, every stage interval: when nothing is due (the common case), one read
-            // and no write lock. Every queue with available jobs is named, not only those staged
+            // The stager's round: when nothing is due (the common case), one read and no write
+            // lock. Every queue with available jobs is named, not only those staged
             // now: that wakes a queue for the jobs a caller's own transaction inserted, which no
             // wake-up reached. The due jobs are found on their own index (`otp_jobs_stage`), so
             // jobs waiting for a later time are not read.
             let (names_sql, staged_sql) = stage_sql(queue.is_some(), include_future);
-            let mut names = sqlx::query_scalar::<_, Option<String>>(&names_sql);
+            let mut names = sqlx::query_as::<_, (Option<String>, Option<i64>)>(&names_sql);
             if let Some(queue) = &queue {
                 names = names.bind(queue);
             }
-            let names = names.fetch_all(&self.pool).await?;
-            let any_due = names.iter().any(Option::is_none);
-            let mut queues: Vec<String> = names.into_iter().flatten().collect();
+            let mut queues = Vec::new();
+            let (mut any_due, mut next_due) = (false, None);
+            for row in names.fetch_all(&self.pool).await? {
+                match row {
+                    (Some(queue), _) => queues.push(queue),
+                    (None, None) => any_due = true,
+                    (None, Some(micros)) => {
+                        next_due = Some(Duration::from_micros(u64::try_from(micros).unwrap_or(0)));
+                    }
+                }
+            }
             if any_due {
                 let mut tx = self.write().await?;
                 let mut staged = sqlx::query_scalar::<_, String>(&staged_sql);
@@ -441,12 +478,7 @@ impl Store for SqliteStore {
             }
             queues.sort_unstable();
             queues.dedup();
-            // The stager runs every interval here: a job inserted in a caller's transaction
-            // wakes nothing, so the next due time would not be enough.
-            Ok(Staged {
-                queues,
-                next_due: None,
-            })
+            Ok(Staged { queues, next_due })
         })
     }
 

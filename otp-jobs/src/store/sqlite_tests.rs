@@ -155,14 +155,61 @@ async fn stage_makes_due_jobs_available_and_names_their_queues() {
     let inserted = store.insert(vec![later, past]).await.unwrap();
     assert_eq!(inserted[0].state, JobState::Scheduled);
     assert_eq!(inserted[1].state, JobState::Available);
-    assert_eq!(store.stage(None, false).await.unwrap().queues, ["past"]);
+    let staged = store.stage(None, false).await.unwrap();
+    assert_eq!(staged.queues, ["past"]);
+    // The next waiting job is an hour away: the stager may skip its rounds until then.
+    let next = staged.next_due.unwrap();
+    assert!(
+        next > Duration::from_secs(3590) && next <= Duration::from_secs(3600),
+        "{next:?}"
+    );
     assert_eq!(
         store.get(inserted[0].id).await.unwrap().unwrap().state,
         JobState::Scheduled
     );
-    let mut queues = store.stage(None, true).await.unwrap().queues;
+    let staged = store.stage(None, true).await.unwrap();
+    let mut queues = staged.queues;
     queues.sort();
     assert_eq!(queues, ["later", "past"]);
+    assert_eq!(staged.next_due, None, "nothing waits any more");
+    assert_eq!(store.stage(None, false).await.unwrap().next_due, None);
+}
+
+#[tokio::test]
+async fn the_wal_index_tells_whether_any_connection_committed() {
+    let dir = std::env::temp_dir().join(format!(
+        "otp-jobs-wal-index-{}-{}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("jobs.db");
+    let store = SqliteStore::open(&path, 4).await.unwrap();
+    store.migrate().await.unwrap();
+    let before = store.data_version().expect("the WAL index is readable");
+    // Reads commit nothing.
+    store.stage(None, false).await.unwrap();
+    store.get(1).await.unwrap();
+    assert_eq!(store.data_version(), Some(before));
+    // Another program's connection (a pool of its own) commits.
+    let other = SqliteStore::open(&path, 1).await.unwrap();
+    other.insert(vec![job("q")]).await.unwrap();
+    let after = store.data_version().unwrap();
+    assert_ne!(after, before);
+    // A transaction rolled back commits nothing.
+    let mut tx = other.pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    sqlx::query("DELETE FROM otp_jobs")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(store.data_version(), Some(after));
+    other.pool.close().await;
+    store.pool.close().await;
+    // Every connection closed: the index is gone, and tells nothing.
+    assert_eq!(store.data_version(), None);
+    assert_eq!(SqliteStore::memory().await.unwrap().data_version(), None);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
@@ -344,6 +391,13 @@ async fn the_stager_finds_due_jobs_on_their_own_index_without_reading_waiting_on
             );
             assert!(!plan.contains("SCAN otp_jobs"), "{sql}\n{plan}");
         }
+        // The next due time: the same index, searched from now on.
+        let (names, _) = stage_sql(in_queue, false);
+        let plan = plan(&store, &names).await;
+        assert!(
+            plan.contains("USING INDEX otp_jobs_stage (scheduled_at>?)"),
+            "{names}\n{plan}"
+        );
     }
 }
 
