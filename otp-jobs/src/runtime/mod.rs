@@ -3,6 +3,8 @@
 
 pub(crate) mod cron;
 pub(crate) mod drainer;
+#[cfg(test)]
+mod intercepted;
 pub(crate) mod lifeline;
 pub(crate) mod pruner;
 pub(crate) mod queue;

@@ -4,16 +4,13 @@
 //! the worst moment, where the test kills the queue; nothing sleeps to find the moment.
 
 use super::lock;
-use crate::runtime::signal::{Notification, QueueSignal};
+use crate::runtime::intercepted::{Intercept, Intercepted};
 use crate::store::postgres::tests::support::TestDb;
-use crate::store::{
-    Attempt, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Staged, Store, StoreFuture,
-};
+use crate::store::{CompletionOutcome, CompletionRequest, Store, StoreFuture};
 use crate::{Job, JobError, JobState, Jobs, JobsConfig, Worker, WorkerExt};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::oneshot;
 
 /// Where the first batch of completions stops.
@@ -27,32 +24,26 @@ enum Moment {
     Panic,
 }
 
-/// A store whose first non-empty `complete` stops at `moment` and says so on `entered`; every
-/// other call goes through.
+/// Stops the first non-empty `complete` at `moment` and says so on `entered`; every other call
+/// goes through.
 struct Gated {
-    inner: Arc<dyn Store>,
     moment: Moment,
     entered: Mutex<Option<oneshot::Sender<Vec<i64>>>>,
 }
 
-impl Store for Gated {
-    fn migrate(&self) -> StoreFuture<'_, ()> {
-        self.inner.migrate()
-    }
-    fn insert(&self, jobs: Vec<JobInsert>) -> StoreFuture<'_, Vec<Job>> {
-        self.inner.insert(jobs)
-    }
-    fn fetch(&self, queue: &str, node: &str, limit: u32) -> StoreFuture<'_, Vec<Attempt>> {
-        self.inner.fetch(queue, node, limit)
-    }
-    fn complete(&self, batch: Vec<CompletionRequest>) -> StoreFuture<'_, Vec<CompletionOutcome>> {
+impl Intercept for Gated {
+    fn complete<'a>(
+        &'a self,
+        inner: &'a dyn Store,
+        batch: Vec<CompletionRequest>,
+    ) -> StoreFuture<'a, Vec<CompletionOutcome>> {
         let entered = if batch.is_empty() {
             None
         } else {
             lock(&self.entered).take()
         };
         let Some(entered) = entered else {
-            return self.inner.complete(batch);
+            return inner.complete(batch);
         };
         let ids: Vec<i64> = batch.iter().map(|request| request.job_id).collect();
         let moment = self.moment;
@@ -60,7 +51,7 @@ impl Store for Gated {
             match moment {
                 Moment::BeforeRecording => {}
                 Moment::AfterRecording => {
-                    self.inner.complete(batch).await?;
+                    inner.complete(batch).await?;
                 }
                 Moment::Panic => {
                     let _ = entered.send(ids);
@@ -71,57 +62,6 @@ impl Store for Gated {
             // The queue is killed here.
             std::future::pending().await
         })
-    }
-    fn concurrent_writes(&self) -> bool {
-        self.inner.concurrent_writes()
-    }
-    fn multi_node(&self) -> bool {
-        self.inner.multi_node()
-    }
-    fn data_version(&self) -> Option<u64> {
-        self.inner.data_version()
-    }
-    fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Staged> {
-        self.inner.stage(queue, include_future)
-    }
-    fn heartbeat(&self, node: &str, lease: Duration) -> StoreFuture<'_, ()> {
-        self.inner.heartbeat(node, lease)
-    }
-    fn leave(&self, node: &str) -> StoreFuture<'_, ()> {
-        self.inner.leave(node)
-    }
-    fn live_nodes(&self) -> StoreFuture<'_, Vec<String>> {
-        self.inner.live_nodes()
-    }
-    fn rescue_orphans(&self) -> StoreFuture<'_, Vec<Job>> {
-        self.inner.rescue_orphans()
-    }
-    fn try_lead(&self, role: &str, node: &str, lease: Duration) -> StoreFuture<'_, bool> {
-        self.inner.try_lead(role, node, lease)
-    }
-    fn prune(&self, max_age: Duration, limit: u32) -> StoreFuture<'_, u64> {
-        self.inner.prune(max_age, limit)
-    }
-    fn get(&self, id: i64) -> StoreFuture<'_, Option<Job>> {
-        self.inner.get(id)
-    }
-    fn list(&self, filter: JobFilter) -> StoreFuture<'_, Vec<Job>> {
-        self.inner.list(filter)
-    }
-    fn counts(&self) -> StoreFuture<'_, Vec<(String, JobState, u64)>> {
-        self.inner.counts()
-    }
-    fn cancel(&self, id: i64) -> StoreFuture<'_, Option<Job>> {
-        self.inner.cancel(id)
-    }
-    fn notifications(&self) -> StoreFuture<'_, Option<UnboundedReceiver<Notification>>> {
-        self.inner.notifications()
-    }
-    fn signal(&self, signal: &QueueSignal) -> StoreFuture<'_, ()> {
-        self.inner.signal(signal)
-    }
-    fn retry(&self, id: i64) -> StoreFuture<'_, Option<Job>> {
-        self.inner.retry(id)
     }
 }
 
@@ -170,10 +110,12 @@ const JOBS: u64 = 40;
 async fn killed_while_recording(config: JobsConfig, moment: Moment) {
     let inner = config.open_store().await.unwrap();
     let (entered, stopped) = oneshot::channel();
-    let gated: Arc<dyn Store> = Arc::new(Gated {
+    let gated: Arc<dyn Store> = Arc::new(Intercepted {
         inner,
-        moment,
-        entered: Mutex::new(Some(entered)),
+        test: Gated {
+            moment,
+            entered: Mutex::new(Some(entered)),
+        },
     });
     let config = config
         .worker::<Watched>()

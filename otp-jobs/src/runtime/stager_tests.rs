@@ -5,91 +5,40 @@
 //! and finds a job that another program committed at its next round. The store is wrapped to
 //! count the rounds.
 
-use crate::runtime::signal::{Notification, QueueSignal};
+use crate::runtime::intercepted::{Intercept, Intercepted};
 use crate::store::postgres::tests::support::TestDb;
-use crate::store::{
-    Attempt, CompletionOutcome, CompletionRequest, JobFilter, JobInsert, Staged, Store, StoreFuture,
-};
+use crate::store::{Staged, Store, StoreFuture};
 use crate::{Job, JobError, JobState, Jobs, JobsConfig, Testing, Worker, WorkerExt};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
-use tokio::sync::mpsc::UnboundedReceiver;
 
-/// A store that counts the stager's rounds (`stage` over every queue); every call goes through.
-struct Counted {
-    inner: Arc<dyn Store>,
-    rounds: AtomicU32,
+/// Counts the stager's rounds (`stage` over every queue).
+#[derive(Default)]
+struct Rounds(AtomicU32);
+
+impl Rounds {
+    fn count(&self) -> u32 {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
-impl Store for Counted {
-    fn migrate(&self) -> StoreFuture<'_, ()> {
-        self.inner.migrate()
-    }
-    fn insert(&self, jobs: Vec<JobInsert>) -> StoreFuture<'_, Vec<Job>> {
-        self.inner.insert(jobs)
-    }
-    fn fetch(&self, queue: &str, node: &str, limit: u32) -> StoreFuture<'_, Vec<Attempt>> {
-        self.inner.fetch(queue, node, limit)
-    }
-    fn complete(&self, batch: Vec<CompletionRequest>) -> StoreFuture<'_, Vec<CompletionOutcome>> {
-        self.inner.complete(batch)
-    }
-    fn concurrent_writes(&self) -> bool {
-        self.inner.concurrent_writes()
-    }
-    fn multi_node(&self) -> bool {
-        self.inner.multi_node()
-    }
-    fn data_version(&self) -> Option<u64> {
-        self.inner.data_version()
-    }
-    fn stage(&self, queue: Option<&str>, include_future: bool) -> StoreFuture<'_, Staged> {
+impl Intercept for Rounds {
+    fn stage<'a>(
+        &'a self,
+        inner: &'a dyn Store,
+        queue: Option<&str>,
+        include_future: bool,
+    ) -> StoreFuture<'a, Staged> {
         if queue.is_none() {
-            self.rounds.fetch_add(1, Ordering::SeqCst);
+            self.0.fetch_add(1, Ordering::SeqCst);
         }
-        self.inner.stage(queue, include_future)
-    }
-    fn heartbeat(&self, node: &str, lease: Duration) -> StoreFuture<'_, ()> {
-        self.inner.heartbeat(node, lease)
-    }
-    fn leave(&self, node: &str) -> StoreFuture<'_, ()> {
-        self.inner.leave(node)
-    }
-    fn live_nodes(&self) -> StoreFuture<'_, Vec<String>> {
-        self.inner.live_nodes()
-    }
-    fn rescue_orphans(&self) -> StoreFuture<'_, Vec<Job>> {
-        self.inner.rescue_orphans()
-    }
-    fn try_lead(&self, role: &str, node: &str, lease: Duration) -> StoreFuture<'_, bool> {
-        self.inner.try_lead(role, node, lease)
-    }
-    fn prune(&self, max_age: Duration, limit: u32) -> StoreFuture<'_, u64> {
-        self.inner.prune(max_age, limit)
-    }
-    fn get(&self, id: i64) -> StoreFuture<'_, Option<Job>> {
-        self.inner.get(id)
-    }
-    fn list(&self, filter: JobFilter) -> StoreFuture<'_, Vec<Job>> {
-        self.inner.list(filter)
-    }
-    fn counts(&self) -> StoreFuture<'_, Vec<(String, JobState, u64)>> {
-        self.inner.counts()
-    }
-    fn cancel(&self, id: i64) -> StoreFuture<'_, Option<Job>> {
-        self.inner.cancel(id)
-    }
-    fn notifications(&self) -> StoreFuture<'_, Option<UnboundedReceiver<Notification>>> {
-        self.inner.notifications()
-    }
-    fn signal(&self, signal: &QueueSignal) -> StoreFuture<'_, ()> {
-        self.inner.signal(signal)
-    }
-    fn retry(&self, id: i64) -> StoreFuture<'_, Option<Job>> {
-        self.inner.retry(id)
+        inner.stage(queue, include_future)
     }
 }
+
+/// A store whose rounds are counted.
+type Counted = Intercepted<Rounds>;
 
 /// How many times `Flaky` ran.
 static PERFORMED: AtomicU32 = AtomicU32::new(0);
@@ -125,7 +74,7 @@ async fn nodes(db: &TestDb) -> (Jobs, Arc<Counted>, Jobs) {
         .max_stage_interval(Duration::from_secs(3600));
     let counted = Arc::new(Counted {
         inner: config.open_store().await.unwrap(),
-        rounds: AtomicU32::new(0),
+        test: Rounds::default(),
     });
     let store: Arc<dyn Store> = counted.clone();
     let runner = JobsConfig {
@@ -205,7 +154,7 @@ async fn sqlite_node(file: &SqliteFile) -> (Jobs, Arc<Counted>) {
         .max_stage_interval(Duration::from_secs(3600));
     let counted = Arc::new(Counted {
         inner: config.open_store().await.unwrap(),
-        rounds: AtomicU32::new(0),
+        test: Rounds::default(),
     });
     let store: Arc<dyn Store> = counted.clone();
     let config = JobsConfig {
@@ -223,12 +172,12 @@ async fn on_a_sqlite_file_an_idle_node_runs_no_stager_round() {
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let before = counted.rounds.load(Ordering::SeqCst);
+    let before = counted.test.count();
     assert!((1..=4).contains(&before), "{before} rounds at start");
     // Twenty stage intervals with nothing committed and nothing due.
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(
-        counted.rounds.load(Ordering::SeqCst),
+        counted.test.count(),
         before,
         "a round while nothing changed"
     );
@@ -240,7 +189,7 @@ async fn on_a_sqlite_file_jobs_another_program_commits_run() {
     let file = SqliteFile::new();
     let (jobs, counted) = sqlite_node(&file).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let idle = counted.rounds.load(Ordering::SeqCst);
+    let idle = counted.test.count();
     // Another program's connection: no wake-up reaches the node, only its commit.
     let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
         "sqlite://{}",
@@ -259,10 +208,7 @@ async fn on_a_sqlite_file_jobs_another_program_commits_run() {
     for job in [now, due] {
         completed(&jobs, job.id).await;
     }
-    assert!(
-        counted.rounds.load(Ordering::SeqCst) > idle,
-        "found by a round"
-    );
+    assert!(counted.test.count() > idle, "found by a round");
     drop(conn);
     jobs.shutdown().await.unwrap();
 }
@@ -281,11 +227,11 @@ async fn with_listen_an_idle_node_runs_no_stager_round() {
         .unwrap();
     // The rounds at start (the stager's first, and one when LISTEN began), settled.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let before = counted.rounds.load(Ordering::SeqCst);
+    let before = counted.test.count();
     assert!((1..=3).contains(&before), "{before} rounds at start");
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(
-        counted.rounds.load(Ordering::SeqCst),
+        counted.test.count(),
         before,
         "a round while nothing was due"
     );
@@ -310,7 +256,7 @@ async fn with_listen_a_scheduled_job_a_retry_and_a_snooze_run_when_due() {
     // completed: each was staged by a round that the runner's own outcome asked for.
     assert_eq!(done.attempt, 2, "{done:?}");
     assert_eq!(done.errors.len(), 1, "{done:?}");
-    let rounds = counted.rounds.load(Ordering::SeqCst);
+    let rounds = counted.test.count();
     assert!(
         (3..=12).contains(&rounds),
         "a round when due for each of the three waits (and at start): {rounds}"
