@@ -524,6 +524,18 @@ impl Store for SqliteStore {
 
     fn rescue_orphans(&self) -> StoreFuture<'_, Vec<Job>> {
         Box::pin(async move {
+            // Every lease/3 on every node, and nearly always nothing to rescue: one read first,
+            // and the write lock only when a job is orphaned (as the stager does).
+            let orphaned: bool = sqlx::query_scalar(&format!(
+                "SELECT EXISTS (SELECT 1 FROM otp_jobs WHERE state = 'executing' \
+                     AND (attempted_by IS NULL OR attempted_by NOT IN \
+                         (SELECT node FROM otp_jobs_nodes WHERE expires_at > {NOW})))"
+            ))
+            .fetch_one(&self.pool)
+            .await?;
+            if !orphaned {
+                return Ok(Vec::new());
+            }
             let mut tx = self.write().await?;
             let rows = sqlx::query(&format!(
                 "UPDATE otp_jobs SET \

@@ -420,6 +420,31 @@ async fn staging_with_nothing_due_takes_no_write_lock() {
 }
 
 #[tokio::test]
+async fn a_rescue_with_nothing_orphaned_takes_no_write_lock() {
+    let dir = std::env::temp_dir().join(format!(
+        "otp-jobs-rescue-{}-{}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = SqliteStore::open(&dir.join("jobs.db"), 4).await.unwrap();
+    store.migrate().await.unwrap();
+    store.insert(vec![job("q")]).await.unwrap();
+    store
+        .heartbeat("alive", Duration::from_secs(60))
+        .await
+        .unwrap();
+    store.fetch("q", "alive", 1).await.unwrap();
+    // Another connection holds the write lock: a rescue that finds nothing still answers.
+    let writer = store.pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let rescued = tokio::time::timeout(Duration::from_secs(5), store.rescue_orphans()).await;
+    assert_eq!(rescued.unwrap().unwrap(), Vec::<Job>::new());
+    writer.rollback().await.unwrap();
+    store.pool.close().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
 async fn a_database_of_the_first_version_migrates_to_the_stage_and_prune_indexes() {
     let store = SqliteStore::memory().await.unwrap();
     sqlx::raw_sql(crate::migrations::SQLITE[0].sql)
