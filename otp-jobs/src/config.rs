@@ -291,8 +291,8 @@ impl JobsConfig {
     /// whether anything was committed since the last one (a read of the WAL index, no
     /// statement), and is skipped when nothing was and no job fell due. Where PostgreSQL's
     /// LISTEN works, the stager instead sleeps until the earliest waiting job is due (an insert
-    /// of a scheduled job notifies every node, a retry or a snooze tells the local stager). Either
-    /// way an idle node runs no query for it, and a round runs at least every
+    /// of a scheduled job notifies every node, a retry or a snooze tells the local stager), and
+    /// an idle node runs no statement for it. Either way a round runs at least every
     /// [`max_stage_interval`](Self::max_stage_interval).
     #[must_use]
     pub fn stage_interval(mut self, interval: Duration) -> Self {

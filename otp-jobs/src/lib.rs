@@ -66,8 +66,8 @@
 //!   working, it sleeps until the earliest waiting job is due (an insert of a scheduled job
 //!   notifies every node of its due time; a retry or a snooze tells the local stager). On a
 //!   SQLite file it looks every [`JobsConfig::stage_interval`] (a second) whether anything was
-//!   committed (the WAL index, no statement) and runs only then or when a job falls due.
-//!   Either way an idle node runs no query for it, and a round runs at least every
+//!   committed (the WAL index, no statement) and runs only then (the node's own heartbeat
+//!   included) or when a job falls due. A round runs at least every
 //!   [`JobsConfig::max_stage_interval`]. Behind a pooler in transaction mode it runs every
 //!   stage interval.
 //!   Inserts wake the local queue at once (on PostgreSQL, every node's, through LISTEN/NOTIFY,

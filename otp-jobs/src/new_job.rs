@@ -132,8 +132,9 @@ impl NewJob {
     ///
     /// On PostgreSQL the insert's `NOTIFY` goes out when the transaction commits, and wakes the
     /// queues then; on SQLite they learn of it at the stager's next round (within
-    /// [`stage_interval`](crate::JobsConfig::stage_interval), a second by default). The schema must exist ([`Jobs`](crate::Jobs) creates it at
-    /// start, or run [`migrations`](crate::migrations) yourself).
+    /// [`stage_interval`](crate::JobsConfig::stage_interval), a second by default). The schema
+    /// must exist ([`Jobs`](crate::Jobs) creates it at start, or run
+    /// [`migrations`](crate::migrations) yourself).
     ///
     /// Behind a connection pooler in transaction mode (`PgBouncer`'s `pool_mode = transaction`),
     /// call it in a transaction, which holds one server session for the insert's statements
