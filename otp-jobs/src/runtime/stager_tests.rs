@@ -65,12 +65,12 @@ impl Worker for Flaky {
     }
 }
 
-/// A node whose stager would poll once an hour, on a counted store; and a second node, on the
-/// same schema, that only inserts.
-async fn nodes(db: &TestDb) -> (Jobs, Arc<Counted>, Jobs) {
+/// A node whose stager would poll every `stage_interval` without LISTEN, on a counted store;
+/// and a second node, on the same schema, that only inserts.
+async fn nodes(db: &TestDb, stage_interval: Duration) -> (Jobs, Arc<Counted>, Jobs) {
     let config = JobsConfig::postgres(db.url())
         .worker::<Flaky>()
-        .stage_interval(Duration::from_secs(3600))
+        .stage_interval(stage_interval)
         .max_stage_interval(Duration::from_secs(3600));
     let counted = Arc::new(Counted {
         inner: config.open_store().await.unwrap(),
@@ -218,7 +218,8 @@ async fn with_listen_an_idle_node_runs_no_stager_round() {
     let Some(db) = TestDb::new().await else {
         return;
     };
-    let (runner, counted, inserter) = nodes(&db).await;
+    // Polling, the stager would run twenty rounds in the second watched.
+    let (runner, counted, inserter) = nodes(&db, Duration::from_millis(50)).await;
     assert!(runner.shared.is_listening(), "LISTEN works here");
     // A job an hour away: the stager sleeps until then.
     inserter
@@ -244,7 +245,8 @@ async fn with_listen_a_scheduled_job_a_retry_and_a_snooze_run_when_due() {
     let Some(db) = TestDb::new().await else {
         return;
     };
-    let (runner, counted, inserter) = nodes(&db).await;
+    // Polling, the stager would find the job in an hour.
+    let (runner, counted, inserter) = nodes(&db, Duration::from_secs(3600)).await;
     // Inserted by another node: its NOTIFY says when the job is due.
     let job = inserter
         .insert(Flaky.new_job().schedule_in(Duration::from_millis(300)))
