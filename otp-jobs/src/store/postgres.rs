@@ -550,6 +550,11 @@ fn stage_sql(in_queue: bool, include_future: bool) -> String {
     } else {
         "AND scheduled_at <= now()"
     };
+    let (in_queue, in_queue_j) = if in_queue {
+        ("AND queue = $1", "AND j.queue = $1")
+    } else {
+        ("", "")
+    };
     // Staging every job (for testing) leaves none waiting; the subquery would still see them.
     let next_due = if include_future {
         "NULL::bigint".to_owned()
@@ -557,14 +562,8 @@ fn stage_sql(in_queue: bool, include_future: bool) -> String {
         format!(
             "(SELECT ceil(extract(epoch FROM min(scheduled_at) - clock_timestamp()) * 1000)::bigint \
               FROM otp_jobs WHERE state IN ('scheduled', 'retryable') AND scheduled_at > now() \
-              {})",
-            if in_queue { "AND queue = $1" } else { "" }
+              {in_queue})"
         )
-    };
-    let (in_queue, in_queue_j) = if in_queue {
-        ("AND queue = $1", "AND j.queue = $1")
-    } else {
-        ("", "")
     };
     format!(
         "WITH RECURSIVE due AS ( \

@@ -213,6 +213,15 @@ fn stage_sql(in_queue: bool, include_future: bool) -> (String, String) {
     (names, staged)
 }
 
+/// The jobs the lifeline rescues: executing, by a node with no live lease (never because a job
+/// runs long).
+fn orphaned() -> String {
+    format!(
+        "state = 'executing' AND (attempted_by IS NULL OR attempted_by NOT IN \
+             (SELECT node FROM otp_jobs_nodes WHERE expires_at > {NOW}))"
+    )
+}
+
 /// Applies the embedded migrations not yet applied, in one transaction.
 async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -446,9 +455,9 @@ impl Store for SqliteStore {
         let queue = queue.map(str::to_owned);
         Box::pin(async move {
             // The stager's round: when nothing is due (the common case), one read and no write
-            // lock. Every queue with available jobs is named, not only those staged
-            // now: that wakes a queue for the jobs a caller's own transaction inserted, which no
-            // wake-up reached. The due jobs are found on their own index (`otp_jobs_stage`), so
+            // lock. Every queue with available jobs is named, not only those staged now: that
+            // wakes a queue for the jobs a caller's own transaction inserted, which no wake-up
+            // reached. The due jobs are found on their own index (`otp_jobs_stage`), so
             // jobs waiting for a later time are not read.
             let (names_sql, staged_sql) = stage_sql(queue.is_some(), include_future);
             let mut names = sqlx::query_as::<_, (Option<String>, Option<i64>)>(&names_sql);
@@ -526,14 +535,13 @@ impl Store for SqliteStore {
         Box::pin(async move {
             // Every lease/3 on every node, and nearly always nothing to rescue: one read first,
             // and the write lock only when a job is orphaned (as the stager does).
-            let orphaned: bool = sqlx::query_scalar(&format!(
-                "SELECT EXISTS (SELECT 1 FROM otp_jobs WHERE state = 'executing' \
-                     AND (attempted_by IS NULL OR attempted_by NOT IN \
-                         (SELECT node FROM otp_jobs_nodes WHERE expires_at > {NOW})))"
+            let orphaned = orphaned();
+            let any: bool = sqlx::query_scalar(&format!(
+                "SELECT EXISTS (SELECT 1 FROM otp_jobs WHERE {orphaned})"
             ))
             .fetch_one(&self.pool)
             .await?;
-            if !orphaned {
+            if !any {
                 return Ok(Vec::new());
             }
             let mut tx = self.write().await?;
@@ -545,8 +553,7 @@ impl Store for SqliteStore {
                      errors = json_insert(errors, '$[#]', json_object('attempt', attempt, \
                          'at', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'error', \
                          'node ' || COALESCE(attempted_by, '?') || ' died during attempt ' || attempt)) \
-                 WHERE state = 'executing' AND (attempted_by IS NULL OR attempted_by NOT IN \
-                     (SELECT node FROM otp_jobs_nodes WHERE expires_at > {NOW})) \
+                 WHERE {orphaned} \
                  RETURNING {COLUMNS}"
             ))
             .fetch_all(&mut *tx)

@@ -159,7 +159,6 @@ pub(super) async fn listen(
         }
     })
     .await;
-    let (sender, receiver) = mpsc::unbounded_channel();
     match echoed {
         Ok(result) => result?,
         Err(_elapsed) => {
@@ -173,6 +172,7 @@ pub(super) async fn listen(
         }
     }
 
+    let (sender, receiver) = mpsc::unbounded_channel();
     for notification in early {
         let _ = sender.send(notification);
     }
