@@ -68,32 +68,44 @@ pub(crate) fn in_process() -> bool {
 /// lent to the thread for the call and put back in `slot` after, even when `poll` unwinds.
 #[inline]
 pub(crate) fn run_as<R>(slot: &mut Option<Pid>, id: u64, poll: impl FnOnce() -> R) -> R {
-    struct Restore<'a> {
-        slot: &'a mut Option<Pid>,
-        outer: Option<Pid>,
-        outer_id: u64,
-    }
-    impl Drop for Restore<'_> {
-        fn drop(&mut self) {
-            let outer = self.outer.take();
-            if let Ok(lent) = CURRENT.try_with(|current| current.replace(outer)) {
-                *self.slot = lent;
-            }
-            let _ = CURRENT_ID.try_with(|id| id.set(self.outer_id));
-        }
-    }
-    // At thread exit the thread-locals may be gone: the callback then runs without a current
-    // process, and the pid stays in `slot`.
-    let Ok(outer) = CURRENT.try_with(|current| current.replace(slot.take())) else {
-        return poll();
-    };
-    let outer_id = CURRENT_ID
-        .try_with(|current| current.replace(id))
-        .unwrap_or(0);
-    let _restore = Restore {
-        slot,
-        outer,
-        outer_id,
-    };
+    let _lent = Lent::lend(slot, id);
     poll()
+}
+
+/// A pid lent to the thread, put back in its slot when dropped. Apart from `run_as`, so that
+/// what is not generic is compiled once, not for every callback of every server.
+struct Lent<'a> {
+    slot: &'a mut Option<Pid>,
+    outer: Option<Pid>,
+    outer_id: u64,
+}
+
+impl<'a> Lent<'a> {
+    /// Lends the pid in `slot`. At thread exit the thread-locals may be gone: the callback then
+    /// runs without a current process, and the pid stays in `slot`.
+    #[inline]
+    fn lend(slot: &'a mut Option<Pid>, id: u64) -> Option<Self> {
+        let outer = CURRENT
+            .try_with(|current| current.replace(slot.take()))
+            .ok()?;
+        let outer_id = CURRENT_ID
+            .try_with(|current| current.replace(id))
+            .unwrap_or(0);
+        Some(Lent {
+            slot,
+            outer,
+            outer_id,
+        })
+    }
+}
+
+impl Drop for Lent<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        let outer = self.outer.take();
+        if let Ok(lent) = CURRENT.try_with(|current| current.replace(outer)) {
+            *self.slot = lent;
+        }
+        let _ = CURRENT_ID.try_with(|id| id.set(self.outer_id));
+    }
 }

@@ -160,12 +160,13 @@ enum Wait {
 }
 
 impl Wait {
-    /// Records the wait on `server`, once, when the caller is a process; `began` says since
-    /// when, read only then.
+    /// Records the wait on `server`, once, when the caller is a process; the call's deadline,
+    /// if it has one, says since when, read only then.
     #[inline]
-    fn record(&mut self, server: u64, began: impl FnOnce() -> Option<tokio::time::Instant>) {
+    fn record(&mut self, server: u64, deadline: Option<&Deadline>) {
         if let Wait::Unknown = self {
-            *self = CallWait::begin(server, began()).map_or(Wait::None, Wait::Recorded);
+            let began = deadline.and_then(Deadline::began);
+            *self = CallWait::begin(server, began).map_or(Wait::None, Wait::Recorded);
         }
     }
 }
@@ -199,7 +200,7 @@ impl<S: GenServer, R> Future for CallFuture<'_, S, R> {
         }
         if this.timeout == Duration::MAX {
             // `:infinity`: no timer at all.
-            this.wait.record(this.server.id(), || None);
+            this.wait.record(this.server.id(), None);
             return Poll::Pending;
         }
         let deadline = this
@@ -208,7 +209,7 @@ impl<S: GenServer, R> Future for CallFuture<'_, S, R> {
         match deadline.poll(cx) {
             Poll::Ready(()) => Poll::Ready(Err(CallError::Timeout)),
             Poll::Pending => {
-                this.wait.record(this.server.id(), || deadline.began());
+                this.wait.record(this.server.id(), Some(deadline));
                 Poll::Pending
             }
         }

@@ -7,7 +7,7 @@ use std::task::Poll;
 
 use tokio::sync::oneshot;
 
-use super::context::InfoAction;
+use super::context::{InfoAction, Stopping};
 use super::mailbox::Inbox;
 use super::server_ref::{Envelope, ServerProcess};
 use super::start_error::StartError;
@@ -129,19 +129,23 @@ impl<F: Future> Future for CatchPanic<'_, F> {
                 }
                 poll.map(Ok)
             }
-            Err(payload) => {
-                let reason = ExitReason::from_panic(&*payload);
-                let recorded = self
-                    .cell
-                    .begin_exit(reason.clone(), false)
-                    .then(|| Box::new(reason));
-                // Senders dropped from here until the run loop drops the callback's future are
-                // parked too; `settle` hands them all to the process.
-                begin_parking();
-                Poll::Ready(Err(recorded))
-            }
+            Err(payload) => Poll::Ready(Err(panicked(self.cell, &*payload))),
         }
     }
+}
+
+/// A callback's panic: records its exit reason, unless the process had begun to exit already.
+#[cold]
+#[inline(never)]
+fn panicked(cell: &ProcessCell, payload: &(dyn Any + Send)) -> Panicked {
+    let reason = ExitReason::from_panic(payload);
+    let recorded = cell
+        .begin_exit(reason.clone(), false)
+        .then(|| Box::new(reason));
+    // Senders dropped from here until the run loop drops the callback's future are parked
+    // too; `settle` hands them all to the process.
+    begin_parking();
+    recorded
 }
 
 /// After a callback's panic, once its future is dropped: the parked reply senders go to the
@@ -245,7 +249,13 @@ impl Turn {
         }
         let left = server.process().cell.trace_left();
         if left > 0 {
-            system::trace_event(server, MessageKind::Continue, "handle_continue");
+            let server_type = std::any::type_name::<S>();
+            system::trace_event(
+                &server.pid(),
+                server_type,
+                MessageKind::Continue,
+                "handle_continue",
+            );
             self.trace(&server.process().cell, left - 1);
         }
     }
@@ -353,12 +363,18 @@ async fn system_request<S: GenServer>(
         let now = tokio::time::Instant::now();
         ctx.idle_timeout = idle_timer.map(|timer| timer.deadline().saturating_duration_since(now));
     }
-    let process = guard.server.process();
-    match system::answer(request, state, process, |n| turn.trace(&process.cell, n)) {
-        Answered::Next => Resumed::Running,
+    let answered = {
+        let process = guard.server.process();
+        let format_state = || state.format_state();
+        let mut trace = |n| turn.trace(&process.cell, n);
+        system::answer(request, &process.cell, false, &format_state, &mut trace)
+    };
+    match answered {
+        Answered::Next | Answered::Resume => Resumed::Running,
         Answered::Suspend => {
-            let trace = |n| turn.trace(&guard.server.process().cell, n);
-            system::suspended(&mut guard.inbox, guard.server.process(), state, ctx, trace).await
+            let mut trace = |n| turn.trace(&guard.server.process().cell, n);
+            let process = guard.server.process();
+            system::suspended(&mut guard.inbox, process, state, ctx, &mut trace).await
         }
     }
 }
@@ -370,14 +386,25 @@ fn init_outcome<S>(
 ) -> Result<S, (ExitReason, StartError)> {
     match init {
         Ok(Ok(state)) => Ok(state),
-        Ok(Err(InitError::Ignore)) => Err((ExitReason::Normal, StartError::Ignored)),
-        Ok(Err(InitError::Stop(reason))) => Err((reason.clone(), StartError::Init(reason))),
+        Ok(Err(error)) => Err(init_failed(Ok(error), cell)),
+        Err(panic) => Err(init_failed(Err(panic), cell)),
+    }
+}
+
+/// The exit reason and the start error of an init that returned an error or panicked.
+fn init_failed(
+    failure: Result<InitError, Panicked>,
+    cell: &ProcessCell,
+) -> (ExitReason, StartError) {
+    match failure {
+        Ok(InitError::Ignore) => (ExitReason::Normal, StartError::Ignored),
+        Ok(InitError::Stop(reason)) => (reason.clone(), StartError::Init(reason)),
         Err(reason) => {
             let reason = reason
                 .map(|reason| *reason)
                 .or_else(|| cell.exit_reason())
                 .unwrap_or(ExitReason::Killed);
-            Err((reason.clone(), StartError::Init(reason)))
+            (reason.clone(), StartError::Init(reason))
         }
     }
 }
@@ -392,13 +419,15 @@ enum AfterCallback {
     Terminate(ExitReason, Vec<Box<dyn FnOnce() + Send>>),
 }
 
-fn after_callback<S: GenServer>(
+/// Not generic (it takes the context's stop, not the context): compiled once, not for every
+/// server type.
+fn after_callback(
     outcome: Result<(), Panicked>,
-    ctx: &mut Context<S>,
+    stop: &mut Option<Box<Stopping>>,
     cell: &ProcessCell,
 ) -> AfterCallback {
     match outcome {
-        Ok(()) => match ctx.stop.take() {
+        Ok(()) => match stop.take() {
             None => AfterCallback::Next,
             Some(stopping) if cell.begin_exit(stopping.reason.clone(), false) => {
                 AfterCallback::Terminate(stopping.reason, stopping.deferred_replies)
@@ -408,7 +437,7 @@ fn after_callback<S: GenServer>(
         },
         Err(Some(panic)) => {
             // Callers waiting on deferred replies learn the reason once the exit is told.
-            if let Some(stopping) = ctx.stop.take() {
+            if let Some(stopping) = stop.take() {
                 cell.drop_after_exit(stopping.deferred_replies.into_iter().map(boxed).collect());
             }
             AfterCallback::Terminate(*panic, Vec::new())
@@ -523,10 +552,10 @@ pub(crate) fn run<S: GenServer>(
                 }
             };
             settle(guard.cell(), &outcome);
-            let (reason, deferred_replies) = match after_callback(outcome, &mut ctx, guard.cell()) {
+            let (reason, replies) = match after_callback(outcome, &mut ctx.stop, guard.cell()) {
                 AfterCallback::Next => continue,
                 AfterCallback::Exit => return,
-                AfterCallback::Terminate(reason, deferred_replies) => (reason, deferred_replies),
+                AfterCallback::Terminate(reason, replies) => (reason, replies),
             };
             let terminated = callbacks
                 .run(guard.cell(), pin!(state.terminate(&reason, &mut ctx)))
@@ -536,7 +565,7 @@ pub(crate) fn run<S: GenServer>(
                 // The exit reason stays the one terminate was called with.
                 tracing::error!(pid = %guard.server.pid(), reason = %reason, "terminate panicked");
             }
-            for reply in deferred_replies {
+            for reply in replies {
                 reply();
             }
             return;

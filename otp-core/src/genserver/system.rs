@@ -10,35 +10,54 @@ use std::collections::VecDeque;
 
 use super::mailbox::Inbox;
 use super::server_ref::{Envelope, ServerProcess};
-use crate::process::Status;
+use crate::process::{ProcessCell, Status};
 use crate::sys::format::state_text;
 use crate::sys::{MessageKind, SystemRequest};
-use crate::{Context, GenServer, ServerRef};
+use crate::{Context, GenServer, Pid, ServerRef};
 
 /// What the run loop does after a system request.
 pub(super) enum Answered {
-    /// Takes the next message.
+    /// Goes on as it was: running, or suspended.
     Next,
     /// Enters the suspended loop.
     Suspend,
+    /// Leaves the suspended loop.
+    Resume,
 }
 
-/// Answers `request` for a running (not suspended) server; `set_trace` starts or stops a trace.
-pub(super) fn answer<S: GenServer>(
+/// Answers `request`, for a server suspended or not. `format_state` is the server's
+/// `format_state`, and `set_trace` starts or stops a trace.
+///
+/// Not generic, as nothing of a system request depends on the server's type but its state's
+/// text: it is compiled once, not for every server.
+pub(super) fn answer(
     request: SystemRequest,
-    state: &S,
-    process: &ServerProcess<S>,
-    set_trace: impl FnOnce(u32),
+    cell: &ProcessCell,
+    suspended: bool,
+    format_state: &dyn Fn() -> Option<String>,
+    set_trace: &mut dyn FnMut(u32),
 ) -> Answered {
+    if suspended {
+        cell.count_handled(1);
+    }
     match request {
         SystemRequest::GetState(answer) => {
-            let _ = answer.send(state_text(state));
+            let _ = answer.send(state_text(format_state));
+        }
+        // Suspended already: nothing to do.
+        SystemRequest::Suspend(answer) if suspended => {
+            let _ = answer.send(());
         }
         SystemRequest::Suspend(answer) => {
             // Before the answer: whoever awaited `suspend` sees the server suspended.
-            process.cell.set_status(Status::Suspended);
+            cell.set_status(Status::Suspended);
             let _ = answer.send(());
             return Answered::Suspend;
+        }
+        SystemRequest::Resume(answer) if suspended => {
+            cell.set_status(Status::Running);
+            let _ = answer.send(());
+            return Answered::Resume;
         }
         // Not suspended: nothing to resume.
         SystemRequest::Resume(answer) => {
@@ -71,7 +90,7 @@ pub(super) async fn suspended<S: GenServer>(
     process: &ServerProcess<S>,
     state: &mut S,
     ctx: &mut Context<S>,
-    mut set_trace: impl FnMut(u32),
+    set_trace: &mut (dyn FnMut(u32) + Send),
 ) -> Resumed {
     let mut held: VecDeque<Envelope<S>> = VecDeque::new();
     let outcome = loop {
@@ -94,24 +113,10 @@ pub(super) async fn suspended<S: GenServer>(
         }
         match envelope {
             Envelope::System(request) => {
-                process.cell.count_handled(1);
-                match *request {
-                    SystemRequest::GetState(answer) => {
-                        let _ = answer.send(state_text(&*state));
-                    }
-                    // Suspended already: nothing to do.
-                    SystemRequest::Suspend(answer) => {
-                        let _ = answer.send(());
-                    }
-                    SystemRequest::Resume(answer) => {
-                        process.cell.set_status(Status::Running);
-                        let _ = answer.send(());
-                        break Resumed::Running;
-                    }
-                    SystemRequest::Trace(messages, answer) => {
-                        set_trace(messages);
-                        let _ = answer.send(());
-                    }
+                let format_state = || state.format_state();
+                let answered = answer(*request, &process.cell, true, &format_state, set_trace);
+                if let Answered::Resume = answered {
+                    break Resumed::Running;
                 }
             }
             Envelope::Stop(reason) => {
@@ -145,17 +150,17 @@ pub(super) fn trace_envelope<S: GenServer>(server: &ServerRef<S>, envelope: &Env
         Envelope::Info(message) => (MessageKind::Info, message.type_name()),
         Envelope::Stop(_) | Envelope::Wake | Envelope::System(_) => return false,
     };
-    trace_event(server, kind, name);
+    trace_event(&server.pid(), std::any::type_name::<S>(), kind, name);
     true
 }
 
 /// The trace event of one message.
 #[cold]
-pub(super) fn trace_event<S: GenServer>(server: &ServerRef<S>, kind: MessageKind, name: &str) {
+pub(super) fn trace_event(pid: &Pid, server: &'static str, kind: MessageKind, name: &str) {
     tracing::info!(
         target: "otp_core::sys",
-        pid = %server.pid(),
-        server = std::any::type_name::<S>(),
+        pid = %pid,
+        server,
         kind = kind.as_str(),
         name,
         "message handled"

@@ -39,9 +39,10 @@ impl<T> FormatWithoutDebug for &DebugProbe<'_, T> {
 }
 
 /// The answer to `get_state`: the state's text, `StateNotDebug` without one, and the panic's
-/// message if its `Debug` panicked (the server goes on).
-pub(crate) fn state_text<S: crate::GenServer>(state: &S) -> Result<String, super::SysError> {
-    match catch_unwind(AssertUnwindSafe(|| state.format_state())) {
+/// message if its `Debug` panicked (the server goes on). `format` is the server's
+/// `format_state`, behind `dyn` so that this is compiled once, not for every server type.
+pub(crate) fn state_text(format: &dyn Fn() -> Option<String>) -> Result<String, super::SysError> {
+    match catch_unwind(AssertUnwindSafe(format)) {
         Ok(Some(text)) => Ok(text),
         Ok(None) => Err(super::SysError::StateNotDebug),
         Err(payload) => Err(super::SysError::FormatPanicked(
