@@ -134,7 +134,10 @@ pub async fn injector(chaos: Arc<Chaos>, layout: Arc<Layout>, stop: Arc<AtomicBo
             }
             continue;
         }
-        let Some(pid) = otp_core::whereis(&chaos.pick(workers.as_slice())) else {
+        // A worker whose init has run, as the records know it: a name is registered before
+        // the init, and a fault landing in between ends a start the strategy checks cannot
+        // count (its supervisor's restart fails part way, after some siblings started).
+        let Some(pid) = chaos.live_pid(&chaos.pick(workers.as_slice())) else {
             continue;
         };
         match action {
