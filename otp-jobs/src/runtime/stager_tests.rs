@@ -7,6 +7,7 @@
 
 use crate::runtime::intercepted::{Intercept, Intercepted};
 use crate::store::postgres::tests::support::TestDb;
+use crate::store::sqlite::scratch::SqliteFile;
 use crate::store::{Staged, Store, StoreFuture};
 use crate::{Job, JobError, JobState, Jobs, JobsConfig, Testing, Worker, WorkerExt};
 use std::sync::Arc;
@@ -109,31 +110,6 @@ async fn completed(jobs: &Jobs, id: i64) -> Job {
     }
 }
 
-/// A SQLite file in a directory of its own, removed when dropped.
-struct SqliteFile(std::path::PathBuf);
-
-impl SqliteFile {
-    fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "otp-jobs-stager-{}-{}",
-            std::process::id(),
-            fastrand::u64(..)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn path(&self) -> std::path::PathBuf {
-        self.0.join("jobs.db")
-    }
-}
-
-impl Drop for SqliteFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Does nothing.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Noop;
@@ -166,7 +142,7 @@ async fn sqlite_node(file: &SqliteFile) -> (Jobs, Arc<Counted>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_a_sqlite_file_an_idle_node_runs_no_stager_round() {
-    let file = SqliteFile::new();
+    let file = SqliteFile::new("stager");
     let (jobs, counted) = sqlite_node(&file).await;
     jobs.insert(Noop.new_job().schedule_in(Duration::from_secs(3600)))
         .await
@@ -186,7 +162,7 @@ async fn on_a_sqlite_file_an_idle_node_runs_no_stager_round() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_a_sqlite_file_jobs_another_program_commits_run() {
-    let file = SqliteFile::new();
+    let file = SqliteFile::new("stager");
     let (jobs, counted) = sqlite_node(&file).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let idle = counted.test.count();

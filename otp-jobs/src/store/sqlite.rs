@@ -4,6 +4,8 @@
 //! transactions never deadlock upgrading a read lock, and wait up to the busy timeout for it.
 //! Times are integer microseconds since the epoch from SQLite's own clock.
 
+#[cfg(test)]
+pub(crate) mod scratch;
 mod wal_index;
 
 use self::wal_index::WalIndex;

@@ -1,5 +1,6 @@
 //! The SQLite engine on its own: each method against a fresh in-memory database.
 
+use super::scratch::SqliteFile;
 use super::*;
 use crate::store::UniqueInsert;
 use serde_json::json;
@@ -39,9 +40,8 @@ async fn migrations_apply_once() {
 
 #[tokio::test]
 async fn a_file_database_is_in_wal_mode() {
-    let dir = std::env::temp_dir().join(format!("otp-jobs-wal-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("jobs.db");
+    let file = SqliteFile::new("wal");
+    let path = file.path();
     let store = SqliteStore::open(&path, 4).await.unwrap();
     store.migrate().await.unwrap();
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
@@ -50,7 +50,6 @@ async fn a_file_database_is_in_wal_mode() {
         .unwrap();
     assert_eq!(mode, "wal");
     store.pool.close().await;
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
@@ -177,13 +176,8 @@ async fn stage_makes_due_jobs_available_and_names_their_queues() {
 
 #[tokio::test]
 async fn the_wal_index_tells_whether_any_connection_committed() {
-    let dir = std::env::temp_dir().join(format!(
-        "otp-jobs-wal-index-{}-{}",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("jobs.db");
+    let file = SqliteFile::new("wal-index");
+    let path = file.path();
     let store = SqliteStore::open(&path, 4).await.unwrap();
     store.migrate().await.unwrap();
     let before = store.data_version().expect("the WAL index is readable");
@@ -209,7 +203,6 @@ async fn the_wal_index_tells_whether_any_connection_committed() {
     // Every connection closed: the index is gone, and tells nothing.
     assert_eq!(store.data_version(), None);
     assert_eq!(SqliteStore::memory().await.unwrap().data_version(), None);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
@@ -403,9 +396,8 @@ async fn the_stager_finds_due_jobs_on_their_own_index_without_reading_waiting_on
 
 #[tokio::test]
 async fn staging_with_nothing_due_takes_no_write_lock() {
-    let dir = std::env::temp_dir().join(format!("otp-jobs-stage-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let store = SqliteStore::open(&dir.join("jobs.db"), 4).await.unwrap();
+    let file = SqliteFile::new("stage");
+    let store = SqliteStore::open(&file.path(), 4).await.unwrap();
     store.migrate().await.unwrap();
     let mut later = job("later");
     later.schedule = Schedule::In(Duration::from_secs(3600));
@@ -416,18 +408,12 @@ async fn staging_with_nothing_due_takes_no_write_lock() {
     assert_eq!(staged.unwrap().unwrap().queues, ["now"]);
     writer.rollback().await.unwrap();
     store.pool.close().await;
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
 async fn a_rescue_with_nothing_orphaned_takes_no_write_lock() {
-    let dir = std::env::temp_dir().join(format!(
-        "otp-jobs-rescue-{}-{}",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let store = SqliteStore::open(&dir.join("jobs.db"), 4).await.unwrap();
+    let file = SqliteFile::new("rescue");
+    let store = SqliteStore::open(&file.path(), 4).await.unwrap();
     store.migrate().await.unwrap();
     store.insert(vec![job("q")]).await.unwrap();
     store
@@ -441,7 +427,6 @@ async fn a_rescue_with_nothing_orphaned_takes_no_write_lock() {
     assert_eq!(rescued.unwrap().unwrap(), Vec::<Job>::new());
     writer.rollback().await.unwrap();
     store.pool.close().await;
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
