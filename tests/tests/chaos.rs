@@ -217,7 +217,8 @@ async fn chaos_run(faults_for: Duration, seed: u64) {
          GenServer.stop {}, sub-supervisor kills {}, dynamic child kills {}); dynamic children \
          started {}, terminated {}; crashes landed (workers that died of an injected fault) {}\n\
          restarts: {} (workers {}, dynamic {}, supervisors {}); checked one by one under the final \
-         supervisors: {} crashes; supervisor restarts failing on a predecessor's child {}\n\
+         supervisors: {} crashes; supervisor restarts failing on a predecessor's child {}; \
+         inits that ended after their supervisor was killed {}\n\
          back to full strength {} ms after the faults stopped\n\
          hung callers: {}; leaked tasks: {leaked} (alive before {tasks_before}, after {tasks_after})",
         faults_for.as_secs_f64(),
@@ -250,6 +251,7 @@ async fn chaos_run(faults_for: Duration, seed: u64) {
         restarts.supervisors,
         restarts.crashes,
         restarts.start_races,
+        read(&c.stragglers),
         recovered.as_millis(),
         read(&c.hung_callers),
     );

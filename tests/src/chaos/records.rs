@@ -22,15 +22,43 @@ use super::state::{Birth, Chaos, bump};
 impl Chaos {
     /// Called by every init: a new incarnation of `id`, which must follow a dead one. A
     /// dynamic child's lineage was opened by [`Chaos::expect_dynamic`] before its start.
+    ///
+    /// An init is plain code that runs to its end: a worker whose supervisor was killed while
+    /// its init ran is doomed (no longer alive) when it gets here, and its successor, started by
+    /// the restarted supervisor, may already have recorded its own init. In OTP the kill would
+    /// have cut that init short. Such a straggler is recorded where it belongs, after the
+    /// incarnations of its own supervisor and before those of later ones, and is compared only
+    /// with the incarnation before it.
     pub fn record_init(&self, id: &Arc<str>, pid: &Pid, supervisor: Option<Pid>, dynamic: bool) {
         bump(&self.counters.incarnations);
+        let straggler = !pid.is_alive();
+        if straggler {
+            bump(&self.counters.stragglers);
+        }
         {
             let mut lineages = lock(&self.lineages);
             if dynamic && !lineages.contains_key(id) {
+                if straggler {
+                    // Its id is gone with its supervisor: nothing to check it against.
+                    return;
+                }
                 self.anomaly(format!("{id}: {pid} starts after the id was gone for good"));
             }
             let lineage = lineages.entry(id.clone()).or_default();
-            if let Some(previous) = lineage.recent.back()
+            let supervisor_id = supervisor.as_ref().map(Pid::id);
+            if straggler && lineage.run.supervisor > supervisor_id {
+                // Its supervisor's run is already folded: a later supervisor's incarnations
+                // have come and gone meanwhile.
+                return;
+            }
+            let at = if straggler {
+                (lineage.recent.iter())
+                    .position(|later| later.supervisor_id() > supervisor_id)
+                    .unwrap_or(lineage.recent.len())
+            } else {
+                lineage.recent.len()
+            };
+            if let Some(previous) = at.checked_sub(1).map(|before| &lineage.recent[before])
                 && previous.is_alive()
             {
                 bump(&self.counters.overlapping_incarnations);
@@ -43,12 +71,15 @@ impl Chaos {
                 bump(&self.counters.dynamic_restarts);
             }
             lineage.started += 1;
-            lineage.recent.push_back(Incarnation {
-                id: pid.id(),
-                pid: Some(pid.clone()),
-                supervisor: supervisor.clone(),
-                reason: None,
-            });
+            lineage.recent.insert(
+                at,
+                Incarnation {
+                    id: pid.id(),
+                    pid: Some(pid.clone()),
+                    supervisor: supervisor.clone(),
+                    reason: None,
+                },
+            );
             self.settle(&mut lineages, id);
         }
         if let Some(supervisor) = &supervisor {

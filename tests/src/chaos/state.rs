@@ -34,6 +34,8 @@ pub struct Counters {
     pub dynamic_started: AtomicU64,
     pub dynamic_terminated: AtomicU64,
     pub overlapping_incarnations: AtomicU64,
+    /// Inits that ended after their process was doomed (its supervisor killed meanwhile).
+    pub stragglers: AtomicU64,
     /// Worker processes started (every incarnation of every id).
     pub incarnations: AtomicU64,
     /// Incarnations the reaper saw die of an injected fault.
