@@ -360,64 +360,60 @@ const LIVE_HEAP_GROWTH_BOUND: usize = 512 * 1024;
 fn live_heap_stays_flat_over_ten_rounds_of_ten_thousand_processes() {
     let _serial = serial();
     quiet_injected_panics();
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(async {
-            tokio::time::timeout(Duration::from_secs(120), async {
-                let tasks_before = tokio::runtime::Handle::current()
-                    .metrics()
-                    .num_alive_tasks();
-                let mut live = Vec::new();
-                let mut resident = Vec::new();
-                for round in 0..10 {
-                    memory_round(round).await;
-                    // A process's task is freed a little after its exit is told: wait for the
-                    // round's tasks to be gone before reading.
-                    let waited = Instant::now();
-                    while tokio::runtime::Handle::current()
-                        .metrics()
-                        .num_alive_tasks()
-                        > tasks_before
-                        && waited.elapsed() < Duration::from_secs(2)
-                    {
-                        tokio::task::yield_now().await;
-                    }
-                    live.push(live_bytes());
-                    resident.push(resident_bytes());
-                }
-                let first = live[0];
-                let last = *live.last().unwrap();
-                // Resident memory is printed for the reader only: it moves by several percent
-                // between identical rounds (the allocator keeps freed pages).
-                println!(
-                    "memory: live heap after each round (KiB): {:?}; resident (MiB): {:?}",
-                    live.iter().map(|bytes| bytes / 1024).collect::<Vec<_>>(),
-                    resident
-                        .iter()
-                        .map(|bytes| bytes / (1 << 20))
-                        .collect::<Vec<_>>(),
-                );
-                assert!(
-                    last <= first + LIVE_HEAP_GROWTH_BOUND,
-                    "live heap grew from {first} to {last} bytes over nine rounds of 10,000 processes"
-                );
-                let mut tasks_after = tokio::runtime::Handle::current()
-                    .metrics()
-                    .num_alive_tasks();
+    multi_thread_runtime().block_on(async {
+        tokio::time::timeout(Duration::from_secs(120), async {
+            let tasks_before = tokio::runtime::Handle::current()
+                .metrics()
+                .num_alive_tasks();
+            let mut live = Vec::new();
+            let mut resident = Vec::new();
+            for round in 0..10 {
+                memory_round(round).await;
+                // A process's task is freed a little after its exit is told: wait for the
+                // round's tasks to be gone before reading.
                 let waited = Instant::now();
-                while tasks_after != tasks_before && waited.elapsed() < Duration::from_secs(2) {
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                    tasks_after = tokio::runtime::Handle::current()
-                        .metrics()
-                        .num_alive_tasks();
+                while tokio::runtime::Handle::current()
+                    .metrics()
+                    .num_alive_tasks()
+                    > tasks_before
+                    && waited.elapsed() < Duration::from_secs(2)
+                {
+                    tokio::task::yield_now().await;
                 }
-                assert_eq!(tasks_after, tasks_before, "leaked tasks");
-            })
-            .await
-            .expect("the memory rounds finish within two minutes");
-        });
+                live.push(live_bytes());
+                resident.push(resident_bytes());
+            }
+            let first = live[0];
+            let last = *live.last().unwrap();
+            // Resident memory is printed for the reader only: it moves by several percent
+            // between identical rounds (the allocator keeps freed pages).
+            println!(
+                "memory: live heap after each round (KiB): {:?}; resident (MiB): {:?}",
+                live.iter().map(|bytes| bytes / 1024).collect::<Vec<_>>(),
+                resident
+                    .iter()
+                    .map(|bytes| bytes / (1 << 20))
+                    .collect::<Vec<_>>(),
+            );
+            assert!(
+                last <= first + LIVE_HEAP_GROWTH_BOUND,
+                "live heap grew from {first} to {last} bytes over nine rounds of 10,000 processes"
+            );
+            let mut tasks_after = tokio::runtime::Handle::current()
+                .metrics()
+                .num_alive_tasks();
+            let waited = Instant::now();
+            while tasks_after != tasks_before && waited.elapsed() < Duration::from_secs(2) {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                tasks_after = tokio::runtime::Handle::current()
+                    .metrics()
+                    .num_alive_tasks();
+            }
+            assert_eq!(tasks_after, tasks_before, "leaked tasks");
+        })
+        .await
+        .expect("the memory rounds finish within two minutes");
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
