@@ -40,10 +40,13 @@ fn program(variable: &str, names: &[&str]) -> Option<PathBuf> {
     None
 }
 
-/// chromedriver, stopped when dropped.
+/// chromedriver, stopped when dropped. It and the browser it starts keep their temporary files
+/// in a directory of their own under the target dir, removed with them: in the system's, each
+/// run left two of Chromium's directories behind (2.4 MB), the session closed or not.
 struct Driver {
     process: OsChild,
     address: SocketAddr,
+    temporary: PathBuf,
 }
 
 impl Driver {
@@ -52,14 +55,22 @@ impl Driver {
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
             .port();
+        let temporary =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("chromium-{}", std::process::id()));
+        std::fs::create_dir_all(&temporary).expect("a temporary directory for the browser");
         let process = Command::new(path)
             .arg(format!("--port={port}"))
+            .env("TMPDIR", &temporary)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|error| panic!("could not start {}: {error}", path.display()));
         let address = SocketAddr::from(([127, 0, 0, 1], port));
-        Driver { process, address }
+        Driver {
+            process,
+            address,
+            temporary,
+        }
     }
 
     /// Waits until chromedriver accepts connections: it has no other way to say it is ready.
@@ -84,6 +95,7 @@ impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.process.kill();
         let _ = self.process.wait();
+        let _ = std::fs::remove_dir_all(&self.temporary);
     }
 }
 
