@@ -1,8 +1,13 @@
 //! `JobsConfig`: the engine, queues, workers, cron entries and timings of a node.
 
 use crate::registry::{Registered, Workers};
-use crate::store::{Store, postgres, sqlite};
+use crate::store::Store;
+#[cfg(feature = "postgres")]
+use crate::store::postgres;
+#[cfg(feature = "sqlite")]
+use crate::store::sqlite;
 use crate::{JobsError, NewJob, Worker};
+#[cfg(feature = "sqlite")]
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,16 +27,33 @@ pub enum Testing {
 /// The database a node keeps its jobs in.
 #[derive(Clone)]
 pub(crate) enum Engine {
+    #[cfg(feature = "sqlite")]
     Sqlite(PathBuf),
+    #[cfg(feature = "sqlite")]
     SqliteMemory,
+    #[cfg(feature = "postgres")]
     Postgres(String),
+}
+
+impl Engine {
+    fn is_postgres(&self) -> bool {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Engine::Sqlite(_) | Engine::SqliteMemory => false,
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(_) => true,
+        }
+    }
 }
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            #[cfg(feature = "sqlite")]
             Engine::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            #[cfg(feature = "sqlite")]
             Engine::SqliteMemory => f.write_str("SqliteMemory"),
+            #[cfg(feature = "postgres")]
             Engine::Postgres(url) => f
                 .debug_tuple("Postgres")
                 .field(&without_password(url))
@@ -41,6 +63,7 @@ impl std::fmt::Debug for Engine {
 }
 
 /// The URL with its password replaced by `***`, for logs and `Debug`.
+#[cfg(feature = "postgres")]
 fn without_password(url: &str) -> String {
     let Some(scheme_end) = url.find("://").map(|at| at + 3) else {
         return url.to_owned();
@@ -60,7 +83,7 @@ fn without_password(url: &str) -> String {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "postgres"))]
 mod debug_tests {
     use super::{Engine, without_password};
 
@@ -170,6 +193,8 @@ impl JobsConfig {
     }
 
     /// Jobs in the SQLite database file at `path` (created if missing), in WAL mode: one node.
+    /// (The `sqlite` feature, on by default.)
+    #[cfg(feature = "sqlite")]
     #[must_use]
     pub fn sqlite(path: impl Into<PathBuf>) -> Self {
         Self::new(Engine::Sqlite(path.into()))
@@ -177,6 +202,8 @@ impl JobsConfig {
 
     /// Jobs in a private in-memory SQLite database: for tests and examples. Every start of this
     /// configuration (and its clones) shares the one database; it is gone with the last of them.
+    /// (The `sqlite` feature, on by default.)
+    #[cfg(feature = "sqlite")]
     #[must_use]
     pub fn sqlite_memory() -> Self {
         Self::new(Engine::SqliteMemory)
@@ -205,6 +232,9 @@ impl JobsConfig {
     /// Leadership (cron, the pruner) is a lease row and the migrations' lock is
     /// transaction-scoped, so both hold there. For [`NewJob::insert_in`] behind such a pooler,
     /// see its documentation.
+    ///
+    /// (The `postgres` feature, on by default.)
+    #[cfg(feature = "postgres")]
     #[must_use]
     pub fn postgres(url: impl Into<String>) -> Self {
         Self::new(Engine::Postgres(url.into()))
@@ -402,7 +432,7 @@ impl JobsConfig {
                 )));
             }
         }
-        let postgres = matches!(self.engine, Engine::Postgres(_));
+        let postgres = self.engine.is_postgres();
         if self.schema.is_some() && !postgres {
             return Err(JobsError::Config(
                 "a schema is PostgreSQL's: a SQLite file is the whole database".to_owned(),
@@ -436,11 +466,14 @@ impl JobsConfig {
             .store
             .get_or_try_init(|| async {
                 let store: Arc<dyn Store> = match &self.engine {
+                    #[cfg(feature = "sqlite")]
                     Engine::Sqlite(path) => {
                         let size = self.pool_size.unwrap_or(sqlite::DEFAULT_POOL_SIZE);
                         Arc::new(crate::store::SqliteStore::open(path, size).await?)
                     }
+                    #[cfg(feature = "sqlite")]
                     Engine::SqliteMemory => Arc::new(crate::store::SqliteStore::memory().await?),
+                    #[cfg(feature = "postgres")]
                     Engine::Postgres(url) => {
                         let size = self.pool_size.unwrap_or(postgres::DEFAULT_POOL_SIZE);
                         let schema = self.schema.as_deref();

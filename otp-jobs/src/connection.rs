@@ -24,6 +24,7 @@ pub(crate) mod sealed {
     }
 }
 
+#[cfg(feature = "sqlite")]
 impl sealed::Sealed for sqlx::SqliteConnection {
     fn insert_new_jobs(&mut self, jobs: Vec<NewJob>) -> sealed::InsertFuture<'_> {
         Box::pin(async move {
@@ -33,8 +34,10 @@ impl sealed::Sealed for sqlx::SqliteConnection {
     }
 }
 
+#[cfg(feature = "sqlite")]
 impl JobsConnection for sqlx::SqliteConnection {}
 
+#[cfg(feature = "postgres")]
 impl sealed::Sealed for sqlx::PgConnection {
     fn insert_new_jobs(&mut self, jobs: Vec<NewJob>) -> sealed::InsertFuture<'_> {
         Box::pin(async move {
@@ -44,6 +47,7 @@ impl sealed::Sealed for sqlx::PgConnection {
     }
 }
 
+#[cfg(feature = "postgres")]
 impl JobsConnection for sqlx::PgConnection {}
 
 /// A PostgreSQL connection on which [`NewJob::insert_in`] sends its statements unnamed (parsed
@@ -90,8 +94,10 @@ impl JobsConnection for sqlx::PgConnection {}
 /// # }
 /// ```
 #[derive(Debug)]
+#[cfg(feature = "postgres")]
 pub struct UnnamedStatements<'c>(pub &'c mut sqlx::PgConnection);
 
+#[cfg(feature = "postgres")]
 impl sealed::Sealed for UnnamedStatements<'_> {
     fn insert_new_jobs(&mut self, jobs: Vec<NewJob>) -> sealed::InsertFuture<'_> {
         Box::pin(async move {
@@ -101,4 +107,5 @@ impl sealed::Sealed for UnnamedStatements<'_> {
     }
 }
 
+#[cfg(feature = "postgres")]
 impl JobsConnection for UnnamedStatements<'_> {}

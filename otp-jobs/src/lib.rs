@@ -91,11 +91,28 @@
 //!   `job.attempt`; each perform runs in a span `otp_jobs.perform`. [`Jobs::stats`] counts jobs by
 //!   queue and state and flags a queue that stopped fetching.
 //!
+//! # Engines
+//!
+//! Each engine is a cargo feature, both on by default: `sqlite` ([`JobsConfig::sqlite`],
+//! [`JobsConfig::sqlite_memory`]; SQLite's C source is compiled in) and `postgres`
+//! ([`JobsConfig::postgres`], [`UnnamedStatements`]). An application on one engine leaves the
+//! other out, and does not compile it:
+//!
+//! ```toml
+//! otp-jobs = { version = "0.1", default-features = false, features = ["postgres"] }
+//! ```
+//!
 //! # Testing
 //!
 //! [`Testing::Manual`] runs nothing by itself; [`Jobs::drain_queue`] runs a queue's due jobs and
 //! counts the outcomes; [`testing::perform_job`] runs one worker; [`Jobs::assert_enqueued`] and
 //! [`Jobs::all_enqueued`] query what is waiting. See [`testing`].
+
+#[cfg(not(any(feature = "sqlite", feature = "postgres")))]
+compile_error!(
+    "otp-jobs needs an engine to keep its jobs in: enable its `sqlite` or `postgres` feature \
+     (both are default features)"
+);
 
 mod config;
 mod connection;
@@ -115,7 +132,9 @@ pub mod testing;
 mod worker;
 
 pub use config::{JobsConfig, Testing};
-pub use connection::{JobsConnection, UnnamedStatements};
+pub use connection::JobsConnection;
+#[cfg(feature = "postgres")]
+pub use connection::UnnamedStatements;
 pub use error::{FailedOutcome, JobError};
 pub use job::{AttemptError, Job, JobState, UnknownJobState};
 pub use jobs::Jobs;

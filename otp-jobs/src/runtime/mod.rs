@@ -3,16 +3,16 @@
 
 pub(crate) mod cron;
 pub(crate) mod drainer;
-#[cfg(test)]
+#[cfg(all(test, feature = "sqlite", feature = "postgres"))]
 mod intercepted;
 pub(crate) mod lifeline;
 pub(crate) mod pruner;
 pub(crate) mod queue;
-#[cfg(test)]
+#[cfg(all(test, feature = "sqlite", feature = "postgres"))]
 mod queue_tests;
 pub(crate) mod signal;
 pub(crate) mod stager;
-#[cfg(test)]
+#[cfg(all(test, feature = "sqlite", feature = "postgres"))]
 mod stager_tests;
 
 use self::signal::{Notification, QueueAction};

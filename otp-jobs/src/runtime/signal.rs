@@ -27,8 +27,10 @@ pub(crate) struct QueueSignal {
     pub(crate) action: QueueAction,
 }
 
-/// What a node hears from the others.
+/// What a node hears from the others. Only PostgreSQL's LISTEN brings them: without that
+/// engine, the runtime's handling of them stays, and nothing makes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub(crate) enum Notification {
     /// The queue has available jobs (an insert, the stager, a retry).
     Available(String),

@@ -12,9 +12,11 @@ use std::pin::Pin;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 
+#[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+#[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
-#[allow(unused_imports)]
+#[cfg(feature = "sqlite")]
 pub(crate) use sqlite::{SqliteStore, insert_jobs as insert_sqlite_jobs};
 
 /// A boxed future: the store is used as `dyn Store`, and a database round trip dwarfs the box.
