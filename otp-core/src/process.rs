@@ -149,6 +149,8 @@ pub(crate) struct RelationsSnapshot {
     pub(crate) monitored_by: Vec<Pid>,
     /// The processes this one monitors.
     pub(crate) monitors: Vec<Pid>,
+    /// The messages a trace is still to log (`sys::trace`); 0 when none.
+    pub(crate) trace_left: u32,
     /// Bytes held by the relations (links, monitors, timers, hooks), roughly.
     pub(crate) memory: usize,
 }
@@ -341,6 +343,7 @@ impl ProcessCell {
                 links: Vec::new(),
                 monitored_by: Vec::new(),
                 monitors: Vec::new(),
+                trace_left: 0,
                 memory: 0,
             };
         };
@@ -362,6 +365,7 @@ impl ProcessCell {
             links: ties.links.iter().cloned().collect(),
             monitored_by,
             monitors: ties.watching.iter().map(|(_, pid)| pid.clone()).collect(),
+            trace_left: ties.trace_left,
             memory,
         }
     }

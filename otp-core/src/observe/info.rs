@@ -97,6 +97,9 @@ pub struct ProcessInfo {
     pub memory: usize,
     /// The call it is blocked in, if any.
     pub waiting_on: Option<WaitingOn>,
+    /// The messages a [`sys::trace`](crate::sys::trace) is still to log: 0 when it is not
+    /// traced, or its trace has logged all it was asked for.
+    pub trace_left: u32,
 }
 
 impl Pid {
@@ -163,6 +166,7 @@ impl Pid {
             memory: process.memory() + relations.memory,
             waiting_on: super::wait_for::waiting_on(self, find)
                 .map(|(pid, since)| WaitingOn { pid, since }),
+            trace_left: relations.trace_left,
         })
     }
 }

@@ -363,10 +363,12 @@ pub async fn resume_timeout(pid: &Pid, timeout: Duration) -> Result<(), SysError
 
 /// Traces the next `messages` messages the server handles (`:sys.trace/2`, with a count):
 /// each is logged as a `tracing` event at level `INFO`, target `otp_core::sys`, with the
-/// server's `pid`, the `kind` of message (`call`, `cast`, `info`, `continue`) and its `name`:
-/// the handler's for a call or a cast, the type's for an info or a continue message. Never the
+/// server's `pid`, the `kind` of message (`call`, `cast`, `info`, `continue`, or `request` for
+/// a server whose `GenServer` impl is written by hand: see [`MessageKind`]) and its `name`: the
+/// handler's for a call or a cast, the type's for an info or a continue message. Never the
 /// message's contents. Then tracing stops by itself; `0` stops it at once. A new trace replaces
-/// the count of the one before. System requests are not traced.
+/// the count of the one before. System requests are not traced. How many messages a trace is
+/// still to log: [`ProcessInfo::trace_left`](crate::observe::ProcessInfo::trace_left).
 ///
 /// ```
 /// use otp_core::prelude::*;
@@ -391,8 +393,10 @@ pub async fn resume_timeout(pid: &Pid, timeout: Duration) -> Result<(), SysError
 /// let counter = Counter::start(Counter { count: 0 }).await?;
 /// // Logs `kind="cast" name="add"`, then `kind="call" name="get"`, then nothing more.
 /// sys::trace(&counter.pid(), 2).await?;
+/// assert_eq!(counter.pid().info().map(|info| info.trace_left), Some(2));
 /// counter.add(1);
 /// assert_eq!(counter.get().await?, 1);
+/// assert_eq!(counter.pid().info().map(|info| info.trace_left), Some(0));
 /// # Ok(())
 /// # }
 /// ```

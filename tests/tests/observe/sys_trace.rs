@@ -74,6 +74,26 @@ async fn the_next_n_messages_are_logged_by_kind_and_name_then_tracing_stops() {
 }
 
 #[tokio::test]
+async fn process_info_counts_down_the_messages_a_trace_is_still_to_log() {
+    let account = Account::start(Account { balance: 0 }).await.unwrap();
+    let trace_left = || account.pid().info().map(|info| info.trace_left);
+    assert_eq!(trace_left(), Some(0), "never traced");
+    sys::trace(&account.pid(), 3).await.unwrap();
+    assert_eq!(trace_left(), Some(3));
+    account.deposit(1);
+    assert_eq!(account.balance().await.unwrap(), 1);
+    // The cast, the call, and the call's continue (one thread: the server runs the continue in
+    // the turn it answers in, before the caller reads).
+    assert_eq!(trace_left(), Some(0), "the trace ran out");
+    sys::trace(&account.pid(), 100).await.unwrap();
+    account.deposit(1);
+    assert_eq!(account.balance().await.unwrap(), 2);
+    assert_eq!(trace_left(), Some(97));
+    sys::trace(&account.pid(), 0).await.unwrap();
+    assert_eq!(trace_left(), Some(0), "stopped");
+}
+
+#[tokio::test]
 async fn a_trace_of_zero_stops_a_trace_at_once() {
     let (logs, _guard) = capture();
     let account = Account::start(Account { balance: 0 }).await.unwrap();
