@@ -33,13 +33,15 @@ pub(crate) fn malformed(part: &'static str, why: &str) -> ApiError {
     )
 }
 
-/// Logs an action as a `tracing` event: done at info, refused or failed at warn.
-pub(crate) fn log(action: &str, target: &str, error: Option<&ApiError>) {
+/// Logs an action as a `tracing` event, target `otp_observer` as the requests': done at info,
+/// refused or failed at warn. `on`: the pid or the job id the action was asked for.
+pub(crate) fn log(action: &str, on: &str, error: Option<&ApiError>) {
     match error {
-        None => tracing::info!(action, target, "observer action done"),
+        None => tracing::info!(target: "otp_observer", action, on, "observer action done"),
         Some(error) => tracing::warn!(
+            target: "otp_observer",
             action,
-            target,
+            on,
             code = error.code(),
             reason = error.message(),
             "observer action refused"
@@ -82,7 +84,8 @@ pub(crate) async fn detail(
         monitored_by: names(&info.monitored_by),
         state,
         state_note,
-        traced: shared.is_traced(&pid),
+        traced: info.trace_left > 0,
+        trace_left: info.trace_left,
     }))
 }
 
@@ -142,9 +145,10 @@ async fn act_on(
         "suspend" => crate::system::suspend(&pid).await?,
         "resume" => crate::system::resume(&pid).await?,
         _ => {
-            let on = on.unwrap_or(!shared.is_traced(&pid));
+            // Without `on`, a toggle of what the process itself says: a trace set from elsewhere
+            // (`sys::trace`) or one that ran out is seen as it is.
+            let on = on.unwrap_or_else(|| pid.info().is_none_or(|info| info.trace_left == 0));
             crate::system::trace(&pid, on).await?;
-            shared.set_traced(&pid, on);
         }
     }
     Ok(pid.to_string())

@@ -108,7 +108,10 @@ pub(crate) struct ProcessDetail {
     /// The state as text when shown; `None` with `state_note` saying why not.
     pub(crate) state: Option<String>,
     pub(crate) state_note: Option<String>,
+    /// A trace lasts: the process has messages left to log (`sys::trace`), whoever set it.
     pub(crate) traced: bool,
+    /// How many.
+    pub(crate) trace_left: u32,
 }
 
 /// One node of a supervision tree: a supervisor or a worker, as its supervisor sees it.

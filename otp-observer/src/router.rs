@@ -1,6 +1,5 @@
 //! The router: the page, its live updates, and the JSON API under `api/`.
 
-use std::collections::HashSet;
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -12,7 +11,6 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures_util::Stream;
-use otp_core::Pid;
 
 use crate::model::Overview;
 use crate::rates::RateMeter;
@@ -25,30 +23,11 @@ pub(crate) struct Shared {
     page: String,
     /// The rates of `GET api/overview` (each page's stream keeps its own).
     meter: Mutex<RateMeter>,
-    /// The processes this observer turned tracing on for.
-    traced: Mutex<HashSet<u64>>,
 }
 
 impl Shared {
     pub(crate) fn authorize(&self, headers: &HeaderMap) -> Result<(), ApiError> {
         crate::auth::authorize(self.config.token.as_deref(), headers)
-    }
-
-    pub(crate) fn is_traced(&self, pid: &Pid) -> bool {
-        self.traced
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains(&pid.id())
-    }
-
-    pub(crate) fn set_traced(&self, pid: &Pid, on: bool) {
-        let mut traced = self.traced.lock().unwrap_or_else(PoisonError::into_inner);
-        traced.retain(|&id| otp_core::observe::find_pid(&id.to_string()).is_some());
-        if on {
-            traced.insert(pid.id());
-        } else {
-            traced.remove(&pid.id());
-        }
     }
 }
 
@@ -90,7 +69,6 @@ pub fn router(config: ObserverConfig) -> Router {
         config,
         page,
         meter: Mutex::new(RateMeter::default()),
-        traced: Mutex::new(HashSet::new()),
     });
     Router::new()
         .route("/", get(serve_page))

@@ -137,6 +137,38 @@ async fn trace_toggles() {
     );
 }
 
+/// The page shows the trace the process has, not the one it asked for: a trace set from code
+/// shows, and one that has logged all its messages shows as off; the toggle follows.
+#[tokio::test]
+async fn trace_shows_what_the_process_has() {
+    let app = router(ObserverConfig::new().token(TOKEN));
+    let counter = Counter::start(1).await.expect("started");
+    let id = counter.pid().id();
+    let detail_of = async || get(&app, &format!("/api/processes/{id}")).await.1;
+
+    otp_core::sys::trace(&counter.pid(), 2)
+        .await
+        .expect("traced");
+    let detail = detail_of().await;
+    assert_eq!(detail["traced"], true, "{detail}");
+    assert_eq!(detail["trace_left"], 2, "{detail}");
+
+    counter.get().await.expect("answers");
+    counter.get().await.expect("answers");
+    let detail = detail_of().await;
+    assert_eq!(detail["traced"], false, "a trace that ran out: {detail}");
+    assert_eq!(detail["trace_left"], 0, "{detail}");
+
+    // The toggle, without `on`, turns on what is off: the trace that ran out is not taken
+    // for one that lasts.
+    let (status, body) = post(&app, &format!("/api/processes/{id}/trace"), Some(TOKEN)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(detail_of().await["traced"], true);
+    let (status, body) = post(&app, &format!("/api/processes/{id}/trace"), Some(TOKEN)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(detail_of().await["traced"], false);
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_busy_process_times_out_with_a_clear_error() {
     let app = router(ObserverConfig::new().token(TOKEN).show_state(true));

@@ -69,5 +69,9 @@ async fn requests_and_actions_are_tracing_events() {
         log.contains("observer action done") && log.contains("action=\"kill\""),
         "{log}"
     );
+    // One target for requests and actions, so that one filter (`otp_observer=info`) takes both.
+    for line in log.lines().filter(|line| line.contains("observer ")) {
+        assert!(line.contains(" otp_observer: "), "{line}");
+    }
     assert!(!log.contains(TOKEN), "the token is never logged");
 }

@@ -210,7 +210,7 @@
     const state = $("d-state");
     state.textContent = d.state !== null && d.state !== undefined ? d.state : d.state_note || "";
     state.classList.toggle("muted", d.state === null || d.state === undefined);
-    $("action-trace").textContent = d.traced ? "Trace off" : "Trace on";
+    $("action-trace").textContent = d.traced ? "Trace off (" + count(d.trace_left, "message") + " left)" : "Trace on";
     const readOnly = overview ? overview.read_only : document.body.dataset.readOnly === "true";
     document.querySelectorAll(".actions button").forEach((b) => { b.disabled = readOnly; });
     $("action-suspend").disabled = readOnly || d.status === "suspended";
